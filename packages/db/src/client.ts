@@ -1,0 +1,151 @@
+import { createClient } from "@libsql/client";
+import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import type { SQL } from "drizzle-orm";
+import postgres from "postgres";
+import * as pgSchema from "./schema.ts";
+import * as sqliteSchema from "./schema.sqlite.ts";
+
+export type Dialect = "postgresql" | "sqlite";
+
+export type Schema = typeof pgSchema;
+
+/**
+ * The database as the application sees it: typed as the PostgreSQL flavour of
+ * drizzle. On SQLite it is a libsql drizzle instance over the mirror schema;
+ * the query builders of both share the API the app uses (select, insert …
+ * onConflictDoUpdate, update, delete, returning, transaction).
+ */
+export type Database = PostgresJsDatabase<Schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  /** The table objects of this dialect, typed as the PostgreSQL ones. */
+  schema: Schema;
+  dialect: Dialect;
+  /** The URL it was opened with (may hold a password: see redactUrl). */
+  url: string;
+  /** Runs raw SQL (write it for both dialects, or branch on `dialect`) and returns its rows. */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** PostgreSQL pool size (default 10). */
+  maxConnections?: number;
+  /** SQLite busy timeout in milliseconds (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+export const ACCEPTED_URL_FORMS = [
+  "postgres://user:password@host:5432/db",
+  "postgresql://user@/db?host=/run/postgresql (Unix socket)",
+  "file:/path/to/atbb.db or file:relative/atbb.db (embedded SQLite)",
+  "file::memory: (throwaway in-memory SQLite)",
+  "libsql://host (remote libSQL / sqld)",
+  "http(s)://host:8080 (remote libSQL / sqld over HTTP)",
+];
+
+export class UnsupportedDatabaseUrlError extends Error {
+  constructor(url: string) {
+    super(
+      `Cannot open database URL "${redactUrl(url)}". Accepted forms:\n` +
+        ACCEPTED_URL_FORMS.map((form) => `  - ${form}`).join("\n"),
+    );
+    this.name = "UnsupportedDatabaseUrlError";
+  }
+}
+
+export function dialectOf(url: string): Dialect {
+  if (/^postgres(ql)?:\/\//i.test(url)) return "postgresql";
+  if (/^(file:|libsql:\/\/|https?:\/\/)/i.test(url)) return "sqlite";
+  throw new UnsupportedDatabaseUrlError(url);
+}
+
+/** The URL with any password replaced, safe to log or print. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^@/?#]*@/i, "$1***@").replace(
+    /([?&](password|authToken)=)[^&]*/gi,
+    "$1***",
+  );
+}
+
+export async function createDb(url: string, options: CreateDbOptions = {}): Promise<DatabaseHandle> {
+  return dialectOf(url) === "postgresql"
+    ? openPostgres(url, options)
+    : openSqlite(url, options);
+}
+
+function openPostgres(url: string, options: CreateDbOptions): DatabaseHandle {
+  const client = postgres(url, {
+    max: options.maxConnections ?? 10,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    // "relation already exists, skipping" and friends are not the operator's concern.
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres(client, { schema: pgSchema });
+  return {
+    db,
+    schema: pgSchema,
+    dialect: "postgresql",
+    url,
+    rows: async <T extends Record<string, unknown>>(query: SQL) => [...(await db.execute<T>(query))],
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openSqlite(url: string, options: CreateDbOptions): Promise<DatabaseHandle> {
+  const local = url.toLowerCase().startsWith("file:");
+  const client = createClient({
+    url,
+    authToken: new URL(url).searchParams.get("authToken") ?? undefined,
+    // Applied to every connection libsql opens, including the ones it opens
+    // for transactions. Local files only; remote servers ignore it.
+    timeout: options.busyTimeoutMs ?? 5000,
+  });
+  if (local && !url.includes(":memory:")) {
+    // WAL lets API reads proceed while the indexer writes. It is persistent in
+    // the file, so setting it once per open is enough. (libsql turns
+    // foreign_keys on for every connection it opens; test/client.test.ts checks.)
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA synchronous = NORMAL");
+  }
+  const db = drizzleLibsql(client, { schema: sqliteSchema });
+  serialiseTransactions(db);
+  return {
+    ...asPostgresShaped(db),
+    dialect: "sqlite",
+    url,
+    rows: <T extends Record<string, unknown>>(query: SQL) => db.all<T>(query),
+    close: async () => client.close(),
+  };
+}
+
+/**
+ * libsql answers a second concurrent write transaction with SQLITE_BUSY instead
+ * of queueing it, so transactions on one handle take turns in-process.
+ */
+function serialiseTransactions(db: { transaction: (...args: never[]) => Promise<unknown> }): void {
+  const transaction = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  let queue: Promise<unknown> = Promise.resolve();
+  (db as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = (...args) => {
+    const run = queue.then(() => transaction(...args));
+    queue = run.catch(() => {});
+    return run;
+  };
+}
+
+/**
+ * The one place where SQLite is dressed as PostgreSQL. Safe because the app
+ * only uses the query-builder surface both dialects implement identically
+ * (select/insert/update/delete, onConflictDo*, returning, transaction) and
+ * reaches dialect-specific SQL only through `dialect`-checked helpers.
+ */
+function asPostgresShaped(db: ReturnType<typeof drizzleLibsql<typeof sqliteSchema>>): {
+  db: Database;
+  schema: Schema;
+} {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { db: db as any as Database, schema: sqliteSchema as any as Schema };
+}

@@ -1,0 +1,25 @@
+export {
+  ACCEPTED_URL_FORMS,
+  UnsupportedDatabaseUrlError,
+  createDb,
+  dialectOf,
+  redactUrl,
+  type CreateDbOptions,
+  type Database,
+  type DatabaseHandle,
+  type Dialect,
+  type Schema,
+} from "./client.ts";
+export {
+  MIGRATION_LOCK_KEY,
+  MigrationError,
+  migrate,
+  migrationStatus,
+  planMigrations,
+  readMigrations,
+  type MigrateOptions,
+  type MigrateReport,
+  type Migration,
+  type MigrationStatus,
+} from "./migrate.ts";
+export * as schema from "./schema.ts";

@@ -1,0 +1,229 @@
+// The logical schema, SQLite dialect: a mirror of schema.ts, table by table,
+// column by column, index by index. Change both together; the parity test
+// (test/schema-parity.test.ts) fails on any drift.
+//
+// Dialect traps handled here:
+// - timestamps are integer milliseconds (`timestamp_ms`), not seconds, so Dates
+//   round-trip with the same precision as PostgreSQL's timestamptz(3);
+// - ids use AUTOINCREMENT so a deleted id is never handed out again, as with
+//   PostgreSQL sequences;
+// - booleans are integers in `boolean` mode.
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
+
+const id = () => integer("id").primaryKey({ autoIncrement: true });
+const ms = (name: string) => integer(name, { mode: "timestamp_ms" });
+const idRef = (name: string) => integer(name);
+const boolean = (name: string) => integer(name, { mode: "boolean" });
+
+const recordColumns = () => ({
+  did: text("did").notNull(),
+  rkey: text("rkey").notNull(),
+  cid: text("cid").notNull(),
+  indexedAt: ms("indexed_at").notNull(),
+});
+
+export const forums = sqliteTable(
+  "forums",
+  {
+    id: id(),
+    ...recordColumns(),
+    name: text("name").notNull(),
+    description: text("description"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("forums_did_rkey_idx").on(t.did, t.rkey)],
+);
+
+export const categories = sqliteTable(
+  "categories",
+  {
+    id: id(),
+    ...recordColumns(),
+    forumId: idRef("forum_id").references(() => forums.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    sortOrder: integer("sort_order"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("categories_did_rkey_idx").on(t.did, t.rkey),
+    index("categories_sort_idx").on(t.sortOrder, t.name),
+  ],
+);
+
+export const boards = sqliteTable(
+  "boards",
+  {
+    id: id(),
+    ...recordColumns(),
+    categoryUri: text("category_uri").notNull(),
+    categoryId: idRef("category_id").references(() => categories.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    sortOrder: integer("sort_order"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("boards_did_rkey_idx").on(t.did, t.rkey),
+    index("boards_category_idx").on(t.categoryId),
+    index("boards_category_uri_idx").on(t.categoryUri),
+  ],
+);
+
+export const users = sqliteTable(
+  "users",
+  {
+    did: text("did").primaryKey(),
+    handle: text("handle"),
+    accountStatus: text("account_status").notNull().default("active"),
+    firstSeenAt: ms("first_seen_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [index("users_handle_idx").on(t.handle)],
+);
+
+export const roles = sqliteTable(
+  "roles",
+  {
+    id: id(),
+    ...recordColumns(),
+    name: text("name").notNull(),
+    description: text("description"),
+    priority: integer("priority").notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("roles_did_rkey_idx").on(t.did, t.rkey)],
+);
+
+export const rolePermissions = sqliteTable(
+  "role_permissions",
+  {
+    roleId: idRef("role_id")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade" }),
+    permission: text("permission").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roleId, t.permission] })],
+);
+
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    id: id(),
+    ...recordColumns(),
+    forumUri: text("forum_uri").notNull(),
+    forumId: idRef("forum_id").references(() => forums.id, { onDelete: "set null" }),
+    roleUri: text("role_uri"),
+    roleId: idRef("role_id").references(() => roles.id, { onDelete: "set null" }),
+    joinedAt: ms("joined_at"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("memberships_did_rkey_idx").on(t.did, t.rkey),
+    index("memberships_did_idx").on(t.did),
+    index("memberships_role_uri_idx").on(t.roleUri),
+    index("memberships_forum_uri_idx").on(t.forumUri),
+  ],
+);
+
+export const posts = sqliteTable(
+  "posts",
+  {
+    id: id(),
+    ...recordColumns(),
+    title: text("title"),
+    text: text("text").notNull(),
+    forumUri: text("forum_uri"),
+    boardUri: text("board_uri"),
+    boardId: idRef("board_id").references(() => boards.id, { onDelete: "set null" }),
+    rootUri: text("root_uri"),
+    rootId: idRef("root_id").references((): AnySQLiteColumn => posts.id, { onDelete: "set null" }),
+    parentUri: text("parent_uri"),
+    parentId: idRef("parent_id").references((): AnySQLiteColumn => posts.id, {
+      onDelete: "set null",
+    }),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at"),
+    deletedByUser: boolean("deleted_by_user").notNull().default(false),
+    bannedByMod: boolean("banned_by_mod").notNull().default(false),
+    deletedByMod: boolean("deleted_by_mod").notNull().default(false),
+    locked: boolean("locked").notNull().default(false),
+    replyCount: integer("reply_count").notNull().default(0),
+    lastReplyAt: ms("last_reply_at"),
+    lastActivityAt: ms("last_activity_at"),
+  },
+  (t) => [
+    uniqueIndex("posts_did_rkey_idx").on(t.did, t.rkey),
+    index("posts_board_topics_idx")
+      .on(t.boardId, t.lastActivityAt, t.id)
+      .where(sql`root_uri is null`),
+    index("posts_root_created_idx").on(t.rootId, t.createdAt, t.id),
+    index("posts_root_uri_idx").on(t.rootUri),
+    index("posts_parent_uri_idx").on(t.parentUri),
+    index("posts_did_created_idx").on(t.did, t.createdAt),
+  ],
+);
+
+export const modActions = sqliteTable(
+  "mod_actions",
+  {
+    id: id(),
+    ...recordColumns(),
+    action: text("action").notNull(),
+    subjectDid: text("subject_did"),
+    subjectPostUri: text("subject_post_uri"),
+    reason: text("reason"),
+    createdBy: text("created_by"),
+    expiresAt: ms("expires_at"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("mod_actions_did_rkey_idx").on(t.did, t.rkey),
+    index("mod_actions_subject_did_idx").on(t.subjectDid),
+    index("mod_actions_subject_post_uri_idx").on(t.subjectPostUri),
+    index("mod_actions_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+export const firehoseCursor = sqliteTable("firehose_cursor", {
+  service: text("service").primaryKey(),
+  cursor: integer("cursor").notNull(),
+  updatedAt: ms("updated_at").notNull(),
+});
+
+export const backfillProgress = sqliteTable(
+  "backfill_progress",
+  {
+    did: text("did").notNull(),
+    collection: text("collection").notNull(),
+    cursor: text("cursor"),
+    status: text("status").notNull().default("pending"),
+    recordsIndexed: integer("records_indexed").notNull().default(0),
+    startedAt: ms("started_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+    completedAt: ms("completed_at"),
+  },
+  (t) => [primaryKey({ columns: [t.did, t.collection] })],
+);
+
+export const backfillErrors = sqliteTable(
+  "backfill_errors",
+  {
+    id: id(),
+    did: text("did").notNull(),
+    collection: text("collection"),
+    uri: text("uri"),
+    error: text("error").notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [index("backfill_errors_did_idx").on(t.did)],
+);

@@ -1,0 +1,241 @@
+// The logical schema, PostgreSQL dialect: the source of truth.
+// schema.sqlite.ts mirrors it table by table, column by column, index by index;
+// test/schema-parity.test.ts proves the two migrated databases match.
+//
+// Types are chosen so both dialects hand back the same JS values:
+// ids are numbers (bigserial mode "number" ↔ SQLite integer), timestamps are
+// millisecond Dates (timestamptz(3) ↔ integer timestamp_ms), flags are booleans.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+
+const id = () => bigserial("id", { mode: "number" }).primaryKey();
+const ms = (name: string) => timestamp(name, { precision: 3, withTimezone: true, mode: "date" });
+const idRef = (name: string) => bigint(name, { mode: "number" });
+
+/** Every record row carries where it came from: repo, record key, content hash. */
+const recordColumns = () => ({
+  did: text("did").notNull(),
+  rkey: text("rkey").notNull(),
+  cid: text("cid").notNull(),
+  indexedAt: ms("indexed_at").notNull(),
+});
+
+export const forums = pgTable(
+  "forums",
+  {
+    id: id(),
+    ...recordColumns(),
+    name: text("name").notNull(),
+    description: text("description"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("forums_did_rkey_idx").on(t.did, t.rkey)],
+);
+
+export const categories = pgTable(
+  "categories",
+  {
+    id: id(),
+    ...recordColumns(),
+    forumId: idRef("forum_id").references(() => forums.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    sortOrder: integer("sort_order"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("categories_did_rkey_idx").on(t.did, t.rkey),
+    index("categories_sort_idx").on(t.sortOrder, t.name),
+  ],
+);
+
+export const boards = pgTable(
+  "boards",
+  {
+    id: id(),
+    ...recordColumns(),
+    // The URI is kept so a board that arrives before its category is linked later.
+    categoryUri: text("category_uri").notNull(),
+    categoryId: idRef("category_id").references(() => categories.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    sortOrder: integer("sort_order"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("boards_did_rkey_idx").on(t.did, t.rkey),
+    index("boards_category_idx").on(t.categoryId),
+    index("boards_category_uri_idx").on(t.categoryUri),
+  ],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    did: text("did").primaryKey(),
+    handle: text("handle"),
+    /** Jetstream `account` status: active, deactivated, takendown, deleted, suspended… */
+    accountStatus: text("account_status").notNull().default("active"),
+    firstSeenAt: ms("first_seen_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [index("users_handle_idx").on(t.handle)],
+);
+
+export const roles = pgTable(
+  "roles",
+  {
+    id: id(),
+    ...recordColumns(),
+    name: text("name").notNull(),
+    description: text("description"),
+    /** Lower is more powerful; write paths compare priorities before acting. */
+    priority: integer("priority").notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("roles_did_rkey_idx").on(t.did, t.rkey)],
+);
+
+export const rolePermissions = pgTable(
+  "role_permissions",
+  {
+    roleId: idRef("role_id")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade" }),
+    permission: text("permission").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roleId, t.permission] })],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: id(),
+    ...recordColumns(),
+    forumUri: text("forum_uri").notNull(),
+    forumId: idRef("forum_id").references(() => forums.id, { onDelete: "set null" }),
+    roleUri: text("role_uri"),
+    roleId: idRef("role_id").references(() => roles.id, { onDelete: "set null" }),
+    joinedAt: ms("joined_at"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("memberships_did_rkey_idx").on(t.did, t.rkey),
+    index("memberships_did_idx").on(t.did),
+    index("memberships_role_uri_idx").on(t.roleUri),
+    index("memberships_forum_uri_idx").on(t.forumUri),
+  ],
+);
+
+/** One model for topics and replies: root_uri NULL means a topic. */
+export const posts = pgTable(
+  "posts",
+  {
+    id: id(),
+    ...recordColumns(),
+    title: text("title"),
+    text: text("text").notNull(),
+    forumUri: text("forum_uri"),
+    boardUri: text("board_uri"),
+    boardId: idRef("board_id").references(() => boards.id, { onDelete: "set null" }),
+    // URIs are what the record says; ids are filled in once the target is indexed
+    // (a reply may arrive before its parent).
+    rootUri: text("root_uri"),
+    rootId: idRef("root_id").references((): AnyPgColumn => posts.id, { onDelete: "set null" }),
+    parentUri: text("parent_uri"),
+    parentId: idRef("parent_id").references((): AnyPgColumn => posts.id, { onDelete: "set null" }),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at"),
+    deletedByUser: boolean("deleted_by_user").notNull().default(false),
+    bannedByMod: boolean("banned_by_mod").notNull().default(false),
+    deletedByMod: boolean("deleted_by_mod").notNull().default(false),
+    locked: boolean("locked").notNull().default(false),
+    // Topic-only aggregates, kept exact by the indexer in the reply's transaction.
+    replyCount: integer("reply_count").notNull().default(0),
+    lastReplyAt: ms("last_reply_at"),
+    /** max(created_at, last_reply_at) for topics: the board listing's sort key. */
+    lastActivityAt: ms("last_activity_at"),
+  },
+  (t) => [
+    uniqueIndex("posts_did_rkey_idx").on(t.did, t.rkey),
+    // "Topics of a board by last activity" is a backward scan of this partial
+    // index (ascending so both dialects declare it the same way).
+    index("posts_board_topics_idx")
+      .on(t.boardId, t.lastActivityAt, t.id)
+      .where(sql`root_uri is null`),
+    // A topic page is a range of this index.
+    index("posts_root_created_idx").on(t.rootId, t.createdAt, t.id),
+    index("posts_root_uri_idx").on(t.rootUri),
+    index("posts_parent_uri_idx").on(t.parentUri),
+    index("posts_did_created_idx").on(t.did, t.createdAt),
+  ],
+);
+
+export const modActions = pgTable(
+  "mod_actions",
+  {
+    id: id(),
+    ...recordColumns(),
+    action: text("action").notNull(),
+    subjectDid: text("subject_did"),
+    subjectPostUri: text("subject_post_uri"),
+    reason: text("reason"),
+    createdBy: text("created_by"),
+    expiresAt: ms("expires_at"),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("mod_actions_did_rkey_idx").on(t.did, t.rkey),
+    index("mod_actions_subject_did_idx").on(t.subjectDid),
+    index("mod_actions_subject_post_uri_idx").on(t.subjectPostUri),
+    index("mod_actions_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+/** Where each event source resumes: Jetstream time_us, firehose seq. */
+export const firehoseCursor = pgTable("firehose_cursor", {
+  service: text("service").primaryKey(),
+  cursor: bigint("cursor", { mode: "number" }).notNull(),
+  updatedAt: ms("updated_at").notNull(),
+});
+
+export const backfillProgress = pgTable(
+  "backfill_progress",
+  {
+    did: text("did").notNull(),
+    collection: text("collection").notNull(),
+    /** listRecords cursor of the last page applied; NULL before the first page. */
+    cursor: text("cursor"),
+    status: text("status").notNull().default("pending"),
+    recordsIndexed: integer("records_indexed").notNull().default(0),
+    startedAt: ms("started_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+    completedAt: ms("completed_at"),
+  },
+  (t) => [primaryKey({ columns: [t.did, t.collection] })],
+);
+
+export const backfillErrors = pgTable(
+  "backfill_errors",
+  {
+    id: id(),
+    did: text("did").notNull(),
+    collection: text("collection"),
+    uri: text("uri"),
+    error: text("error").notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [index("backfill_errors_did_idx").on(t.did)],
+);

@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+
+// The whole suite runs once per database dialect: one project each, told
+// apart by ATBB_TEST_DIALECT. Tests that compare dialects (parity) open both.
+const dialects = ["postgresql", "sqlite"] as const;
+
+export default defineConfig({
+  resolve: {
+    // Workspace packages export their TypeScript sources under "development".
+    conditions: ["development"],
+  },
+  ssr: {
+    resolve: { conditions: ["development"], externalConditions: ["development"] },
+  },
+  test: {
+    globalSetup: ["./packages/testing/src/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: dialects.map((dialect) => ({
+      extends: true,
+      test: {
+        name: dialect,
+        include: ["{apps,packages}/*/src/**/*.test.ts", "{apps,packages}/*/test/**/*.test.ts"],
+        env: { ATBB_TEST_DIALECT: dialect },
+      },
+    })),
+  },
+});
