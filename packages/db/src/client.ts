@@ -76,14 +76,31 @@ export async function createDb(url: string, options: CreateDbOptions = {}): Prom
     : openSqlite(url, options);
 }
 
-function openPostgres(url: string, options: CreateDbOptions): DatabaseHandle {
-  const client = postgres(url, {
-    max: options.maxConnections ?? 10,
-    idle_timeout: 30,
+/**
+ * A postgres.js client that also understands libpq's socket form,
+ * `postgresql://user@/db?host=/run/postgresql[&port=5433]`: WHATWG URLs reject
+ * the empty host, and postgres.js would send `host` to the server as a setting.
+ */
+export function postgresClient(url: string, options: postgres.Options<{}> = {}): postgres.Sql {
+  const [, scheme, authority, rest] = /^(postgres(?:ql)?:\/\/)([^/?#]*)(.*)$/is.exec(url) ?? [];
+  if (scheme === undefined) throw new UnsupportedDatabaseUrlError(url);
+  const parsed = new URL(scheme + (authority === "" || authority!.endsWith("@") ? `${authority}localhost` : authority) + rest);
+  const socketDir = parsed.searchParams.get("host");
+  const port = parsed.searchParams.get("port");
+  parsed.searchParams.delete("host");
+  parsed.searchParams.delete("port");
+  return postgres(parsed.toString(), {
     connect_timeout: 10,
     // "relation already exists, skipping" and friends are not the operator's concern.
     onnotice: () => {},
+    ...(socketDir ? { host: socketDir } : {}),
+    ...(port ? { port: Number(port) } : {}),
+    ...options,
   });
+}
+
+function openPostgres(url: string, options: CreateDbOptions): DatabaseHandle {
+  const client = postgresClient(url, { max: options.maxConnections ?? 10, idle_timeout: 30 });
   const db = drizzlePostgres(client, { schema: pgSchema });
   return {
     db,

@@ -16,8 +16,7 @@ import { createClient, type InStatement, type Transaction as LibsqlTransaction }
 import { readMigrationFiles, type MigrationMeta } from "drizzle-orm/migrator";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import postgres from "postgres";
-import { dialectOf, redactUrl, type Dialect } from "./client.ts";
+import { dialectOf, postgresClient, redactUrl, type Dialect } from "./client.ts";
 
 /** Arbitrary but fixed: "atbb" in ASCII. Every atbb migrator takes this lock. */
 export const MIGRATION_LOCK_KEY = 0x61746262;
@@ -164,7 +163,7 @@ export async function migrationStatus(url: string, migrationsFolder: string): Pr
 
 async function migratePostgres(url: string, migrations: Migration[], options: MigrateOptions) {
   // One connection: the session-level advisory lock belongs to it.
-  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const sql = postgresClient(url, { max: 1 });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
@@ -265,7 +264,7 @@ async function assertNoForeignKeyViolations(tx: LibsqlTransaction): Promise<void
 }
 
 async function appliedPostgres(url: string): Promise<number[]> {
-  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const sql = postgresClient(url, { max: 1 });
   try {
     const [exists] = await sql<{ table: string | null }[]>`select to_regclass('drizzle.__drizzle_migrations')::text as table`;
     if (!exists?.table) return [];

@@ -9,6 +9,8 @@ import { join } from "node:path";
 export interface PostgresCluster {
   /** Superuser URL of the cluster's `postgres` database. */
   url: string;
+  /** Directory of the cluster's Unix socket, for `?host=` URLs. */
+  socketDir: string;
   stop(): void;
 }
 
@@ -81,6 +83,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   run(join(bin, "pg_ctl"), ["-D", data, "-o", serverOptions, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    socketDir: dir,
     stop() {
       try {
         run(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]);
