@@ -14,6 +14,7 @@ export default defineConfig({
   },
   test: {
     globalSetup: ["./packages/testing/src/global-setup.ts"],
+    reporters: ["default", "./packages/testing/src/summary-reporter.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: dialects.map((dialect) => ({

@@ -107,7 +107,7 @@ function openPostgres(url: string, options: CreateDbOptions): DatabaseHandle {
     schema: pgSchema,
     dialect: "postgresql",
     url,
-    rows: async <T extends Record<string, unknown>>(query: SQL) => [...(await db.execute<T>(query))],
+    rows: async <T extends Record<string, unknown>>(query: SQL) => [...(await db.execute(query))] as T[],
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs a workspace command with the toolchain atBB needs, installing what is
+# missing first: Node >= 22 (Node 24 from the npm registry when the system's is
+# older) and pnpm 10, then the locked dependencies.
+#
+#   scripts/dev.sh start        the AppView on the embedded SQLite default
+#   scripts/dev.sh test         the whole suite, on PostgreSQL and on SQLite
+#   scripts/dev.sh <script>     any root package.json script (typecheck, bench…)
+#
+# Tools it installs go to $ATBB_TOOLS_DIR (default: .tools/ in the checkout).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+tools=${ATBB_TOOLS_DIR:-$root/.tools}
+
+say() { printf 'atbb dev: %s\n' "$*" >&2; }
+
+major() { "$1" --version 2>/dev/null | sed -E 's/^v?([0-9]+).*/\1/'; }
+
+if [ -x "$tools/node/node_modules/.bin/node" ]; then
+  PATH="$tools/node/node_modules/.bin:$PATH"
+fi
+if [ "$(major node || echo 0)" -lt 22 ] 2>/dev/null || ! command -v node >/dev/null; then
+  command -v npm >/dev/null || { say "Node.js >= 22 is required and npm is missing to fetch it: install Node 24 LTS (https://nodejs.org) and re-run."; exit 1; }
+  say "system Node is $(node --version 2>/dev/null || echo missing); installing Node 24 into $tools/node"
+  npm install --prefix "$tools/node" --no-audit --no-fund --loglevel=error node@24 >/dev/null
+  PATH="$tools/node/node_modules/.bin:$PATH"
+fi
+
+if [ -x "$tools/pnpm/node_modules/.bin/pnpm" ]; then
+  PATH="$tools/pnpm/node_modules/.bin:$PATH"
+fi
+if [ "$(major pnpm || echo 0)" != 10 ]; then
+  say "pnpm 10 not found; installing it into $tools/pnpm"
+  npm install --prefix "$tools/pnpm" --no-audit --no-fund --loglevel=error pnpm@10 >/dev/null
+  PATH="$tools/pnpm/node_modules/.bin:$PATH"
+fi
+export PATH
+
+cd "$root"
+pnpm install --frozen-lockfile --reporter=silent
+
+if [ $# -eq 0 ]; then
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+exec pnpm "$@"
