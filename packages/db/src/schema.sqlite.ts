@@ -85,6 +85,7 @@ export const users = sqliteTable(
     did: text("did").primaryKey(),
     handle: text("handle"),
     accountStatus: text("account_status").notNull().default("active"),
+    banExpiresAt: ms("ban_expires_at"),
     firstSeenAt: ms("first_seen_at").notNull(),
     updatedAt: ms("updated_at").notNull(),
   },

@@ -88,6 +88,8 @@ export const users = pgTable(
     handle: text("handle"),
     /** Jetstream `account` status: active, deactivated, takendown, deleted, suspended… */
     accountStatus: text("account_status").notNull().default("active"),
+    /** When the author's current ban ends (NULL: permanent or not banned); reads compare it to now. */
+    banExpiresAt: ms("ban_expires_at"),
     firstSeenAt: ms("first_seen_at").notNull(),
     updatedAt: ms("updated_at").notNull(),
   },
