@@ -1,0 +1,36 @@
+import { ids, recordUri } from "@atbb/lexicon";
+import { and, eq, isNull } from "drizzle-orm";
+import type { CollectionIndexer } from "../context.ts";
+import { checkReference, idOf } from "../references.ts";
+
+export const boardIndexer: CollectionIndexer<typeof ids.board> = {
+  collection: ids.board,
+  check: (record, { forumDid }) => checkReference(record.category.uri, ids.category, forumDid, "board.category"),
+  async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
+    const { boards, categories, posts } = schema;
+    const values = {
+      cid,
+      name: record.name,
+      description: record.description ?? null,
+      sortOrder: record.sortOrder ?? null,
+      categoryUri: record.category.uri,
+      categoryId: idOf(categories, record.category.uri),
+      createdAt: new Date(record.createdAt),
+      indexedAt: now,
+    };
+    const [board] = await tx
+      .insert(boards)
+      .values({ did, rkey, ...values })
+      .onConflictDoUpdate({ target: [boards.did, boards.rkey], set: values })
+      .returning({ id: boards.id });
+    // Topics may have arrived before their board.
+    await tx
+      .update(posts)
+      .set({ boardId: board!.id })
+      .where(and(eq(posts.boardUri, recordUri(did, ids.board, rkey)), isNull(posts.boardId)));
+  },
+  async remove({ tx, schema }, { did, rkey }) {
+    const { boards } = schema;
+    await tx.delete(boards).where(and(eq(boards.did, did), eq(boards.rkey, rkey)));
+  },
+};

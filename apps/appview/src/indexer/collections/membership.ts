@@ -1,0 +1,33 @@
+import { ids, recordUri } from "@atbb/lexicon";
+import { and, eq } from "drizzle-orm";
+import type { CollectionIndexer } from "../context.ts";
+import { checkReference, idOf } from "../references.ts";
+
+export const membershipIndexer: CollectionIndexer<typeof ids.membership> = {
+  collection: ids.membership,
+  check: (record, { forumDid }) =>
+    record.forum.uri !== recordUri(forumDid, ids.forum, "self")
+      ? "membership.forum must point at this forum's space.atbb.forum.forum/self"
+      : checkReference(record.role?.uri, ids.role, forumDid, "membership.role"),
+  async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
+    const { memberships, forums, roles } = schema;
+    const values = {
+      cid,
+      forumUri: record.forum.uri,
+      forumId: idOf(forums, record.forum.uri),
+      roleUri: record.role?.uri ?? null,
+      roleId: idOf(roles, record.role?.uri),
+      joinedAt: record.joinedAt ? new Date(record.joinedAt) : null,
+      createdAt: new Date(record.createdAt),
+      indexedAt: now,
+    };
+    await tx
+      .insert(memberships)
+      .values({ did, rkey, ...values })
+      .onConflictDoUpdate({ target: [memberships.did, memberships.rkey], set: values });
+  },
+  async remove({ tx, schema }, { did, rkey }) {
+    const { memberships } = schema;
+    await tx.delete(memberships).where(and(eq(memberships.did, did), eq(memberships.rkey, rkey)));
+  },
+};

@@ -1,0 +1,56 @@
+import { ids, MOD_ACTIONS } from "@atbb/lexicon";
+import { and, eq } from "drizzle-orm";
+import type { ApplyContext, CollectionIndexer } from "../context.ts";
+import { recomputeBan, recomputePostModeration } from "../moderation.ts";
+import { checkReference } from "../references.ts";
+
+const USER_ACTIONS = new Set(["ban", "unban"]);
+
+async function applyEffects(ctx: ApplyContext, subject: { did: string | null; postUri: string | null }) {
+  if (subject.did) await recomputeBan(ctx, subject.did);
+  if (subject.postUri) await recomputePostModeration(ctx, subject.postUri);
+}
+
+export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
+  collection: ids.modAction,
+  check(record) {
+    if (!(MOD_ACTIONS as readonly string[]).includes(record.action)) return `unknown action ${JSON.stringify(record.action).slice(0, 40)}`;
+    const { did, post } = record.subject;
+    if ((did === undefined) === (post === undefined)) return "subject must name exactly one of did or post";
+    if (USER_ACTIONS.has(record.action) !== (did !== undefined)) {
+      return `${record.action} needs a ${USER_ACTIONS.has(record.action) ? "did" : "post"} subject`;
+    }
+    return checkReference(post?.uri, ids.post, null, "subject.post");
+  },
+  async upsert(ctx, { did, rkey, cid, record }) {
+    const { tx, schema, now } = ctx;
+    const { modActions } = schema;
+    const values = {
+      cid,
+      action: record.action,
+      subjectDid: record.subject.did ?? null,
+      subjectPostUri: record.subject.post?.uri ?? null,
+      reason: record.reason ?? null,
+      createdBy: record.createdBy ?? null,
+      expiresAt: record.expiresAt ? new Date(record.expiresAt) : null,
+      createdAt: new Date(record.createdAt),
+      indexedAt: now,
+    };
+    const [previous] = await tx
+      .select({ did: modActions.subjectDid, postUri: modActions.subjectPostUri })
+      .from(modActions)
+      .where(and(eq(modActions.did, did), eq(modActions.rkey, rkey)));
+    await tx.insert(modActions).values({ did, rkey, ...values }).onConflictDoUpdate({ target: [modActions.did, modActions.rkey], set: values });
+    // An edit may move the action to another subject: both get recomputed.
+    if (previous) await applyEffects(ctx, previous);
+    await applyEffects(ctx, { did: values.subjectDid, postUri: values.subjectPostUri });
+  },
+  async remove(ctx, { did, rkey }) {
+    const { modActions } = ctx.schema;
+    const [removed] = await ctx.tx
+      .delete(modActions)
+      .where(and(eq(modActions.did, did), eq(modActions.rkey, rkey)))
+      .returning({ did: modActions.subjectDid, postUri: modActions.subjectPostUri });
+    if (removed) await applyEffects(ctx, removed);
+  },
+};

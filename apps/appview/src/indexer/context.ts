@@ -1,0 +1,33 @@
+import type { Database, Dialect, Schema } from "@atbb/db";
+import type { Collection, RecordTypes } from "@atbb/lexicon";
+import type { DeleteOp } from "./events.ts";
+
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** What a collection module may use while applying one batch. */
+export interface ApplyContext {
+  tx: Transaction;
+  schema: Schema;
+  dialect: Dialect;
+  forumDid: string;
+  /** One clock reading per batch: every row the batch writes says the same indexed_at. */
+  now: Date;
+  /** Topics whose reply_count / last_reply_at must be recomputed before the batch commits. */
+  dirtyTopics: Set<number>;
+}
+
+export interface RecordWrite<C extends Collection> {
+  did: string;
+  rkey: string;
+  cid: string;
+  record: RecordTypes[C];
+}
+
+/** One module per collection, all of this shape, registered in collections/index.ts. */
+export interface CollectionIndexer<C extends Collection> {
+  collection: C;
+  /** Cross-record rules the lexicon cannot express; a returned reason rejects the record. */
+  check(record: RecordTypes[C], source: { did: string; forumDid: string }): string | null;
+  upsert(ctx: ApplyContext, write: RecordWrite<C>): Promise<void>;
+  remove(ctx: ApplyContext, op: DeleteOp): Promise<void>;
+}

@@ -1,0 +1,189 @@
+// The indexer: messages in, batches out. Each batch — its rows and the cursor
+// that covers them — is one transaction, so a crash at any point leaves the
+// database at a batch boundary and the resumed stream replays what was lost.
+import type { DatabaseHandle } from "@atbb/db";
+import { eq, sql } from "drizzle-orm";
+import type { Logger } from "../logger.ts";
+import type { EventSource } from "../source/source.ts";
+import { collectionIndexers } from "./collections/index.ts";
+import type { ApplyContext, Transaction } from "./context.ts";
+import { parseJetstreamMessage, type IndexOp, type Rejection } from "./events.ts";
+import type { IndexerStatus } from "./status.ts";
+import { recomputeTopics } from "./topics.ts";
+
+export type { IndexerStatus } from "./status.ts";
+
+export interface IndexerOptions {
+  database: DatabaseHandle;
+  forumDid: string;
+  logger: Logger;
+  /** Cursor row name (`firehose_cursor.service`). */
+  service?: string;
+  batchSize?: number;
+  batchMaxWaitMs?: number;
+}
+
+export interface Indexer {
+  /** Follows the source until stop(); resolves once the last batch is committed. */
+  run(source: EventSource): Promise<void>;
+  /** Parses, validates and applies raw messages as one batch. */
+  applyMessages(messages: string[]): Promise<void>;
+  /** Applies already-parsed operations as one batch (backfill uses this). */
+  applyOps(ops: IndexOp[], cursor?: number | null): Promise<void>;
+  /** Stops reading; the batch in progress commits or rolls back, then run() resolves. */
+  stop(): Promise<void>;
+  status(): IndexerStatus;
+  /** The committed cursor, read from the database. */
+  loadCursor(): Promise<number | null>;
+}
+
+export function createIndexer(options: IndexerOptions): Indexer {
+  const { database, forumDid, logger } = options;
+  const service = options.service ?? "jetstream";
+  const batchSize = options.batchSize ?? 1000;
+  const batchMaxWaitMs = options.batchMaxWaitMs ?? 200;
+  const { firehoseCursor, users } = database.schema;
+
+  let cursor: number | null = null;
+  let applied = 0;
+  const rejected: Partial<Record<Rejection["reason"], number>> = {};
+  let source: EventSource | null = null;
+  let stopping = false;
+  let running: Promise<void> | null = null;
+
+  function count(rejection: Rejection) {
+    rejected[rejection.reason] = (rejected[rejection.reason] ?? 0) + 1;
+    logger.warn(
+      { reason: rejection.reason, detail: rejection.detail, did: rejection.did, collection: rejection.collection, rkey: rejection.rkey },
+      "event rejected",
+    );
+  }
+
+  async function loadCursor(): Promise<number | null> {
+    const [row] = await database.db.select().from(firehoseCursor).where(eq(firehoseCursor.service, service));
+    return row?.cursor ?? null;
+  }
+
+  async function applyOne(ctx: ApplyContext, op: IndexOp): Promise<void> {
+    switch (op.kind) {
+      case "record":
+        return collectionIndexers[op.collection].upsert(ctx, op as never);
+      case "delete":
+        return collectionIndexers[op.collection].remove(ctx, op);
+      case "identity":
+        await ctx.tx
+          .insert(users)
+          .values({ did: op.did, handle: op.handle, firstSeenAt: ctx.now, updatedAt: ctx.now })
+          .onConflictDoUpdate({ target: users.did, set: { handle: op.handle, updatedAt: ctx.now } });
+        return;
+      case "account":
+        await ctx.tx
+          .insert(users)
+          .values({ did: op.did, accountStatus: op.status, firstSeenAt: ctx.now, updatedAt: ctx.now })
+          .onConflictDoUpdate({ target: users.did, set: { accountStatus: op.status, updatedAt: ctx.now } });
+        return;
+    }
+  }
+
+  async function writeBatch(tx: Transaction, ops: IndexOp[], batchCursor: number | null): Promise<void> {
+    const ctx: ApplyContext = { tx, schema: database.schema, dialect: database.dialect, forumDid, now: new Date(), dirtyTopics: new Set() };
+    // Every author is a user, whatever they wrote: one statement for the batch.
+    const authors = [...new Set(ops.filter((op) => op.kind === "record").map((op) => op.did))];
+    if (authors.length > 0) {
+      await tx
+        .insert(users)
+        .values(authors.map((did) => ({ did, firstSeenAt: ctx.now, updatedAt: ctx.now })))
+        .onConflictDoNothing({ target: users.did });
+    }
+    for (const op of ops) await applyOne(ctx, op);
+    await recomputeTopics(ctx);
+    if (batchCursor !== null) {
+      await tx
+        .insert(firehoseCursor)
+        .values({ service, cursor: batchCursor, updatedAt: ctx.now })
+        .onConflictDoUpdate({
+          target: firehoseCursor.service,
+          // Never move backwards (a resumed stream replays ten seconds).
+          set: { cursor: sql`case when excluded.cursor > ${firehoseCursor.cursor} then excluded.cursor else ${firehoseCursor.cursor} end`, updatedAt: ctx.now },
+        });
+    }
+  }
+
+  async function applyOps(ops: IndexOp[], batchCursor: number | null = null): Promise<void> {
+    try {
+      await database.db.transaction((tx) => writeBatch(tx, ops, batchCursor));
+      applied += ops.length;
+    } catch (error) {
+      if (ops.length <= 1) {
+        // One event the database refuses: skip it (cursor included) rather than stall forever.
+        const op = ops[0];
+        count({ reason: "database_error", detail: error instanceof Error ? error.message.slice(0, 300) : String(error), timeUs: op?.timeUs ?? null, did: op?.did });
+        if (batchCursor !== null) await database.db.transaction((tx) => writeBatch(tx, [], batchCursor));
+        return;
+      }
+      // Find the culprit: apply one at a time, each with its own cursor.
+      logger.warn({ err: error instanceof Error ? error.message : String(error), size: ops.length }, "batch failed; retrying event by event");
+      for (const op of ops) await applyOps([op], op.timeUs);
+      if (batchCursor !== null) await database.db.transaction((tx) => writeBatch(tx, [], batchCursor));
+    }
+    if (batchCursor !== null && (cursor === null || batchCursor > cursor)) cursor = batchCursor;
+  }
+
+  async function applyMessages(messages: string[]): Promise<void> {
+    const ops: IndexOp[] = [];
+    let batchCursor: number | null = null;
+    for (const message of messages) {
+      const parsed = parseJetstreamMessage(message, forumDid);
+      const timeUs = parsed.ok ? parsed.op.timeUs : parsed.rejection.timeUs;
+      if (timeUs !== null && (batchCursor === null || timeUs > batchCursor)) batchCursor = timeUs;
+      if (parsed.ok) ops.push(parsed.op);
+      else count(parsed.rejection);
+    }
+    await applyOps(ops, batchCursor);
+  }
+
+  async function run(from: EventSource): Promise<void> {
+    source = from;
+    cursor = await loadCursor();
+    const messages = from.messages(() => cursor)[Symbol.asyncIterator]();
+    let next = messages.next();
+    const timeout = (ms: number) => new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), ms).unref());
+    running = (async () => {
+      while (!stopping) {
+        const batch: string[] = [];
+        const deadline = Date.now() + batchMaxWaitMs;
+        while (batch.length < batchSize && !stopping) {
+          const result = batch.length === 0 ? await next : await Promise.race([next, timeout(deadline - Date.now())]);
+          if (result === "timeout") break;
+          if (result.done) {
+            stopping = true;
+            break;
+          }
+          batch.push(result.value);
+          next = messages.next();
+        }
+        if (batch.length > 0) await applyMessages(batch);
+      }
+    })();
+    await running;
+  }
+
+  return {
+    run,
+    applyMessages,
+    applyOps: (ops, batchCursor = null) => applyOps(ops, batchCursor),
+    loadCursor,
+    async stop() {
+      stopping = true;
+      await source?.stop();
+      await running;
+    },
+    status: () => ({
+      connected: source?.connected ?? false,
+      cursor,
+      lagMs: cursor === null ? null : Math.max(0, Date.now() - Math.floor(cursor / 1000)),
+      applied,
+      rejected: { ...rejected },
+    }),
+  };
+}

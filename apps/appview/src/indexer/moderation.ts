@@ -1,0 +1,51 @@
+// Moderation state is derived, never toggled: after any mod action arrives or
+// is deleted, the subject's state is recomputed from the latest action of each
+// pair (ban/unban, lock/unlock, delete/undelete). Replays and out-of-order
+// arrivals therefore converge on the same state.
+import { parseRecordUri } from "@atbb/lexicon";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { ApplyContext } from "./context.ts";
+
+type Pair = readonly [on: string, off: string];
+export const BAN: Pair = ["ban", "unban"];
+export const LOCK: Pair = ["lock", "unlock"];
+export const DELETE: Pair = ["delete", "undelete"];
+
+/** SQL: is the latest action of `pair` on this subject the "on" one? (false when none) */
+export function latestIs(ctx: Pick<ApplyContext, "schema">, pair: Pair, subject: { did: string } | { postUri: string }): SQL {
+  const { modActions } = ctx.schema;
+  const where = "did" in subject ? sql`${modActions.subjectDid} = ${subject.did}` : sql`${modActions.subjectPostUri} = ${subject.postUri}`;
+  return sql`coalesce((select ${modActions.action} = ${pair[0]} from ${modActions}
+    where ${where} and ${modActions.action} in (${pair[0]}, ${pair[1]})
+    order by ${modActions.createdAt} desc, ${modActions.rkey} desc limit 1), false)`;
+}
+
+export async function recomputeBan(ctx: ApplyContext, did: string): Promise<void> {
+  const { tx, schema, now } = ctx;
+  const { modActions, posts, users } = schema;
+  const [latest] = await tx
+    .select({ action: modActions.action, expiresAt: modActions.expiresAt })
+    .from(modActions)
+    .where(and(eq(modActions.subjectDid, did), inArray(modActions.action, [...BAN])))
+    .orderBy(desc(modActions.createdAt), desc(modActions.rkey))
+    .limit(1);
+  const banned = latest?.action === BAN[0];
+  await tx.update(posts).set({ bannedByMod: banned }).where(and(eq(posts.did, did), sql`${posts.bannedByMod} <> ${banned}`));
+  await tx
+    .insert(users)
+    .values({ did, firstSeenAt: now, updatedAt: now, banExpiresAt: banned ? (latest?.expiresAt ?? null) : null })
+    .onConflictDoUpdate({ target: users.did, set: { banExpiresAt: banned ? (latest?.expiresAt ?? null) : null, updatedAt: now } });
+}
+
+export async function recomputePostModeration(ctx: ApplyContext, postUri: string): Promise<void> {
+  const { tx, schema, dirtyTopics } = ctx;
+  const { posts } = schema;
+  const target = parseRecordUri(postUri);
+  if (!target) return;
+  const changed = await tx
+    .update(posts)
+    .set({ locked: latestIs(ctx, LOCK, { postUri }), deletedByMod: latestIs(ctx, DELETE, { postUri }) })
+    .where(and(eq(posts.did, target.did), eq(posts.rkey, target.rkey)))
+    .returning({ id: posts.id, rootId: posts.rootId });
+  for (const post of changed) if (post.rootId !== null) dirtyTopics.add(post.rootId);
+}

@@ -1,0 +1,12 @@
+import type { RejectReason } from "./events.ts";
+
+/** What the health endpoint and `atbb status` report about indexing. */
+export interface IndexerStatus {
+  connected: boolean;
+  /** The last committed cursor (Jetstream time_us), or null before the first batch. */
+  cursor: number | null;
+  /** How far behind the network the committed cursor is, in milliseconds. */
+  lagMs: number | null;
+  applied: number;
+  rejected: Partial<Record<RejectReason, number>>;
+}

@@ -1,0 +1,116 @@
+import WebSocket from "ws";
+import type { Logger } from "../logger.ts";
+import type { EventSource } from "./source.ts";
+
+/** Jetstream replays from the cursor; we step back this far to cover clock skew between instances. */
+export const RESUME_OVERLAP_US = 10_000_000;
+
+export interface JetstreamOptions {
+  /** e.g. wss://jetstream2.us-east.bsky.network (the /subscribe path is added). */
+  url: string;
+  logger: Logger;
+  wantedCollections?: string[];
+  /** Backoff after a failed or dropped connection: base, doubling, capped, with jitter. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Pause reading from the socket when this many messages wait unprocessed. */
+  highWaterMark?: number;
+}
+
+export class JetstreamSource implements EventSource {
+  readonly name = "jetstream";
+  #options: Required<JetstreamOptions>;
+  #socket: WebSocket | null = null;
+  #stopped = false;
+  #connected = false;
+  #wake: (() => void) | null = null;
+
+  constructor(options: JetstreamOptions) {
+    this.#options = {
+      wantedCollections: ["space.atbb.*"],
+      backoffBaseMs: 500,
+      backoffMaxMs: 30_000,
+      highWaterMark: 5_000,
+      ...options,
+    };
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  subscribeUrl(cursor: number | null): string {
+    const url = new URL(this.#options.url);
+    if (!url.pathname.endsWith("/subscribe")) url.pathname = `${url.pathname.replace(/\/$/, "")}/subscribe`;
+    for (const collection of this.#options.wantedCollections) url.searchParams.append("wantedCollections", collection);
+    if (cursor !== null) url.searchParams.set("cursor", String(Math.max(0, cursor - RESUME_OVERLAP_US)));
+    return url.toString();
+  }
+
+  async *messages(resumeCursor: () => number | null): AsyncIterable<string> {
+    const { logger, backoffBaseMs, backoffMaxMs, highWaterMark } = this.#options;
+    let failures = 0;
+    while (!this.#stopped) {
+      const queue: string[] = [];
+      let closed = false;
+      const url = this.subscribeUrl(resumeCursor());
+      const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 4 * 1024 * 1024 });
+      this.#socket = socket;
+      const wake = () => {
+        const wakeUp = this.#wake;
+        this.#wake = null;
+        wakeUp?.();
+      };
+      socket.on("open", () => {
+        this.#connected = true;
+        failures = 0;
+        logger.info({ url }, "jetstream connected");
+      });
+      socket.on("message", (data: WebSocket.RawData) => {
+        queue.push(data.toString());
+        if (queue.length >= highWaterMark) socket.pause();
+        wake();
+      });
+      socket.on("error", (error) => logger.warn({ err: error.message }, "jetstream connection error"));
+      socket.on("close", () => {
+        closed = true;
+        this.#connected = false;
+        wake();
+      });
+
+      while (!this.#stopped) {
+        const message = queue.shift();
+        if (message !== undefined) {
+          if (queue.length < highWaterMark / 2 && socket.isPaused) socket.resume();
+          yield message;
+          continue;
+        }
+        if (closed) break;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+      }
+      socket.removeAllListeners("message");
+      socket.on("error", () => {});
+      socket.terminate();
+      if (this.#stopped) return;
+      failures++;
+      const delay = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (failures - 1));
+      const jittered = delay / 2 + Math.random() * (delay / 2);
+      logger.warn({ retryInMs: Math.round(jittered) }, "jetstream disconnected; reconnecting");
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, jittered);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#socket?.terminate();
+    const wakeUp = this.#wake;
+    this.#wake = null;
+    wakeUp?.();
+  }
+}

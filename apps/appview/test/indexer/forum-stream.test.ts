@@ -1,0 +1,181 @@
+import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
+import { asc, eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createIndexer } from "../../src/indexer/indexer.ts";
+import { silentLogger } from "../../src/logger.ts";
+import { databaseSnapshot } from "../support/database-snapshot.ts";
+import { ForumStream } from "../support/forum-events.ts";
+import { indexThroughJetstream } from "../support/run-indexer.ts";
+
+const alice = "did:plc:alicealicealicealice";
+const bob = "did:plc:bobbobbobbobbobbobbob";
+const mallory = "did:plc:mallorymallorymallory";
+
+let database: MigratedTestDatabase;
+beforeEach(async () => {
+  database = await createMigratedTestDatabase();
+});
+afterEach(async () => database.drop());
+
+function indexerFor(stream: ForumStream) {
+  return createIndexer({ database: database.handle, forumDid: stream.forumDid, logger: silentLogger });
+}
+
+describe(`indexing a forum (${dialect})`, () => {
+  it("builds exactly the expected rows from a scripted stream over a real Jetstream socket", async () => {
+    const s = new ForumStream();
+    const forum = s.forum();
+    const general = s.category("General", 1);
+    const chat = s.board(general, "Chat", 1);
+    const admin = s.role("Admin", ["*"], 0);
+    const member = s.role("Member", ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"], 100);
+    s.join(alice, forum, admin);
+    s.join(bob, forum, member);
+    s.identity(alice, "alice.test");
+    const topic = s.topic(alice, chat, "Welcome");
+    const first = s.reply(bob, topic, topic, "hi alice");
+    const second = s.reply(alice, topic, first, "hi bob");
+    s.update(first, { text: "hi alice (edited)", reply: { root: topic.ref, parent: topic.ref }, createdAt: "2026-11-01T00:00:00.000Z" });
+    s.remove(second);
+    s.modAction("lock", { post: topic }, { reason: "resolved" });
+    s.update(member, { name: "Member", permissions: ["space.atbb.permission.createPosts"], priority: 100, createdAt: s.isoNow() });
+
+    const { server } = await indexThroughJetstream(database.handle, s.forumDid, s.messages);
+    expect(server.requests[0]).toEqual({ cursor: null, wantedCollections: ["space.atbb.*"] });
+
+    const snapshot = await databaseSnapshot(database.handle);
+    expect(snapshot.forums).toEqual([expect.objectContaining({ did: s.forumDid, rkey: "self", name: "atBB Test Forum" })]);
+    expect(snapshot.categories).toEqual([expect.objectContaining({ name: "General", sortOrder: 1, forumId: `${s.forumDid}/self` })]);
+    expect(snapshot.boards).toEqual([expect.objectContaining({ name: "Chat", categoryUri: general.uri, categoryId: `${s.forumDid}/${general.rkey}` })]);
+    expect(snapshot.rolePermissions).toEqual([
+      { role: `${s.forumDid}/${admin.rkey}`, permission: "*" },
+      { role: `${s.forumDid}/${member.rkey}`, permission: "space.atbb.permission.createPosts" },
+    ]);
+    expect(snapshot.memberships.map((m) => [m.did, m.roleId])).toEqual([
+      [alice, `${s.forumDid}/${admin.rkey}`],
+      [bob, `${s.forumDid}/${member.rkey}`],
+    ].sort());
+    // Every author is a user, the forum account included.
+    expect(snapshot.users.map((u) => [u.did, u.handle])).toEqual([[alice, "alice.test"], [bob, null], [s.forumDid, null]]);
+
+    const posts = Object.fromEntries(snapshot.posts.map((p) => [`${p.did}/${p.rkey}`, p]));
+    const topicRow = posts[`${alice}/${topic.rkey}`]!;
+    expect(topicRow).toMatchObject({ title: "Welcome", boardId: `${s.forumDid}/${chat.rkey}`, rootId: null, locked: true, replyCount: 1 });
+    expect(posts[`${bob}/${first.rkey}`]).toMatchObject({ text: "hi alice (edited)", rootId: `${alice}/${topic.rkey}`, parentId: `${alice}/${topic.rkey}` });
+    expect(posts[`${alice}/${second.rkey}`]).toMatchObject({ deletedByUser: true, text: "", parentId: `${bob}/${first.rkey}` });
+    expect(snapshot.cursors).toEqual([{ service: "jetstream", cursor: JSON.parse(s.messages.at(-1)!).time_us }]);
+  });
+
+  it("ignores forum-owned records published by anyone but the forum account", async () => {
+    const s = new ForumStream();
+    const forum = s.forum();
+    const category = s.category("Real");
+    const board = s.board(category, "Real board");
+    s.join(mallory, forum);
+    const topic = s.topic(mallory, board, "A topic");
+    const spoofed = s.messages.length;
+    s.commit(mallory, "space.atbb.forum.category", { name: "Fake", createdAt: s.isoNow() });
+    s.commit(mallory, "space.atbb.forum.board", { name: "Fake", category: category.ref, createdAt: s.isoNow() });
+    s.commit(mallory, "space.atbb.forum.role", { name: "God", permissions: ["*"], priority: 0, createdAt: s.isoNow() });
+    s.commit(mallory, "space.atbb.modAction", { action: "lock", subject: { post: topic.ref }, createdAt: s.isoNow() });
+    s.commit(mallory, "space.atbb.forum.forum", { name: "Hijacked" }, { rkey: "self" });
+    const indexer = indexerFor(s);
+    await indexer.applyMessages(s.messages.slice(0, spoofed));
+    const before = await databaseSnapshot(database.handle);
+    await indexer.applyMessages(s.messages.slice(spoofed));
+    const after = await databaseSnapshot(database.handle);
+    expect({ ...after, cursors: [] }).toEqual({ ...before, cursors: [] });
+    expect(indexer.status().rejected).toEqual({ not_forum_owner: 5 });
+  });
+
+  it("links replies that arrive before their topic and parent", async () => {
+    const s = new ForumStream();
+    s.forum();
+    const board = s.board(s.category("C"), "B");
+    const topic = s.topic(alice, board, "Late topic");
+    const reply = s.reply(bob, topic, topic, "early reply");
+    const nested = s.reply(alice, topic, reply, "early nested reply");
+    const [forumMsg, categoryMsg, boardMsg, topicMsg, replyMsg, nestedMsg] = s.messages;
+    const indexer = indexerFor(s);
+    await indexer.applyMessages([forumMsg!, categoryMsg!, boardMsg!]);
+    await indexer.applyMessages([nestedMsg!]);
+    await indexer.applyMessages([replyMsg!]);
+    await indexer.applyMessages([topicMsg!]);
+    const { posts } = database.handle.schema;
+    const rows = await database.handle.db.select().from(posts).orderBy(asc(posts.createdAt));
+    const [t, r, n] = rows;
+    expect(r).toMatchObject({ rootId: t!.id, parentId: t!.id });
+    expect(n).toMatchObject({ rootId: t!.id, parentId: r!.id });
+    expect(t).toMatchObject({ replyCount: 2, lastReplyAt: n!.createdAt, lastActivityAt: n!.createdAt });
+  });
+
+  it("keeps reply_count exact under duplicates, edits, deletes and replays", async () => {
+    const s = new ForumStream();
+    s.forum();
+    const board = s.board(s.category("C"), "B");
+    const topic = s.topic(alice, board, "Counting");
+    const replies = [1, 2, 3, 4].map((n) => s.reply(bob, topic, topic, `reply ${n}`));
+    s.update(replies[0]!, { text: "edited", reply: { root: topic.ref, parent: topic.ref }, createdAt: s.isoNow() });
+    s.remove(replies[3]!);
+    s.remove(replies[3]!);
+    const indexer = indexerFor(s);
+    await indexer.applyMessages(s.messages);
+    // A resumed stream replays what it already sent: twice more, in pieces.
+    await indexer.applyMessages(s.messages.slice(4));
+    await indexer.applyMessages(s.messages);
+    const { posts } = database.handle.schema;
+    const [row] = await database.handle.db.select().from(posts).where(eq(posts.rkey, topic.rkey));
+    expect(row!.replyCount).toBe(3);
+    const visible = await database.handle.db.select().from(posts).where(eq(posts.rootId, row!.id));
+    const newest = Math.max(...visible.filter((p) => !p.deletedByUser).map((p) => p.createdAt.getTime()));
+    expect(visible).toHaveLength(4);
+    expect(row!.lastReplyAt).toEqual(new Date(newest));
+    expect(row!.lastActivityAt).toEqual(new Date(newest));
+  });
+
+  it("applies bans, locks and moderator deletes, and undoes them", async () => {
+    const s = new ForumStream();
+    s.forum();
+    const board = s.board(s.category("C"), "B");
+    const topic = s.topic(alice, board, "Moderated");
+    const reply = s.reply(mallory, topic, topic, "spam");
+    const ban = s.modAction("ban", { did: mallory }, { reason: "spam", expiresAt: "2030-01-01T00:00:00.000Z" });
+    s.modAction("delete", { post: reply });
+    s.modAction("lock", { post: topic });
+    const later = s.reply(mallory, topic, topic, "more spam after the ban");
+    const indexer = indexerFor(s);
+    await indexer.applyMessages(s.messages);
+    const { posts, users } = database.handle.schema;
+    const byRkey = async (rkey: string) => (await database.handle.db.select().from(posts).where(eq(posts.rkey, rkey)))[0]!;
+    expect(await byRkey(reply.rkey)).toMatchObject({ bannedByMod: true, deletedByMod: true });
+    expect(await byRkey(later.rkey)).toMatchObject({ bannedByMod: true, deletedByMod: false });
+    expect(await byRkey(topic.rkey)).toMatchObject({ locked: true, replyCount: 1 });
+    const [user] = await database.handle.db.select().from(users).where(eq(users.did, mallory));
+    expect(user!.banExpiresAt).toEqual(new Date("2030-01-01T00:00:00.000Z"));
+
+    s.modAction("unban", { did: mallory });
+    s.modAction("undelete", { post: reply });
+    s.remove(ban);
+    s.modAction("unlock", { post: topic });
+    await indexer.applyMessages(s.messages.slice(-4));
+    expect(await byRkey(reply.rkey)).toMatchObject({ bannedByMod: false, deletedByMod: false });
+    expect(await byRkey(topic.rkey)).toMatchObject({ locked: false, replyCount: 2 });
+  });
+
+  it("records account status and handles from identity and account events", async () => {
+    const s = new ForumStream();
+    s.identity(alice, "Alice.Example.COM");
+    s.account(alice, false, "takendown");
+    s.account(bob, false, "deactivated");
+    s.account(bob, true);
+    s.identity(bob, "not a handle!");
+    const indexer = indexerFor(s);
+    await indexer.applyMessages(s.messages);
+    const { users } = database.handle.schema;
+    const rows = await database.handle.db.select().from(users).orderBy(asc(users.did));
+    expect(rows.map((u) => [u.did, u.handle, u.accountStatus])).toEqual([
+      [alice, "alice.example.com", "takendown"],
+      [bob, null, "active"],
+    ]);
+  });
+});

@@ -1,0 +1,157 @@
+// Builds Jetstream v1 messages for a forum, deterministically: the same calls
+// give the same TIDs, CIDs and timestamps. Tests, the API parity suite and the
+// bench all speak the wire through this.
+import { ids, recordUri, type Collection, type RecordTypes, type StrongRef } from "@atbb/lexicon";
+import { createHash } from "node:crypto";
+
+const S32 = "234567abcdefghijklmnopqrstuvwxyz";
+const B32 = "abcdefghijklmnopqrstuvwxyz234567";
+
+/** A record key TID for a microsecond timestamp (AT Protocol's sortable base32). */
+export function tid(timeUs: number, clockId = 0): string {
+  let value = (BigInt(timeUs) << 10n) | BigInt(clockId & 1023);
+  let out = "";
+  for (let i = 0; i < 13; i++) {
+    out = S32[Number(value & 31n)]! + out;
+    value >>= 5n;
+  }
+  return out;
+}
+
+/** A real CIDv1 (dag-cbor, sha2-256) of the content, base32-encoded. */
+export function cidFor(content: unknown): string {
+  const digest = createHash("sha256").update(JSON.stringify(content)).digest();
+  const bytes = Buffer.concat([Buffer.from([0x01, 0x71, 0x12, 0x20]), digest]);
+  let bits = 0;
+  let value = 0;
+  let out = "b";
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += B32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+export interface Written<C extends Collection = Collection> {
+  uri: string;
+  cid: string;
+  rkey: string;
+  did: string;
+  collection: C;
+  ref: StrongRef;
+}
+
+/** A deterministic clock and message factory for one stream. */
+export class ForumStream {
+  readonly forumDid: string;
+  readonly messages: string[] = [];
+  #timeUs: number;
+  #stepUs: number;
+
+  /** `stepUs`: time between events (Jetstream resumes 10 s early, so gaps matter in reconnect tests). */
+  constructor(options: { forumDid?: string; startUs?: number; stepUs?: number } = {}) {
+    this.forumDid = options.forumDid ?? "did:plc:forumforumforumforum";
+    this.#timeUs = options.startUs ?? Date.UTC(2026, 10, 1) * 1000;
+    this.#stepUs = options.stepUs ?? 1000;
+  }
+
+  #tick(): number {
+    this.#timeUs += this.#stepUs;
+    return this.#timeUs;
+  }
+
+  isoNow(): string {
+    return new Date(Math.floor(this.#timeUs / 1000)).toISOString();
+  }
+
+  /** Appends a raw message (any string) — for hostile input. */
+  raw(message: string): this {
+    this.messages.push(message);
+    return this;
+  }
+
+  commit<C extends Collection>(
+    did: string,
+    collection: C,
+    record: RecordTypes[C],
+    options: { rkey?: string; operation?: "create" | "update" } = {},
+  ): Written<C> {
+    const timeUs = this.#tick();
+    const rkey = options.rkey ?? (collection === ids.forum ? "self" : tid(timeUs));
+    const value = { $type: collection, ...record };
+    const cid = cidFor(value);
+    this.messages.push(
+      JSON.stringify({
+        did,
+        time_us: timeUs,
+        kind: "commit",
+        commit: { rev: tid(timeUs), operation: options.operation ?? "create", collection, rkey, record: value, cid },
+      }),
+    );
+    const uri = recordUri(did, collection, rkey);
+    return { uri, cid, rkey, did, collection, ref: { uri, cid } };
+  }
+
+  update<C extends Collection>(written: Written<C>, record: RecordTypes[C]): Written<C> {
+    return this.commit(written.did, written.collection, record, { rkey: written.rkey, operation: "update" });
+  }
+
+  remove(written: Pick<Written, "did" | "collection" | "rkey">): void {
+    const timeUs = this.#tick();
+    this.messages.push(
+      JSON.stringify({
+        did: written.did,
+        time_us: timeUs,
+        kind: "commit",
+        commit: { rev: tid(timeUs), operation: "delete", collection: written.collection, rkey: written.rkey },
+      }),
+    );
+  }
+
+  identity(did: string, handle: string): void {
+    const timeUs = this.#tick();
+    this.messages.push(JSON.stringify({ did, time_us: timeUs, kind: "identity", identity: { did, handle, seq: timeUs, time: this.isoNow() } }));
+  }
+
+  account(did: string, active: boolean, status?: string): void {
+    const timeUs = this.#tick();
+    this.messages.push(
+      JSON.stringify({ did, time_us: timeUs, kind: "account", account: { did, active, ...(status ? { status } : {}), seq: timeUs, time: this.isoNow() } }),
+    );
+  }
+
+  // Forum vocabulary on top of commit().
+  forum(name = "atBB Test Forum"): Written<typeof ids.forum> {
+    return this.commit(this.forumDid, ids.forum, { name, description: "A forum for tests", createdAt: this.isoNow() });
+  }
+  category(name: string, sortOrder?: number): Written<typeof ids.category> {
+    return this.commit(this.forumDid, ids.category, { name, ...(sortOrder === undefined ? {} : { sortOrder }), createdAt: this.isoNow() });
+  }
+  board(category: Written, name: string, sortOrder?: number): Written<typeof ids.board> {
+    return this.commit(this.forumDid, ids.board, { name, category: category.ref, ...(sortOrder === undefined ? {} : { sortOrder }), createdAt: this.isoNow() });
+  }
+  role(name: string, permissions: string[], priority: number): Written<typeof ids.role> {
+    return this.commit(this.forumDid, ids.role, { name, permissions, priority, createdAt: this.isoNow() });
+  }
+  join(did: string, forum: Written, role?: Written): Written<typeof ids.membership> {
+    return this.commit(did, ids.membership, { forum: forum.ref, ...(role ? { role: role.ref } : {}), joinedAt: this.isoNow(), createdAt: this.isoNow() });
+  }
+  topic(did: string, board: Written, title: string, text = `${title}: body`): Written<typeof ids.post> {
+    return this.commit(did, ids.post, { title, text, board: board.ref, createdAt: this.isoNow() });
+  }
+  reply(did: string, root: Written, parent: Written, text: string): Written<typeof ids.post> {
+    return this.commit(did, ids.post, { text, reply: { root: root.ref, parent: parent.ref }, createdAt: this.isoNow() });
+  }
+  modAction(action: string, subject: { did: string } | { post: Written }, extra: { reason?: string; expiresAt?: string } = {}): Written<typeof ids.modAction> {
+    const subjectValue = "did" in subject ? { did: subject.did } : { post: subject.post.ref };
+    return this.commit(this.forumDid, ids.modAction, { action, subject: subjectValue, createdAt: this.isoNow(), ...extra });
+  }
+}
+
+/** The time_us of a message built by ForumStream. */
+export const timeOf = (message: string): number => (JSON.parse(message) as { time_us: number }).time_us;
