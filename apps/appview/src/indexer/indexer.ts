@@ -153,7 +153,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
         const batch: string[] = [];
         const deadline = Date.now() + batchMaxWaitMs;
         while (batch.length < batchSize && !stopping) {
-          const result = batch.length === 0 ? await next : await Promise.race([next, timeout(deadline - Date.now())]);
+          const result = batch.length === 0 ? await next : await Promise.race([next, timeout(Math.max(0, deadline - Date.now()))]);
           if (result === "timeout") break;
           if (result.done) {
             stopping = true;
