@@ -2,6 +2,8 @@ import { createClient } from "@libsql/client";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { SQL } from "drizzle-orm";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import postgres from "postgres";
 import * as pgSchema from "./schema.ts";
 import * as sqliteSchema from "./schema.sqlite.ts";
@@ -112,8 +114,16 @@ function openPostgres(url: string, options: CreateDbOptions): DatabaseHandle {
   };
 }
 
+/** For a local SQLite file URL, creates the directory it lives in (e.g. ./data). */
+export function ensureSqliteDirectory(url: string): void {
+  if (!url.toLowerCase().startsWith("file:") || url.includes(":memory:")) return;
+  const path = decodeURIComponent(url.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0]!);
+  mkdirSync(dirname(path), { recursive: true });
+}
+
 async function openSqlite(url: string, options: CreateDbOptions): Promise<DatabaseHandle> {
   const local = url.toLowerCase().startsWith("file:");
+  ensureSqliteDirectory(url);
   const client = createClient({
     url,
     authToken: new URL(url).searchParams.get("authToken") ?? undefined,

@@ -3,6 +3,7 @@ export {
   UnsupportedDatabaseUrlError,
   createDb,
   dialectOf,
+  postgresClient,
   redactUrl,
   type CreateDbOptions,
   type Database,

@@ -16,7 +16,7 @@ import { createClient, type InStatement, type Transaction as LibsqlTransaction }
 import { readMigrationFiles, type MigrationMeta } from "drizzle-orm/migrator";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dialectOf, postgresClient, redactUrl, type Dialect } from "./client.ts";
+import { dialectOf, ensureSqliteDirectory, postgresClient, redactUrl, type Dialect } from "./client.ts";
 
 /** Arbitrary but fixed: "atbb" in ASCII. Every atbb migrator takes this lock. */
 export const MIGRATION_LOCK_KEY = 0x61746262;
@@ -217,6 +217,7 @@ function migrateSqlite(url: string, migrations: Migration[], options: MigrateOpt
 }
 
 async function migrateSqliteNow(url: string, migrations: Migration[], options: MigrateOptions) {
+  ensureSqliteDirectory(url);
   // A single connection, so the PRAGMA and the transaction share it.
   const client = createClient({ url, concurrency: 1, timeout: 60_000 });
   try {

@@ -1,0 +1,67 @@
+// Database rows → API JSON: ids as strings, timestamps as ISO-8601 with
+// milliseconds, and moderation applied to what a post shows.
+export const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+export const idString = (id: number | null): string | null => (id === null ? null : String(id));
+
+export interface PostRow {
+  id: number;
+  did: string;
+  rkey: string;
+  cid: string;
+  title: string | null;
+  text: string;
+  boardId: number | null;
+  rootId: number | null;
+  parentId: number | null;
+  createdAt: Date;
+  updatedAt: Date | null;
+  deletedByUser: boolean;
+  deletedByMod: boolean;
+  bannedByMod: boolean;
+  locked: boolean;
+  replyCount: number;
+  lastReplyAt: Date | null;
+  lastActivityAt: Date | null;
+  handle: string | null;
+  accountStatus: string | null;
+  banExpiresAt: Date | null;
+}
+
+/** Why a post's content is not shown, or null when it is. */
+export function hiddenReason(post: PostRow, now: Date): string | null {
+  if (post.deletedByUser) return "deleted_by_author";
+  if (post.deletedByMod) return "removed_by_moderator";
+  if (post.bannedByMod && (post.banExpiresAt === null || post.banExpiresAt > now)) return "author_banned";
+  if (post.accountStatus !== null && post.accountStatus !== "active") return "author_unavailable";
+  return null;
+}
+
+export function serializePost(post: PostRow, now: Date) {
+  const hidden = hiddenReason(post, now);
+  return {
+    id: String(post.id),
+    uri: `at://${post.did}/space.atbb.post/${post.rkey}`,
+    cid: post.cid,
+    author: { did: post.did, handle: hidden === "author_unavailable" ? null : post.handle },
+    title: hidden ? null : post.title,
+    text: hidden ? null : post.text,
+    hidden,
+    createdAt: iso(post.createdAt),
+    editedAt: iso(post.updatedAt),
+  };
+}
+
+export function serializeTopic(post: PostRow, now: Date) {
+  return {
+    ...serializePost(post, now),
+    boardId: idString(post.boardId),
+    locked: post.locked,
+    replyCount: post.replyCount,
+    lastReplyAt: iso(post.lastReplyAt),
+    lastActivityAt: iso(post.lastActivityAt ?? post.createdAt),
+  };
+}
+
+export function serializeReply(post: PostRow, now: Date) {
+  return { ...serializePost(post, now), parentId: idString(post.parentId) };
+}

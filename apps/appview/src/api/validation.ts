@@ -1,0 +1,59 @@
+// Validators at the edge: every path parameter and query string goes through
+// one of these, and the OpenAPI document is generated from the same schemas.
+import { isDid } from "@atbb/lexicon";
+import { z } from "zod";
+import { ApiError } from "./errors.ts";
+
+const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+export const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, "must be a positive integer id")
+    .transform(Number)
+    .refine((n) => n <= MAX_ID, "is too large")
+    .describe("Numeric id, as a string"),
+});
+
+export const didParam = z.object({
+  did: z.string().max(2048).refine(isDid, "must be a DID such as did:plc:abc123").describe("A DID"),
+});
+
+export function pagination(defaultLimit: number, maxLimit: number) {
+  const count = (what: string, min: number, max: number, fallback: number) =>
+    z
+      .string()
+      .regex(/^\d{1,7}$/, `${what} must be a whole number`)
+      .transform(Number)
+      .refine((n) => n >= min && n <= max, `${what} must be between ${min} and ${max}`)
+      .optional()
+      .transform((n) => n ?? fallback);
+  return z.object({
+    offset: count("offset", 0, 1_000_000, 0).describe("Items to skip (default 0)"),
+    limit: count("limit", 1, maxLimit, defaultLimit).describe(`Items to return (default ${defaultLimit}, max ${maxLimit})`),
+  });
+}
+
+export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length > 0 ? `${issue.path.join(".")} ` : "";
+  throw new ApiError(400, "invalid_request", `${where}${issue.message}`.trim());
+}
+
+/** What the OpenAPI document knows of a route. */
+export interface RouteDoc {
+  method: "get";
+  path: string;
+  summary: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+}
+
+export const routeDocs: RouteDoc[] = [];
+
+export function documented(doc: RouteDoc): RouteDoc {
+  routeDocs.push(doc);
+  return doc;
+}

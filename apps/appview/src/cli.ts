@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// atbb: the one command an operator needs.
+import { createDb, migrate, migrationStatus, redactUrl, type Dialect } from "@atbb/db";
+import { sql } from "drizzle-orm";
+import { parseArgs } from "node:util";
+import packageJson from "../package.json" with { type: "json" };
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { migrationsFolder } from "./migrations.ts";
+import { NotMigratedError, serve } from "./serve.ts";
+
+const USAGE = `atbb ${packageJson.version} — the atBB forum AppView
+
+Usage: atbb <command> [options]
+
+Commands:
+  serve                 Serve the JSON API and index the network (Jetstream)
+  migrate               Apply pending database migrations (dialect from DATABASE_URL)
+  db:migrate            Same, refusing anything but PostgreSQL
+  db:migrate:sqlite     Same, refusing anything but SQLite
+  migrate-permissions   Repair: copy a legacy roles.permissions column into role_permissions
+  status                Database, migrations, and indexer cursor
+
+Options:
+  -h, --help            Help for atbb or for a command (atbb <command> --help)
+  -v, --version         Print the version
+
+Configuration comes from the environment: DATABASE_URL, HOST, PORT, FORUM_DID,
+PDS_URL, JETSTREAM_URL, LOG_LEVEL, CORS_ORIGINS (and *_FILE variants).
+See docs/configuration.md.`;
+
+const COMMAND_HELP: Record<string, string> = {
+  serve: `Usage: atbb serve [--no-indexer]
+
+Serves the JSON API on HOST:PORT and follows Jetstream into the database.
+Refuses to start until \`atbb migrate\` has brought the database to head.
+With PostgreSQL several processes may serve; one indexes at a time.
+
+Options:
+  --no-indexer   Serve only (a read replica)`,
+  migrate: `Usage: atbb migrate
+
+Applies pending migrations to DATABASE_URL (PostgreSQL or SQLite), printing
+each one and its time. Safe to run concurrently; a no-op when up to date.`,
+  "db:migrate": "Usage: atbb db:migrate\n\nLike `atbb migrate`, but only for a PostgreSQL DATABASE_URL.",
+  "db:migrate:sqlite": "Usage: atbb db:migrate:sqlite\n\nLike `atbb migrate`, but only for a SQLite DATABASE_URL.",
+  "migrate-permissions": `Usage: atbb migrate-permissions
+
+Copies every element of a legacy roles.permissions array column into
+role_permissions (idempotent). Harmless on a current database: says so.`,
+  status: `Usage: atbb status
+
+Prints the database dialect and location (password hidden), applied and
+pending migrations, and the indexer's cursor and lag.`,
+};
+
+class UsageError extends Error {}
+
+async function runMigrate(config: Config, only?: Dialect): Promise<void> {
+  if (only && config.dialect !== only) {
+    const other = config.dialect === "postgresql" ? "db:migrate" : "db:migrate:sqlite";
+    throw new UsageError(
+      `This command migrates ${only === "postgresql" ? "PostgreSQL" : "SQLite"}, but DATABASE_URL (${redactUrl(config.databaseUrl)}) is ${config.dialect}. ` +
+        `Use \`atbb ${other}\` or \`atbb migrate\`.`,
+    );
+  }
+  console.log(`Migrating ${config.dialect} database ${redactUrl(config.databaseUrl)}`);
+  const report = await migrate(config.databaseUrl, {
+    migrationsFolder: migrationsFolder(config.dialect),
+    onApplied: ({ tag, ms }) => console.log(`  applied ${tag} (${ms.toFixed(1)} ms)`),
+  });
+  console.log(report.applied.length === 0 ? "Already up to date." : `Applied ${report.applied.length} migration(s) in ${report.totalMs.toFixed(0)} ms.`);
+}
+
+async function runMigratePermissions(config: Config): Promise<void> {
+  const database = await createDb(config.databaseUrl);
+  try {
+    const legacy =
+      database.dialect === "postgresql"
+        ? await database.rows(sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'roles' and column_name = 'permissions'`)
+        : await database.rows(sql`select 1 from pragma_table_info('roles') where name = 'permissions'`);
+    if (legacy.length === 0) {
+      console.log("No legacy roles.permissions column: permissions already live in role_permissions. Nothing to do.");
+      return;
+    }
+    if (database.dialect !== "postgresql") throw new Error("A roles.permissions column on SQLite is not a layout atbb ever wrote.");
+    const inserted = await database.rows<{ role_id: number }>(sql`
+      insert into role_permissions (role_id, permission)
+      select roles.id, granted.permission from roles cross join lateral unnest(roles.permissions) as granted(permission)
+      where granted.permission is not null
+      on conflict do nothing returning role_id`);
+    console.log(`Copied ${inserted.length} permission(s) from roles.permissions into role_permissions (existing ones kept).`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function runStatus(config: Config): Promise<void> {
+  const status = await migrationStatus(config.databaseUrl, migrationsFolder(config.dialect));
+  console.log(`Database:   ${config.dialect} at ${redactUrl(config.databaseUrl)}`);
+  console.log(`Migrations: ${status.applied.length} applied, ${status.pending.length} pending${status.pending.length ? ` (${status.pending.join(", ")}) — run \`atbb migrate\`` : ""}`);
+  if (status.applied.length === 0) return;
+  const database = await createDb(config.databaseUrl);
+  try {
+    const cursors = await database.db.select().from(database.schema.firehoseCursor);
+    if (cursors.length === 0) console.log("Indexer:    no cursor yet (nothing indexed)");
+    for (const { service, cursor, updatedAt } of cursors) {
+      const lagSeconds = Math.max(0, Math.round((Date.now() - cursor / 1000) / 1000));
+      console.log(`Indexer:    ${service} cursor ${cursor} (${new Date(cursor / 1000).toISOString()}), lag ${lagSeconds} s, committed ${updatedAt.toISOString()}`);
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+      "no-indexer": { type: "boolean" },
+    },
+  });
+  const [command, ...extra] = positionals;
+  if (values.version) {
+    console.log(packageJson.version);
+    return 0;
+  }
+  if (!command || command === "help") {
+    console.log(command === "help" && extra[0] ? (COMMAND_HELP[extra[0]] ?? USAGE) : USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  if (!(command in COMMAND_HELP)) throw new UsageError(`Unknown command "${command}".`);
+  if (values.help) {
+    console.log(COMMAND_HELP[command]);
+    return 0;
+  }
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" for ${command}.`);
+  if (values["no-indexer"] && command !== "serve") throw new UsageError("--no-indexer is an option of `atbb serve`.");
+
+  const config = loadConfig();
+  switch (command) {
+    case "serve":
+      await serve(config, createLogger(config.logLevel), { indexer: !values["no-indexer"] });
+      return 0;
+    case "migrate":
+      await runMigrate(config);
+      return 0;
+    case "db:migrate":
+      await runMigrate(config, "postgresql");
+      return 0;
+    case "db:migrate:sqlite":
+      await runMigrate(config, "sqlite");
+      return 0;
+    case "migrate-permissions":
+      await runMigratePermissions(config);
+      return 0;
+    case "status":
+      await runStatus(config);
+      return 0;
+  }
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof NotMigratedError) {
+      console.error(`atbb: ${error.message}`);
+      process.exit(1);
+    }
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`atbb: ${(error as Error).message}\nRun \`atbb --help\` for usage.`);
+      process.exit(2);
+    }
+    console.error(`atbb: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,119 @@
+// Configuration comes from the environment, is validated once at start, and
+// every problem is reported at once, each naming its variable.
+import { ACCEPTED_URL_FORMS, dialectOf, type Dialect } from "@atbb/db";
+import { isDid } from "@atbb/lexicon";
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { LOG_LEVELS, type LogLevel } from "./logger.ts";
+
+export const DEFAULT_DATABASE_URL = "file:./data/atbb.db";
+export const DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network";
+
+export interface Config {
+  databaseUrl: string;
+  dialect: Dialect;
+  host: string;
+  port: number;
+  /** Without it the AppView serves what it has but does not index. */
+  forumDid: string | null;
+  pdsUrl: string | null;
+  jetstreamUrl: string;
+  logLevel: LogLevel;
+  corsOrigins: string[];
+}
+
+/** Variables that may instead be read from a file named by `<NAME>_FILE` (systemd credentials). */
+export const FILE_VARIABLES = ["DATABASE_URL", "FORUM_DID", "PDS_URL", "JETSTREAM_URL"] as const;
+
+const url = (protocols: string[], what: string) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be ${what} (${protocols.map((p) => `${p}//…`).join(" or ")})`);
+
+const environment = z.object({
+  DATABASE_URL: z
+    .string()
+    .default(DEFAULT_DATABASE_URL)
+    .refine(
+      (value) => {
+        try {
+          dialectOf(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be one of: ${ACCEPTED_URL_FORMS.join("; ")}` },
+    ),
+  HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
+  PORT: z
+    .string()
+    .default("3000")
+    .refine((value) => /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535, "must be a port number from 1 to 65535")
+    .transform(Number),
+  FORUM_DID: z.string().refine(isDid, "must be a DID such as did:plc:abc123 or did:web:forum.example.org").optional(),
+  PDS_URL: url(["https:", "http:"], "an http(s) URL").optional(),
+  JETSTREAM_URL: url(["wss:", "ws:"], "a WebSocket URL").default(DEFAULT_JETSTREAM_URL),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((o) => o.trim()).filter(Boolean))
+    .refine((origins) => origins.every((o) => o === "*" || /^https?:\/\/[^/]+$/.test(o)), "must be a comma-separated list of origins like https://forum.example.org, or *"),
+});
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Resolves `<NAME>_FILE` variables into `<NAME>`, trimming the file's trailing newline. */
+function readFileVariables(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string | undefined> {
+  const resolved: Record<string, string | undefined> = { ...env };
+  for (const name of FILE_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (env[name] !== undefined) {
+      problems.push(`${name} and ${name}_FILE are both set: set only one`);
+      continue;
+    }
+    try {
+      resolved[name] = readFileSync(file, "utf8").replace(/\r?\n$/, "");
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  }
+  // Empty means unset, as systemd and shells tend to hand them over.
+  for (const [key, value] of Object.entries(resolved)) if (value === "") resolved[key] = undefined;
+  return resolved;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const resolved = readFileVariables(env, problems);
+  const parsed = environment.safeParse(resolved);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dialect: dialectOf(e.DATABASE_URL),
+    host: e.HOST,
+    port: e.PORT,
+    forumDid: e.FORUM_DID ?? null,
+    pdsUrl: e.PDS_URL ?? null,
+    jetstreamUrl: e.JETSTREAM_URL,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS,
+  };
+}

@@ -1,0 +1,91 @@
+// `atbb serve`: the API, and (unless told otherwise) the indexer, with a clean
+// shutdown on SIGTERM/SIGINT.
+import { serve as listen, type ServerType } from "@hono/node-server";
+import { createDb, migrationStatus, redactUrl } from "@atbb/db";
+import { createApp } from "./api/app.ts";
+import type { Config } from "./config.ts";
+import { createIndexer, type Indexer } from "./indexer/indexer.ts";
+import { electLeader, type Leadership } from "./leader.ts";
+import type { Logger } from "./logger.ts";
+import { migrationsFolder } from "./migrations.ts";
+import { JetstreamSource } from "./source/jetstream.ts";
+
+const SHUTDOWN_BOUND_MS = 10_000;
+
+export class NotMigratedError extends Error {}
+
+export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<void> {
+  const folder = migrationsFolder(config.dialect);
+  const status = await migrationStatus(config.databaseUrl, folder);
+  if (status.pending.length > 0) {
+    throw new NotMigratedError(
+      `The database ${redactUrl(config.databaseUrl)} has ${status.pending.length} pending migration(s) ` +
+        `(${status.pending.join(", ")}). Run \`atbb migrate\` first.`,
+    );
+  }
+  if (status.unknown.length > 0) {
+    throw new NotMigratedError("The database has migrations this atbb does not know: it was migrated by a newer version.");
+  }
+
+  const database = await createDb(config.databaseUrl);
+  const indexer: Indexer | null =
+    options.indexer && config.forumDid ? createIndexer({ database, forumDid: config.forumDid, logger: logger.child({ part: "indexer" }) }) : null;
+  if (options.indexer && !config.forumDid) logger.warn("FORUM_DID is not set: serving the API without indexing");
+
+  const app = createApp({
+    database,
+    logger,
+    migrationsFolder: folder,
+    forumDid: config.forumDid,
+    corsOrigins: config.corsOrigins,
+    ...(indexer ? { indexer } : {}),
+  });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = listen({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+      logger.info({ host: config.host, port: info.port, database: redactUrl(config.databaseUrl), indexing: indexer !== null }, "atbb serving");
+      resolve(s);
+    });
+  });
+
+  let leadership: Leadership | null = null;
+  let indexing: Promise<void> | null = null;
+  if (indexer) {
+    const source = new JetstreamSource({ url: config.jetstreamUrl, logger: logger.child({ part: "jetstream" }) });
+    const startIndexing = () => {
+      indexing = indexer.run(source).catch((error: unknown) => logger.fatal({ err: error }, "indexer stopped on an error"));
+    };
+    if (config.dialect === "postgresql") {
+      leadership = electLeader(config.databaseUrl, logger);
+      leadership.acquired.then(startIndexing, () => {});
+      void leadership.lost.then(() => indexer.stop());
+    } else {
+      startIndexing();
+    }
+  }
+
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, "shutting down");
+      const force = setTimeout(() => {
+        logger.error("shutdown took too long; exiting");
+        process.exit(1);
+      }, SHUTDOWN_BOUND_MS);
+      force.unref();
+      void (async () => {
+        const closed = new Promise<void>((done) => server.close(() => done()));
+        // Idle keep-alive sockets would hold close() open until they time out.
+        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        await closed;
+        // The batch in progress commits with its cursor, or rolls back; nothing partial.
+        await indexer?.stop();
+        await indexing;
+        await leadership?.release();
+        await database.close();
+        logger.info({ cursor: indexer?.status().cursor ?? null }, "stopped cleanly");
+        resolve();
+      })();
+    };
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+    process.once("SIGINT", () => shutdown("SIGINT"));
+  });
+}
