@@ -1,6 +1,6 @@
 // Read queries shared by several routes.
 import type { DatabaseHandle } from "@atbb/db";
-import { eq } from "drizzle-orm";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
 
 /** Post columns plus what moderation needs of the author. */
 export function postColumns({ schema }: DatabaseHandle) {
@@ -43,4 +43,32 @@ export function forumOrder<T extends { sortOrder: number | null; name: string; i
       (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
       a.id - b.id,
   );
+}
+
+/**
+ * A page of a board's topics by last activity. The predicate is the partial
+ * index's own (posts_board_topics_idx: board_id, last_activity_at, id WHERE
+ * root_uri IS NULL), so the page is a backward scan of that index.
+ */
+export function boardTopicsPage(database: DatabaseHandle, boardId: number, offset: number, limit: number) {
+  const { posts } = database.schema;
+  return postsWithAuthors(database)
+    .where(topicsOfBoard(database, boardId))
+    .orderBy(desc(posts.lastActivityAt), desc(posts.id))
+    .limit(limit)
+    .offset(offset);
+}
+
+export function topicsOfBoard({ schema: { posts } }: DatabaseHandle, boardId: number) {
+  return and(eq(posts.boardId, boardId), isNull(posts.rootUri));
+}
+
+/** A page of a topic's replies, oldest first: a range of posts_root_created_idx. */
+export function topicRepliesPage(database: DatabaseHandle, topicId: number, offset: number, limit: number) {
+  const { posts } = database.schema;
+  return postsWithAuthors(database)
+    .where(eq(posts.rootId, topicId))
+    .orderBy(asc(posts.createdAt), asc(posts.id))
+    .limit(limit)
+    .offset(offset);
 }

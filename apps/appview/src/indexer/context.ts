@@ -17,6 +17,9 @@ export interface ApplyContext {
 }
 
 export interface RecordWrite<C extends Collection> {
+  /** The event's time: an edit is dated by the network, not by when we indexed it. */
+  timeUs: number;
+  operation: "create" | "update";
   did: string;
   rkey: string;
   cid: string;

@@ -1,8 +1,8 @@
 import type { DatabaseHandle } from "@atbb/db";
-import { and, count, desc, eq, isNull } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { notFound } from "../errors.ts";
-import { postsWithAuthors } from "../queries.ts";
+import { boardTopicsPage, topicsOfBoard } from "../queries.ts";
 import { serializeTopic } from "../serialize.ts";
 import { documented, idParam, pagination, parse } from "../validation.ts";
 import { serializeBoard } from "./categories.ts";
@@ -29,12 +29,9 @@ export function boardRoutes(database: DatabaseHandle) {
       const { id } = parse(idParam, c.req.param());
       const { offset, limit } = parse(topicsPage, c.req.query());
       await findBoard(id);
-      // Same predicate as the partial index posts_board_topics_idx, so both
-      // queries are scans of it (board_id, last_activity_at, id) backwards.
-      const topicsOfBoard = and(eq(posts.boardId, id), isNull(posts.rootUri));
       const [rows, [total]] = await Promise.all([
-        postsWithAuthors(database).where(topicsOfBoard).orderBy(desc(posts.lastActivityAt), desc(posts.id)).limit(limit).offset(offset),
-        db.select({ n: count() }).from(posts).where(topicsOfBoard),
+        boardTopicsPage(database, id, offset, limit),
+        db.select({ n: count() }).from(posts).where(topicsOfBoard(database, id)),
       ]);
       const now = new Date();
       return c.json({ topics: rows.map((row) => serializeTopic(row, now)), total: total!.n, offset, limit });

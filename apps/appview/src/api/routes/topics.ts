@@ -1,8 +1,8 @@
 import type { DatabaseHandle } from "@atbb/db";
-import { and, asc, count, eq, isNull } from "drizzle-orm";
+import { and, count, eq, isNull } from "drizzle-orm";
 import { Hono } from "hono";
 import { notFound } from "../errors.ts";
-import { postsWithAuthors } from "../queries.ts";
+import { postsWithAuthors, topicRepliesPage } from "../queries.ts";
 import { serializeReply, serializeTopic } from "../serialize.ts";
 import { documented, idParam, pagination, parse } from "../validation.ts";
 
@@ -18,9 +18,8 @@ export function topicRoutes(database: DatabaseHandle) {
     const { offset, limit } = parse(repliesPage, c.req.query());
     const [topic] = await postsWithAuthors(database).where(and(eq(posts.id, id), isNull(posts.rootUri)));
     if (!topic) throw notFound(`Topic ${id}`);
-    // A range of posts_root_created_idx (root_id, created_at, id).
     const [replies, [total]] = await Promise.all([
-      postsWithAuthors(database).where(eq(posts.rootId, id)).orderBy(asc(posts.createdAt), asc(posts.id)).limit(limit).offset(offset),
+      topicRepliesPage(database, id, offset, limit),
       db.select({ n: count() }).from(posts).where(eq(posts.rootId, id)),
     ]);
     const now = new Date();

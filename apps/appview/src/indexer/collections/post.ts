@@ -20,7 +20,7 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
     );
   },
 
-  async upsert(ctx, { did, rkey, cid, record }) {
+  async upsert(ctx, { did, rkey, cid, record, operation, timeUs }) {
     const { tx, schema, now, dirtyTopics } = ctx;
     const { posts, boards } = schema;
     const uri = recordUri(did, ids.post, rkey);
@@ -50,7 +50,12 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
       .values({ did, rkey, ...values })
       .onConflictDoUpdate({
         target: [posts.did, posts.rkey],
-        set: { ...values, updatedAt: now, lastActivityAt: sql`excluded.last_activity_at` },
+        set: {
+          ...values,
+          // A replayed create is not an edit.
+          updatedAt: operation === "update" ? new Date(Math.floor(timeUs / 1000)) : sql`${posts.updatedAt}`,
+          lastActivityAt: sql`excluded.last_activity_at`,
+        },
       })
       .returning({ id: posts.id, rootId: posts.rootId });
     if (record.reply) {
