@@ -1,6 +1,6 @@
 // Read queries shared by several routes.
 import type { DatabaseHandle } from "@atbb/db";
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 
 /** Post columns plus what moderation needs of the author. */
 export function postColumns({ schema }: DatabaseHandle) {
@@ -46,29 +46,29 @@ export function forumOrder<T extends { sortOrder: number | null; name: string; i
 }
 
 /**
- * A page of a board's topics by last activity. The predicate is the partial
- * index's own (posts_board_topics_idx: board_id, last_activity_at, id WHERE
- * root_uri IS NULL), so the page is a backward scan of that index.
+ * A page of a board's topics by last activity, as a deferred join: the page's
+ * ids come from an index-only scan of posts_board_topics_idx (board_id,
+ * last_activity_at, id WHERE root_uri IS NULL — the predicate here is the
+ * index's own), skipping `offset` entries without touching the table; only
+ * the page's rows are then read. Deep pages stay nearly as cheap as the first.
  */
 export function boardTopicsPage(database: DatabaseHandle, boardId: number, offset: number, limit: number) {
-  const { posts } = database.schema;
-  return postsWithAuthors(database)
-    .where(topicsOfBoard(database, boardId))
-    .orderBy(desc(posts.lastActivityAt), desc(posts.id))
-    .limit(limit)
-    .offset(offset);
+  const { db, schema } = database;
+  const { posts } = schema;
+  const newestFirst = [desc(posts.lastActivityAt), desc(posts.id)];
+  const pageIds = db.select({ id: posts.id }).from(posts).where(topicsOfBoard(database, boardId)).orderBy(...newestFirst).limit(limit).offset(offset);
+  return postsWithAuthors(database).where(inArray(posts.id, pageIds)).orderBy(...newestFirst);
 }
 
 export function topicsOfBoard({ schema: { posts } }: DatabaseHandle, boardId: number) {
   return and(eq(posts.boardId, boardId), isNull(posts.rootUri));
 }
 
-/** A page of a topic's replies, oldest first: a range of posts_root_created_idx. */
+/** A page of a topic's replies, oldest first: the same deferred join over posts_root_created_idx. */
 export function topicRepliesPage(database: DatabaseHandle, topicId: number, offset: number, limit: number) {
-  const { posts } = database.schema;
-  return postsWithAuthors(database)
-    .where(eq(posts.rootId, topicId))
-    .orderBy(asc(posts.createdAt), asc(posts.id))
-    .limit(limit)
-    .offset(offset);
+  const { db, schema } = database;
+  const { posts } = schema;
+  const oldestFirst = [asc(posts.createdAt), asc(posts.id)];
+  const pageIds = db.select({ id: posts.id }).from(posts).where(eq(posts.rootId, topicId)).orderBy(...oldestFirst).limit(limit).offset(offset);
+  return postsWithAuthors(database).where(inArray(posts.id, pageIds)).orderBy(...oldestFirst);
 }
