@@ -31,23 +31,20 @@ async function referenceSnapshot(forumDid: string, messages: string[]) {
   return databaseSnapshot(reference.handle);
 }
 
-/** Runs the indexer process; kills it with SIGKILL after `killAfterMs`, or lets it reach `until`. */
-async function runIndexerProcess(env: Record<string, string>, killAfterMs: number | null, until: () => Promise<boolean>) {
+/** Runs the indexer process until `until()` holds, waits `killAfterMs` more, then SIGKILLs it. */
+async function runIndexerProcess(env: Record<string, string>, killAfterMs: number, until: () => Promise<boolean>) {
   const child = spawn(process.execPath, ["--conditions=development", script], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
-  if (killAfterMs !== null) {
-    await new Promise((resolve) => setTimeout(resolve, killAfterMs));
-  } else {
-    const deadline = Date.now() + 60_000;
-    while (!(await until())) {
-      if (Date.now() > deadline) throw new Error("indexer process did not finish the stream");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  const deadline = Date.now() + 60_000;
+  while (!(await until())) {
+    if (Date.now() > deadline) throw new Error("indexer process did not get there in time");
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  await new Promise((resolve) => setTimeout(resolve, killAfterMs));
   child.kill("SIGKILL");
   await exited;
 }
@@ -55,7 +52,8 @@ async function runIndexerProcess(env: Record<string, string>, killAfterMs: numbe
 describe(`an indexer killed mid-batch (${dialect})`, () => {
   it("resumes to the same final state, and its cursor never passes unapplied events", async () => {
     const stream = sampleForum({ topics: 30, repliesPerTopic: 8, stepUs: 20_000_000 });
-    const server = await FakeJetstream.start(stream.messages);
+    // Two milliseconds between events: the stream lasts long enough to be killed inside.
+    const server = await FakeJetstream.start(stream.messages, { delayMs: 2 });
     const database = await freshDatabase();
     const env = { DATABASE_URL: database.url, FORUM_DID: stream.forumDid, JETSTREAM_URL: server.url, BATCH_SIZE: "15" };
     const observer = await createDb(database.url);
@@ -68,7 +66,9 @@ describe(`an indexer killed mid-batch (${dialect})`, () => {
     const killedAt: (number | null)[] = [];
     try {
       for (let kill = 0; kill < 3; kill++) {
-        await runIndexerProcess(env, 30 + Math.floor(random() * 250), async () => true);
+        // Kill once it has committed something new, at a random moment after.
+        const before = await committedCursor();
+        await runIndexerProcess(env, Math.floor(random() * 40), async () => (await committedCursor()) !== before);
         const cursor = await committedCursor();
         killedAt.push(cursor);
         if (cursor === null) continue;
@@ -78,7 +78,7 @@ describe(`an indexer killed mid-batch (${dialect})`, () => {
       }
       // The kills must have landed inside the stream, or this proved nothing.
       expect(killedAt.filter((c) => c !== null && c < target).length).toBeGreaterThan(0);
-      await runIndexerProcess(env, null, async () => (await committedCursor()) === target);
+      await runIndexerProcess(env, 0, async () => (await committedCursor()) === target);
       expect(await databaseSnapshot(observer)).toEqual(await referenceSnapshot(stream.forumDid, stream.messages));
     } finally {
       await observer.close();

@@ -8,6 +8,8 @@ import { timeOf } from "./forum-events.ts";
 export interface FakeJetstreamOptions {
   /** Close each connection after sending this many events. */
   dropEvery?: number;
+  /** Pause between events, to stretch a stream out in time. */
+  delayMs?: number;
 }
 
 export class FakeJetstream {
@@ -63,7 +65,8 @@ export class FakeJetstream {
       }
       socket.send(this.#events[start + sent]!, () => {
         sent++;
-        setImmediate(sendNext);
+        if (this.#options.delayMs) setTimeout(sendNext, this.#options.delayMs);
+        else setImmediate(sendNext);
       });
     };
     sendNext();

@@ -5,9 +5,14 @@ import { pick, seededRandom } from "./random.ts";
 
 export const sampleUsers = Array.from({ length: 6 }, (_, i) => `did:plc:user${String(i).padStart(2, "0")}user${String(i).padStart(2, "0")}user`);
 
-export function sampleForum(options: { seed?: number; topics?: number; repliesPerTopic?: number; stepUs?: number } = {}): ForumStream {
+export function sampleForum(
+  options: { seed?: number; topics?: number; repliesPerTopic?: number; stepUs?: number; startUs?: number } = {},
+): ForumStream {
   const random = seededRandom(options.seed ?? 1);
-  const s = new ForumStream(options.stepUs === undefined ? {} : { stepUs: options.stepUs });
+  const s = new ForumStream({
+    ...(options.stepUs === undefined ? {} : { stepUs: options.stepUs }),
+    ...(options.startUs === undefined ? {} : { startUs: options.startUs }),
+  });
   const forum = s.forum();
   const categories = [s.category("General", 1), s.category("Help", 2)];
   const boards = [s.board(categories[0]!, "Chat", 1), s.board(categories[0]!, "News", 2), s.board(categories[1]!, "Questions", 1)];
