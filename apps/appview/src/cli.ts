@@ -2,12 +2,15 @@
 // atbb: the one command an operator needs.
 import { createDb, migrate, migrationStatus, redactUrl, type Dialect } from "@atbb/db";
 import { sql } from "drizzle-orm";
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import packageJson from "../package.json" with { type: "json" };
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { migrationsFolder } from "./migrations.ts";
 import { NotMigratedError, serve } from "./serve.ts";
+
+// package.json sits one level above both src/ and dist/.
+const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
 
 const USAGE = `atbb ${packageJson.version} — the atBB forum AppView
 
