@@ -32,5 +32,10 @@ export interface CollectionIndexer<C extends Collection> {
   /** Cross-record rules the lexicon cannot express; a returned reason rejects the record. */
   check(record: RecordTypes[C], source: { did: string; forumDid: string }): string | null;
   upsert(ctx: ApplyContext, write: RecordWrite<C>): Promise<void>;
+  /**
+   * Optional: the same as `upsert` for a run of writes with distinct keys, in
+   * a few statements instead of a few per record (hot collections only).
+   */
+  upsertMany?(ctx: ApplyContext, writes: RecordWrite<C>[]): Promise<void>;
   remove(ctx: ApplyContext, op: DeleteOp): Promise<void>;
 }

@@ -7,7 +7,7 @@ import type { Logger } from "../logger.ts";
 import type { EventSource } from "../source/source.ts";
 import { collectionIndexers } from "./collections/index.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
-import { parseJetstreamMessage, type IndexOp, type Rejection } from "./events.ts";
+import { parseJetstreamMessage, type IndexOp, type RecordOp, type Rejection } from "./events.ts";
 import type { IndexerStatus } from "./status.ts";
 import { recomputeTopics } from "./topics.ts";
 
@@ -35,6 +35,27 @@ export interface Indexer {
   status(): IndexerStatus;
   /** The committed cursor, read from the database. */
   loadCursor(): Promise<number | null>;
+}
+
+const MAX_RUN = 500;
+
+/**
+ * Consecutive upserts of one collection that can go in one statement: the
+ * collection supports it and no record repeats (a statement cannot touch a
+ * row twice).
+ */
+function runOfUpserts(ops: IndexOp[], start: number): RecordOp[] {
+  const first = ops[start];
+  if (first?.kind !== "record" || !collectionIndexers[first.collection].upsertMany) return [];
+  const run: RecordOp[] = [];
+  const keys = new Set<string>();
+  for (let i = start; i < ops.length && run.length < MAX_RUN; i++) {
+    const op = ops[i]!;
+    if (op.kind !== "record" || op.collection !== first.collection || keys.has(`${op.did}/${op.rkey}`)) break;
+    keys.add(`${op.did}/${op.rkey}`);
+    run.push(op);
+  }
+  return run;
 }
 
 export function createIndexer(options: IndexerOptions): Indexer {
@@ -95,7 +116,12 @@ export function createIndexer(options: IndexerOptions): Indexer {
         .values(authors.map((did) => ({ did, firstSeenAt: ctx.now, updatedAt: ctx.now })))
         .onConflictDoNothing({ target: users.did });
     }
-    for (const op of ops) await applyOne(ctx, op);
+    for (let i = 0; i < ops.length; ) {
+      const run = runOfUpserts(ops, i);
+      if (run.length > 1) await collectionIndexers[run[0]!.collection].upsertMany!(ctx, run as never);
+      else await applyOne(ctx, ops[i]!);
+      i += Math.max(1, run.length);
+    }
     await recomputeTopics(ctx);
     if (batchCursor !== null) {
       await tx
@@ -117,7 +143,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       if (ops.length <= 1) {
         // One event the database refuses: skip it (cursor included) rather than stall forever.
         const op = ops[0];
-        count({ reason: "database_error", detail: error instanceof Error ? error.message.slice(0, 300) : String(error), timeUs: op?.timeUs ?? null, did: op?.did });
+        count({ reason: "database_error", detail: error instanceof Error ? `${error.message.slice(0, 200)} ${String((error as { cause?: unknown }).cause ?? "").slice(0, 200)}` : String(error), timeUs: op?.timeUs ?? null, did: op?.did });
         if (batchCursor !== null) await database.db.transaction((tx) => writeBatch(tx, [], batchCursor));
         return;
       }
