@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a workspace command with the toolchain atBB needs, installing what is
 # missing first: Node >= 22 (Node 24 from the npm registry when the system's is
-# older) and pnpm 10, then the locked dependencies.
+# older than 22.18) and pnpm 10, then the locked dependencies.
 #
 #   scripts/dev.sh start        the AppView on the embedded SQLite default
 #   scripts/dev.sh test         the whole suite, on PostgreSQL and on SQLite
@@ -20,8 +20,10 @@ major() { "$1" --version 2>/dev/null | sed -E 's/^v?([0-9]+).*/\1/'; }
 if [ -x "$tools/node/node_modules/.bin/node" ]; then
   PATH="$tools/node/node_modules/.bin:$PATH"
 fi
-if [ "$(major node || echo 0)" -lt 22 ] 2>/dev/null || ! command -v node >/dev/null; then
-  command -v npm >/dev/null || { say "Node.js >= 22 is required and npm is missing to fetch it: install Node 24 LTS (https://nodejs.org) and re-run."; exit 1; }
+# The sources run through Node's own type stripping (Node >= 22.18, or 23.6+).
+strips_types() { [ -n "$(node -p 'process.features.typescript || ""' 2>/dev/null)" ]; }
+if ! command -v node >/dev/null || ! strips_types; then
+  command -v npm >/dev/null || { say "Node.js >= 22.18 is required and npm is missing to fetch it: install Node 24 LTS (https://nodejs.org) and re-run."; exit 1; }
   say "system Node is $(node --version 2>/dev/null || echo missing); installing Node 24 into $tools/node"
   npm install --prefix "$tools/node" --no-audit --no-fund --loglevel=error node@24 >/dev/null
   PATH="$tools/node/node_modules/.bin:$PATH"
