@@ -14,8 +14,10 @@ export {
 export {
   MIGRATION_LOCK_KEY,
   MigrationError,
+  appliedMigrations,
   migrate,
   migrationStatus,
+  statusOf,
   planMigrations,
   readMigrations,
   type MigrateOptions,

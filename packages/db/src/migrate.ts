@@ -16,7 +16,8 @@ import { createClient, type InStatement, type Transaction as LibsqlTransaction }
 import { readMigrationFiles, type MigrationMeta } from "drizzle-orm/migrator";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dialectOf, ensureSqliteDirectory, postgresClient, redactUrl, type Dialect } from "./client.ts";
+import { sql } from "drizzle-orm";
+import { createDb, dialectOf, ensureSqliteDirectory, postgresClient, redactUrl, type DatabaseHandle, type Dialect } from "./client.ts";
 
 /** Arbitrary but fixed: "atbb" in ASCII. Every atbb migrator takes this lock. */
 export const MIGRATION_LOCK_KEY = 0x61746262;
@@ -145,9 +146,16 @@ export async function migrate(url: string, options: MigrateOptions): Promise<Mig
 
 /** Applied and pending migrations, without changing anything. */
 export async function migrationStatus(url: string, migrationsFolder: string): Promise<MigrationStatus> {
-  const migrations = readMigrations(migrationsFolder);
-  const appliedCreatedAt =
-    dialectOf(url) === "postgresql" ? await appliedPostgres(url) : await appliedSqlite(url);
+  const database = await createDb(url);
+  try {
+    return statusOf(readMigrations(migrationsFolder), await appliedMigrations(database));
+  } finally {
+    await database.close();
+  }
+}
+
+/** What is applied and pending, reported (not refused) even when migrate() would refuse. */
+export function statusOf(migrations: Migration[], appliedCreatedAt: number[]): MigrationStatus {
   try {
     return planMigrations(migrations, appliedCreatedAt).status;
   } catch (error) {
@@ -159,6 +167,19 @@ export async function migrationStatus(url: string, migrationsFolder: string): Pr
       unknown: [],
     };
   }
+}
+
+/** The journal keys (`created_at`) of the migrations applied to an open database. */
+export async function appliedMigrations(database: DatabaseHandle): Promise<number[]> {
+  const postgres = database.dialect === "postgresql";
+  const [exists] = await database.rows<{ found: unknown }>(
+    postgres
+      ? sql`select to_regclass('drizzle.__drizzle_migrations') is not null as found`
+      : sql`select count(*) > 0 as found from sqlite_master where type = 'table' and name = '__drizzle_migrations'`,
+  );
+  if (!exists?.found) return [];
+  const rows = await database.rows<{ created_at: unknown }>(sql.raw(`select created_at from ${postgres ? PG_MIGRATIONS_TABLE : SQLITE_MIGRATIONS_TABLE}`));
+  return rows.map((r) => Number(r.created_at));
 }
 
 async function migratePostgres(url: string, migrations: Migration[], options: MigrateOptions) {
@@ -261,31 +282,5 @@ async function assertNoForeignKeyViolations(tx: LibsqlTransaction): Promise<void
       `Migration left ${violations.rows.length} foreign-key violation(s) ` +
         `(first: table ${String(first.table)} row ${String(first.rowid)} → ${String(first.parent)}); rolled back.`,
     );
-  }
-}
-
-async function appliedPostgres(url: string): Promise<number[]> {
-  const sql = postgresClient(url, { max: 1 });
-  try {
-    const [exists] = await sql<{ table: string | null }[]>`select to_regclass('drizzle.__drizzle_migrations')::text as table`;
-    if (!exists?.table) return [];
-    const rows = await sql.unsafe<{ created_at: string }[]>(`select created_at from ${PG_MIGRATIONS_TABLE}`);
-    return rows.map((r) => Number(r.created_at));
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
-
-async function appliedSqlite(url: string): Promise<number[]> {
-  const client = createClient({ url, timeout: 5000 });
-  try {
-    const exists = await client.execute(
-      `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`,
-    );
-    if (exists.rows.length === 0) return [];
-    const rows = await client.execute(`SELECT created_at FROM ${SQLITE_MIGRATIONS_TABLE}`);
-    return rows.rows.map((r) => Number(r.created_at));
-  } finally {
-    client.close();
   }
 }

@@ -10,6 +10,7 @@ import type { ApplyContext, Transaction } from "./context.ts";
 import { parseJetstreamMessage, type IndexOp, type RecordOp, type Rejection } from "./events.ts";
 import type { IndexerStatus } from "./status.ts";
 import { recomputeTopics } from "./topics.ts";
+import { upsertUser } from "./users.ts";
 
 export type { IndexerStatus } from "./status.ts";
 
@@ -92,17 +93,9 @@ export function createIndexer(options: IndexerOptions): Indexer {
       case "delete":
         return collectionIndexers[op.collection].remove(ctx, op);
       case "identity":
-        await ctx.tx
-          .insert(users)
-          .values({ did: op.did, handle: op.handle, firstSeenAt: ctx.now, updatedAt: ctx.now })
-          .onConflictDoUpdate({ target: users.did, set: { handle: op.handle, updatedAt: ctx.now } });
-        return;
+        return upsertUser(ctx, op.did, { handle: op.handle });
       case "account":
-        await ctx.tx
-          .insert(users)
-          .values({ did: op.did, accountStatus: op.status, firstSeenAt: ctx.now, updatedAt: ctx.now })
-          .onConflictDoUpdate({ target: users.did, set: { accountStatus: op.status, updatedAt: ctx.now } });
-        return;
+        return upsertUser(ctx, op.did, { accountStatus: op.status });
     }
   }
 

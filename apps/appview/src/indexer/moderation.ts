@@ -5,6 +5,7 @@
 import { parseRecordUri } from "@atbb/lexicon";
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { ApplyContext } from "./context.ts";
+import { upsertUser } from "./users.ts";
 
 type Pair = readonly [on: string, off: string];
 export const BAN: Pair = ["ban", "unban"];
@@ -21,8 +22,8 @@ export function latestIs(ctx: Pick<ApplyContext, "schema">, pair: Pair, subject:
 }
 
 export async function recomputeBan(ctx: ApplyContext, did: string): Promise<void> {
-  const { tx, schema, now } = ctx;
-  const { modActions, posts, users } = schema;
+  const { tx, schema } = ctx;
+  const { modActions, posts } = schema;
   const [latest] = await tx
     .select({ action: modActions.action, expiresAt: modActions.expiresAt })
     .from(modActions)
@@ -31,10 +32,7 @@ export async function recomputeBan(ctx: ApplyContext, did: string): Promise<void
     .limit(1);
   const banned = latest?.action === BAN[0];
   await tx.update(posts).set({ bannedByMod: banned }).where(and(eq(posts.did, did), sql`${posts.bannedByMod} <> ${banned}`));
-  await tx
-    .insert(users)
-    .values({ did, firstSeenAt: now, updatedAt: now, banExpiresAt: banned ? (latest?.expiresAt ?? null) : null })
-    .onConflictDoUpdate({ target: users.did, set: { banExpiresAt: banned ? (latest?.expiresAt ?? null) : null, updatedAt: now } });
+  await upsertUser(ctx, did, { banExpiresAt: banned ? (latest?.expiresAt ?? null) : null });
 }
 
 export async function recomputePostModeration(ctx: ApplyContext, postUri: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { migrationStatus, type DatabaseHandle } from "@atbb/db";
+import { appliedMigrations, readMigrations, statusOf, type DatabaseHandle } from "@atbb/db";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { IndexerStatus } from "../../indexer/status.ts";
@@ -28,6 +28,8 @@ documented({ method: "get", path: "/api/health/live", summary: "Liveness: the pr
 documented({ method: "get", path: "/api/health/ready", summary: "Readiness: database reachable and migrations at head" });
 
 export function healthRoutes({ database, indexer, migrationsFolder }: HealthDeps) {
+  // The journal is part of this build: read it once, not on every probe.
+  const migrations = readMigrations(migrationsFolder);
   return new Hono()
     .get("/", async (c) => {
       const db = await probeDatabase(database);
@@ -45,9 +47,9 @@ export function healthRoutes({ database, indexer, migrationsFolder }: HealthDeps
       const db = await probeDatabase(database);
       if (db.status === "down") return c.json({ status: "not_ready", reason: "database unreachable" }, 503);
       try {
-        const migrations = await migrationStatus(database.url, migrationsFolder);
-        if (migrations.pending.length > 0) {
-          return c.json({ status: "not_ready", reason: "migrations pending", pending: migrations.pending }, 503);
+        const status = statusOf(migrations, await appliedMigrations(database));
+        if (status.pending.length > 0) {
+          return c.json({ status: "not_ready", reason: "migrations pending", pending: status.pending }, 503);
         }
       } catch {
         return c.json({ status: "not_ready", reason: "cannot read migration state" }, 503);

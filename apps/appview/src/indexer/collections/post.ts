@@ -46,27 +46,27 @@ function rowOf(ctx: ApplyContext, { did, rkey, cid, record }: PostWrite) {
   const uri = recordUri(did, ids.post, rkey);
   const createdAt = new Date(record.createdAt);
   return {
-      did,
-      rkey,
-      cid,
-      title: record.reply ? null : (record.title ?? null),
-      text: record.text,
-      forumUri: record.forum?.uri ?? null,
-      boardUri: record.board?.uri ?? null,
-      boardId: idOf(boards, record.board?.uri),
-      rootUri: record.reply?.root.uri ?? null,
-      rootId: idOf(posts, record.reply?.root.uri),
-      parentUri: record.reply?.parent.uri ?? null,
-      parentId: idOf(posts, record.reply?.parent.uri),
-      createdAt,
-      indexedAt: now,
-      deletedByUser: false,
-      // A mod action may predate the post's arrival: derive the state now.
-      bannedByMod: latestIs(ctx, BAN, { did }),
-      deletedByMod: latestIs(ctx, DELETE, { postUri: uri }),
-      locked: latestIs(ctx, LOCK, { postUri: uri }),
-      lastActivityAt: record.reply ? null : createdAt,
-    };
+    did,
+    rkey,
+    cid,
+    title: record.reply ? null : (record.title ?? null),
+    text: record.text,
+    forumUri: record.forum?.uri ?? null,
+    boardUri: record.board?.uri ?? null,
+    boardId: idOf(boards, record.board?.uri),
+    rootUri: record.reply?.root.uri ?? null,
+    rootId: idOf(posts, record.reply?.root.uri),
+    parentUri: record.reply?.parent.uri ?? null,
+    parentId: idOf(posts, record.reply?.parent.uri),
+    createdAt,
+    indexedAt: now,
+    deletedByUser: false,
+    // A mod action may predate the post's arrival: derive the state now.
+    bannedByMod: latestIs(ctx, BAN, { did }),
+    deletedByMod: latestIs(ctx, DELETE, { postUri: uri }),
+    locked: latestIs(ctx, LOCK, { postUri: uri }),
+    lastActivityAt: record.reply ? null : createdAt,
+  };
 }
 
 /**
