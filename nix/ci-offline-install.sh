@@ -15,7 +15,7 @@ node scripts/offline-deps.ts fill-store "$work/tarballs" "$work/store"
 
 git clone --quiet . "$work/src"
 cd "$work/src"
-pnpm install --offline --frozen-lockfile --reporter=silent
+pnpm install --offline --frozen-lockfile --ignore-scripts --reporter=silent
 pnpm bundle --out "$work/out" > /dev/null
 "$work/out/bin/atbb" --version
 test -f "$work/out/share/atbb/drizzle/meta/_journal.json"

@@ -88,7 +88,8 @@ stdenv.mkDerivation {
     runHook preBuild
     export HOME=$TMPDIR CI=true npm_config_store_dir=$TMPDIR/pnpm-store
     node scripts/offline-deps.ts fill-store ${tarballs} $npm_config_store_dir
-    pnpm install --offline --frozen-lockfile
+    # No install script is needed for what ships (better-sqlite3 is the test PDS's).
+    pnpm install --offline --frozen-lockfile --ignore-scripts
     pnpm bundle --out $TMPDIR/bundle --node ${lib.getExe nodejs_24}
     runHook postBuild
   '';
