@@ -88,7 +88,7 @@ stdenv.mkDerivation {
     runHook preBuild
     export HOME=$TMPDIR CI=true npm_config_store_dir=$TMPDIR/pnpm-store
     node scripts/offline-deps.ts fill-store ${tarballs} $npm_config_store_dir
-    # No install script is needed for what ships (better-sqlite3 is the test PDS's).
+    # No install script is needed: native addons ship prebuilt (see pnpm-workspace.yaml).
     pnpm install --offline --frozen-lockfile --ignore-scripts
     pnpm bundle --out $TMPDIR/bundle --node ${lib.getExe nodejs_24}
     runHook postBuild

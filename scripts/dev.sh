@@ -39,32 +39,6 @@ if [ "$(major pnpm || echo 0)" != 10 ]; then
 fi
 export PATH
 
-# Native addons (better-sqlite3, for the test PDS) compile against the running
-# Node's headers. A Node from a tarball or a distribution has them beside it;
-# one from the npm registry does not, and node-gyp would otherwise download
-# them (or take npm's configured nodedir, built for another Node): the npm
-# registry's node-linux-<arch> package of the same version carries them.
-node_headers() {
-  local version arch prefix dir
-  version=$(node -p process.version) arch=$(node -p process.arch)
-  prefix=$(dirname "$(dirname "$(node -p process.execPath)")")
-  if [ -f "$prefix/include/node/common.gypi" ]; then
-    echo "$prefix"
-    return
-  fi
-  dir="$tools/node-headers/$version"
-  if [ ! -f "$dir/include/node/common.gypi" ]; then
-    say "fetching the headers of Node $version (node-linux-$arch) for native addons"
-    mkdir -p "$dir"
-    (cd "$dir" && npm pack --silent "node-linux-$arch@${version#v}" >/dev/null &&
-      tar -xzf "node-linux-$arch-${version#v}.tgz" --strip-components=1 package/include &&
-      rm "node-linux-$arch-${version#v}.tgz")
-  fi
-  echo "$dir"
-}
-npm_config_nodedir=$(node_headers)
-export npm_config_nodedir
-
 cd "$root"
 pnpm install --frozen-lockfile --reporter=silent
 
