@@ -7,7 +7,10 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { migrationsFolder } from "./migrations.ts";
-import { NotMigratedError, serve } from "./serve.ts";
+import { backfillIfNeeded } from "./backfill/index.ts";
+import { createIndexer } from "./indexer/indexer.ts";
+import { NotMigratedError, refuseUnmigrated, serve } from "./serve.ts";
+import { createSource } from "./source/index.ts";
 
 // package.json sits one level above both src/ and dist/.
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -17,7 +20,8 @@ const USAGE = `atbb ${packageJson.version} — the atBB forum AppView
 Usage: atbb <command> [options]
 
 Commands:
-  serve                 Serve the JSON API and index the network (Jetstream)
+  serve                 Serve the JSON API and index the network (Jetstream or firehose)
+  backfill              Fetch the forum's records from their repositories (PDSes)
   migrate               Apply pending database migrations (dialect from DATABASE_URL)
   db:migrate            Same, refusing anything but PostgreSQL
   db:migrate:sqlite     Same, refusing anything but SQLite
@@ -29,18 +33,37 @@ Options:
   -v, --version         Print the version
 
 Configuration comes from the environment: DATABASE_URL, HOST, PORT, FORUM_DID,
-PDS_URL, JETSTREAM_URL, LOG_LEVEL, CORS_ORIGINS (and *_FILE variants).
+PDS_URL, SOURCE, JETSTREAM_URL, FIREHOSE_URL, PLC_URL, RELAY_URL, BACKFILL,
+BACKFILL_MAX_AGE_HOURS, BACKFILL_CONCURRENCY, BACKFILL_RATE, LOG_LEVEL,
+CORS_ORIGINS (and *_FILE variants).
 See docs/configuration.md.`;
 
 const COMMAND_HELP: Record<string, string> = {
   serve: `Usage: atbb serve [--no-indexer]
 
-Serves the JSON API on HOST:PORT and follows Jetstream into the database.
+Serves the JSON API on HOST:PORT and follows the network (SOURCE=jetstream,
+the default, or SOURCE=firehose with FIREHOSE_URL) into the database.
+Backfills first when needed (BACKFILL=auto, the default): no cursor yet, a
+cursor older than BACKFILL_MAX_AGE_HOURS (20), or an unfinished backfill.
 Refuses to start until \`atbb migrate\` has brought the database to head.
 With PostgreSQL several processes may serve; one indexes at a time.
 
 Options:
   --no-indexer   Serve only (a read replica)`,
+  backfill: `Usage: atbb backfill [--force]
+
+Reads the forum account's records (forum, categories, boards, roles, mod
+actions), then every known member's space.atbb.* records, from their PDSes
+(com.atproto.repo.listRecords), through the same validation and indexer as
+live events. Members are those already indexed, plus those RELAY_URL's
+com.atproto.sync.listReposByCollection names. The PDS comes from the DID
+document (PLC_URL for did:plc; PDS_URL overrides it for the forum account).
+Progress is saved page by page: run it again after an interruption and it
+resumes. Live indexing (atbb serve) then replays from a cursor taken before
+the backfill started, so nothing falls between.
+
+Options:
+  --force   Backfill even when the live cursor is recent`,
   migrate: `Usage: atbb migrate
 
 Applies pending migrations to DATABASE_URL (PostgreSQL or SQLite), printing
@@ -98,6 +121,22 @@ async function runMigratePermissions(config: Config): Promise<void> {
   }
 }
 
+async function runBackfillCommand(config: Config, force: boolean): Promise<void> {
+  if (!config.forumDid) throw new UsageError("FORUM_DID must be set: it names the forum whose records to fetch.");
+  await refuseUnmigrated(config);
+  const logger = createLogger(config.logLevel);
+  const database = await createDb(config.databaseUrl);
+  const source = createSource(config, logger);
+  try {
+    const indexer = createIndexer({ database, forumDid: config.forumDid, service: source.name, logger: logger.child({ part: "indexer" }) });
+    const report = await backfillIfNeeded({ config, database, indexer, source, logger, force, terminal: process.stderr.isTTY ? process.stderr : null });
+    if (report === null) console.log(`Nothing to backfill: the ${source.name} cursor is recent and no backfill is unfinished (--force to run anyway).`);
+    else console.log(`Backfilled ${report.records} record(s) from ${report.repos} repositor${report.repos === 1 ? "y" : "ies"} in ${(report.ms / 1000).toFixed(1)} s; ${report.errors} error(s) (see backfill_errors).`);
+  } finally {
+    await database.close();
+  }
+}
+
 async function runStatus(config: Config): Promise<void> {
   const status = await migrationStatus(config.databaseUrl, migrationsFolder(config.dialect));
   console.log(`Database:   ${config.dialect} at ${redactUrl(config.databaseUrl)}`);
@@ -108,6 +147,10 @@ async function runStatus(config: Config): Promise<void> {
     const cursors = await database.db.select().from(database.schema.firehoseCursor);
     if (cursors.length === 0) console.log("Indexer:    no cursor yet (nothing indexed)");
     for (const { service, cursor, updatedAt } of cursors) {
+      if (service !== "jetstream") {
+        console.log(`Indexer:    ${service} cursor ${cursor}, committed ${updatedAt.toISOString()}`);
+        continue;
+      }
       const lagSeconds = Math.max(0, Math.round((Date.now() - cursor / 1000) / 1000));
       console.log(`Indexer:    ${service} cursor ${cursor} (${new Date(cursor / 1000).toISOString()}), lag ${lagSeconds} s, committed ${updatedAt.toISOString()}`);
     }
@@ -125,6 +168,7 @@ export async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
       "no-indexer": { type: "boolean" },
+      force: { type: "boolean" },
     },
   });
   const [command, ...extra] = positionals;
@@ -143,6 +187,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" for ${command}.`);
   if (values["no-indexer"] && command !== "serve") throw new UsageError("--no-indexer is an option of `atbb serve`.");
+  if (values.force && command !== "backfill") throw new UsageError("--force is an option of `atbb backfill`.");
 
   const config = loadConfig();
   switch (command) {
@@ -163,6 +208,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case "status":
       await runStatus(config);
+      return 0;
+    case "backfill":
+      await runBackfillCommand(config, values.force ?? false);
       return 0;
   }
   return 2;

@@ -8,6 +8,9 @@ import { LOG_LEVELS, type LogLevel } from "./logger.ts";
 
 export const DEFAULT_DATABASE_URL = "file:./data/atbb.db";
 export const DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network";
+export const DEFAULT_PLC_URL = "https://plc.directory";
+export const SOURCES = ["jetstream", "firehose"] as const;
+export type SourceKind = (typeof SOURCES)[number];
 
 export interface Config {
   databaseUrl: string;
@@ -18,12 +21,25 @@ export interface Config {
   forumDid: string | null;
   pdsUrl: string | null;
   jetstreamUrl: string;
+  /** Where live events come from: Jetstream (JSON), or a relay's/PDS's firehose with signatures checked. */
+  source: SourceKind;
+  firehoseUrl: string | null;
+  plcUrl: string;
+  relayUrl: string | null;
+  backfill: {
+    /** `serve` backfills by itself when needed; `atbb backfill` always can. */
+    auto: boolean;
+    /** A cursor older than this (Jetstream keeps ~24–36 h) means events were missed. */
+    maxAgeHours: number;
+    concurrency: number;
+    requestsPerSecond: number;
+  };
   logLevel: LogLevel;
   corsOrigins: string[];
 }
 
 /** Variables that may instead be read from a file named by `<NAME>_FILE` (systemd credentials). */
-export const FILE_VARIABLES = ["DATABASE_URL", "FORUM_DID", "PDS_URL", "JETSTREAM_URL"] as const;
+export const FILE_VARIABLES = ["DATABASE_URL", "FORUM_DID", "PDS_URL", "JETSTREAM_URL", "FIREHOSE_URL", "RELAY_URL"] as const;
 
 const url = (protocols: string[], what: string) =>
   z.string().refine((value) => {
@@ -33,6 +49,16 @@ const url = (protocols: string[], what: string) =>
       return false;
     }
   }, `must be ${what} (${protocols.map((p) => `${p}//…`).join(" or ")})`);
+
+const positive = (what: string, fallback: number, min: number, integer = false) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((value) => {
+      const n = Number(value);
+      return value.trim() !== "" && Number.isFinite(n) && n >= min && (!integer || Number.isInteger(n));
+    }, `must be ${what}, at least ${min}`)
+    .transform(Number);
 
 const environment = z.object({
   DATABASE_URL: z
@@ -58,6 +84,14 @@ const environment = z.object({
   FORUM_DID: z.string().refine(isDid, "must be a DID such as did:plc:abc123 or did:web:forum.example.org").optional(),
   PDS_URL: url(["https:", "http:"], "an http(s) URL").optional(),
   JETSTREAM_URL: url(["wss:", "ws:"], "a WebSocket URL").default(DEFAULT_JETSTREAM_URL),
+  SOURCE: z.enum(SOURCES, { message: `must be one of ${SOURCES.join(", ")}` }).default("jetstream"),
+  FIREHOSE_URL: url(["wss:", "ws:"], "a WebSocket URL").optional(),
+  PLC_URL: url(["https:", "http:"], "an http(s) URL").default(DEFAULT_PLC_URL),
+  RELAY_URL: url(["https:", "http:"], "an http(s) URL").optional(),
+  BACKFILL: z.enum(["auto", "off"], { message: "must be auto or off" }).default("auto"),
+  BACKFILL_MAX_AGE_HOURS: positive("a number of hours", 20, 0.01),
+  BACKFILL_CONCURRENCY: positive("a whole number", 4, 1, true),
+  BACKFILL_RATE: positive("requests per second", 10, 0.1),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   CORS_ORIGINS: z
     .string()
@@ -103,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
   }
+  if (parsed.success && parsed.data.SOURCE === "firehose" && parsed.data.FIREHOSE_URL === undefined) {
+    problems.push("FIREHOSE_URL: must be set when SOURCE=firehose (e.g. wss://bsky.network, or your PDS)");
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -113,6 +150,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     forumDid: e.FORUM_DID ?? null,
     pdsUrl: e.PDS_URL ?? null,
     jetstreamUrl: e.JETSTREAM_URL,
+    source: e.SOURCE,
+    firehoseUrl: e.FIREHOSE_URL ?? null,
+    plcUrl: e.PLC_URL,
+    relayUrl: e.RELAY_URL ?? null,
+    backfill: {
+      auto: e.BACKFILL === "auto",
+      maxAgeHours: e.BACKFILL_MAX_AGE_HOURS,
+      concurrency: e.BACKFILL_CONCURRENCY,
+      requestsPerSecond: e.BACKFILL_RATE,
+    },
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
   };

@@ -8,13 +8,15 @@ import { createIndexer, type Indexer } from "./indexer/indexer.ts";
 import { electLeader, type Leadership } from "./leader.ts";
 import type { Logger } from "./logger.ts";
 import { migrationsFolder } from "./migrations.ts";
-import { JetstreamSource } from "./source/jetstream.ts";
+import { backfillIfNeeded } from "./backfill/index.ts";
+import { createSource } from "./source/index.ts";
 
 const SHUTDOWN_BOUND_MS = 10_000;
 
 export class NotMigratedError extends Error {}
 
-export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<void> {
+/** Throws NotMigratedError unless the database is exactly at this build's head. */
+export async function refuseUnmigrated(config: Config): Promise<void> {
   const folder = migrationsFolder(config.dialect);
   const status = await migrationStatus(config.databaseUrl, folder);
   if (status.pending.length > 0) {
@@ -26,10 +28,18 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
   if (status.unknown.length > 0) {
     throw new NotMigratedError("The database has migrations this atbb does not know: it was migrated by a newer version.");
   }
+}
+
+export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<void> {
+  await refuseUnmigrated(config);
+  const folder = migrationsFolder(config.dialect);
 
   const database = await createDb(config.databaseUrl);
+  const source = createSource(config, logger);
   const indexer: Indexer | null =
-    options.indexer && config.forumDid ? createIndexer({ database, forumDid: config.forumDid, logger: logger.child({ part: "indexer" }) }) : null;
+    options.indexer && config.forumDid
+      ? createIndexer({ database, forumDid: config.forumDid, service: source.name, logger: logger.child({ part: "indexer" }) })
+      : null;
   if (options.indexer && !config.forumDid) logger.warn("FORUM_DID is not set: serving the API without indexing");
 
   const app = createApp({
@@ -48,11 +58,16 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
   });
 
   let leadership: Leadership | null = null;
+  let stopping = false;
   let indexing: Promise<void> | null = null;
   if (indexer) {
-    const source = new JetstreamSource({ url: config.jetstreamUrl, logger: logger.child({ part: "jetstream" }) });
     const startIndexing = () => {
-      indexing = indexer.run(source).catch((error: unknown) => logger.fatal({ err: error }, "indexer stopped on an error"));
+      indexing = (async () => {
+        if (config.backfill.auto) {
+          await backfillIfNeeded({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) });
+        }
+        if (!stopping) await indexer.run(source);
+      })().catch((error: unknown) => logger.fatal({ err: error }, "indexer stopped on an error"));
     };
     if (config.dialect === "postgresql") {
       leadership = electLeader(config.databaseUrl, logger);
@@ -66,6 +81,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ signal }, "shutting down");
+      stopping = true;
       const force = setTimeout(() => {
         logger.error("shutdown took too long; exiting");
         process.exit(1);

@@ -63,6 +63,7 @@ export const REJECT_REASONS = [
   "not_forum_owner",
   "bad_reference",
   "database_error",
+  "unverified_commit",
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

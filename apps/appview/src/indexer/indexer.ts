@@ -4,10 +4,11 @@
 import type { DatabaseHandle } from "@atbb/db";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
-import type { EventSource } from "../source/source.ts";
+import { jetstreamEvent } from "../source/jetstream.ts";
+import type { EventSource, SourceEvent } from "../source/source.ts";
 import { collectionIndexers } from "./collections/index.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
-import { parseJetstreamMessage, type IndexOp, type RecordOp, type Rejection } from "./events.ts";
+import { type IndexOp, type RecordOp, type Rejection } from "./events.ts";
 import type { IndexerStatus } from "./status.ts";
 import { recomputeTopics } from "./topics.ts";
 import { upsertUser } from "./users.ts";
@@ -27,16 +28,24 @@ export interface IndexerOptions {
 export interface Indexer {
   /** Follows the source until stop(); resolves once the last batch is committed. */
   run(source: EventSource): Promise<void>;
-  /** Parses, validates and applies raw messages as one batch. */
+  /** Parses, validates and applies raw Jetstream messages as one batch. */
   applyMessages(messages: string[]): Promise<void>;
-  /** Applies already-parsed operations as one batch (backfill uses this). */
-  applyOps(ops: IndexOp[], cursor?: number | null): Promise<void>;
+  /**
+   * Applies events a source parsed as one batch; the batch's cursor is the
+   * greatest of theirs. `alongside` writes in the same transaction (backfill's
+   * progress row), so the batch and its bookkeeping commit together.
+   */
+  applyEvents(events: SourceEvent[], alongside?: Alongside): Promise<void>;
+  /** Applies already-parsed operations as one batch. */
+  applyOps(ops: IndexOp[], cursor?: number | null, alongside?: Alongside): Promise<void>;
   /** Stops reading; the batch in progress commits or rolls back, then run() resolves. */
   stop(): Promise<void>;
   status(): IndexerStatus;
   /** The committed cursor, read from the database. */
   loadCursor(): Promise<number | null>;
 }
+
+export type Alongside = (tx: Transaction) => Promise<void>;
 
 const MAX_RUN = 500;
 
@@ -99,7 +108,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
     }
   }
 
-  async function writeBatch(tx: Transaction, ops: IndexOp[], batchCursor: number | null): Promise<void> {
+  async function writeBatch(tx: Transaction, ops: IndexOp[], batchCursor: number | null, alongside?: Alongside): Promise<void> {
     const ctx: ApplyContext = { tx, schema: database.schema, dialect: database.dialect, forumDid, now: new Date(), dirtyTopics: new Set() };
     // Every author is a user, whatever they wrote: one statement for the batch.
     const authors = [...new Set(ops.filter((op) => op.kind === "record").map((op) => op.did))];
@@ -116,6 +125,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       i += Math.max(1, run.length);
     }
     await recomputeTopics(ctx);
+    await alongside?.(tx);
     if (batchCursor !== null) {
       await tx
         .insert(firehoseCursor)
@@ -128,48 +138,53 @@ export function createIndexer(options: IndexerOptions): Indexer {
     }
   }
 
-  async function applyOps(ops: IndexOp[], batchCursor: number | null = null): Promise<void> {
+  async function applyOps(ops: IndexOp[], batchCursor: number | null = null, alongside?: Alongside): Promise<void> {
+    const bookkeeping = batchCursor !== null || alongside !== undefined;
     try {
-      await database.db.transaction((tx) => writeBatch(tx, ops, batchCursor));
+      await database.db.transaction((tx) => writeBatch(tx, ops, batchCursor, alongside));
       applied += ops.length;
     } catch (error) {
       if (ops.length <= 1) {
         // One event the database refuses: skip it (cursor included) rather than stall forever.
         const op = ops[0];
         count({ reason: "database_error", detail: error instanceof Error ? `${error.message.slice(0, 200)} ${String((error as { cause?: unknown }).cause ?? "").slice(0, 200)}` : String(error), timeUs: op?.timeUs ?? null, did: op?.did });
-        if (batchCursor !== null) await database.db.transaction((tx) => writeBatch(tx, [], batchCursor));
+        if (bookkeeping) await database.db.transaction((tx) => writeBatch(tx, [], batchCursor, alongside));
         return;
       }
       // Find the culprit: apply one at a time, each with its own cursor.
       logger.warn({ err: error instanceof Error ? error.message : String(error), size: ops.length }, "batch failed; retrying event by event");
-      for (const op of ops) await applyOps([op], op.timeUs);
-      if (batchCursor !== null) await database.db.transaction((tx) => writeBatch(tx, [], batchCursor));
+      // Each on its own, without the cursor: the batch's cursor is written once all are in
+      // (a crash in between replays them, harmlessly).
+      for (const op of ops) await applyOps([op]);
+      if (bookkeeping) await database.db.transaction((tx) => writeBatch(tx, [], batchCursor, alongside));
     }
     if (batchCursor !== null && (cursor === null || batchCursor > cursor)) cursor = batchCursor;
   }
 
-  async function applyMessages(messages: string[]): Promise<void> {
+  async function applyEvents(events: SourceEvent[], alongside?: Alongside): Promise<void> {
     const ops: IndexOp[] = [];
     let batchCursor: number | null = null;
-    for (const message of messages) {
-      const parsed = parseJetstreamMessage(message, forumDid);
-      const timeUs = parsed.ok ? parsed.op.timeUs : parsed.rejection.timeUs;
-      if (timeUs !== null && (batchCursor === null || timeUs > batchCursor)) batchCursor = timeUs;
+    for (const { cursor: eventCursor, parsed } of events) {
+      if (eventCursor !== null && (batchCursor === null || eventCursor > batchCursor)) batchCursor = eventCursor;
       if (parsed.ok) ops.push(parsed.op);
       else count(parsed.rejection);
     }
-    await applyOps(ops, batchCursor);
+    await applyOps(ops, batchCursor, alongside);
+  }
+
+  function applyMessages(messages: string[]): Promise<void> {
+    return applyEvents(messages.map((message) => jetstreamEvent(message, forumDid)));
   }
 
   async function run(from: EventSource): Promise<void> {
     source = from;
     cursor = await loadCursor();
-    const messages = from.messages(() => cursor)[Symbol.asyncIterator]();
-    let next = messages.next();
+    const events = from.events(() => cursor, forumDid)[Symbol.asyncIterator]();
+    let next = events.next();
     const timeout = (ms: number) => new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), ms).unref());
     running = (async () => {
       while (!stopping) {
-        const batch: string[] = [];
+        const batch: SourceEvent[] = [];
         const deadline = Date.now() + batchMaxWaitMs;
         while (batch.length < batchSize && !stopping) {
           const result = batch.length === 0 ? await next : await Promise.race([next, timeout(Math.max(0, deadline - Date.now()))]);
@@ -179,9 +194,9 @@ export function createIndexer(options: IndexerOptions): Indexer {
             break;
           }
           batch.push(result.value);
-          next = messages.next();
+          next = events.next();
         }
-        if (batch.length > 0) await applyMessages(batch);
+        if (batch.length > 0) await applyEvents(batch);
       }
     })();
     await running;
@@ -190,7 +205,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
   return {
     run,
     applyMessages,
-    applyOps: (ops, batchCursor = null) => applyOps(ops, batchCursor),
+    applyEvents,
+    applyOps: (ops, batchCursor = null, alongside) => applyOps(ops, batchCursor, alongside),
     loadCursor,
     async stop() {
       stopping = true;
@@ -200,7 +216,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
     status: () => ({
       connected: source?.connected ?? false,
       cursor,
-      lagMs: cursor === null ? null : Math.max(0, Date.now() - Math.floor(cursor / 1000)),
+      // Only Jetstream's cursor is a time; a firehose seq says nothing of lag.
+      lagMs: cursor === null || service !== "jetstream" ? null : Math.max(0, Date.now() - Math.floor(cursor / 1000)),
       applied,
       rejected: { ...rejected },
     }),

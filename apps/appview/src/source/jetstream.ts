@@ -1,6 +1,13 @@
 import WebSocket from "ws";
+import { parseJetstreamMessage } from "../indexer/events.ts";
 import type { Logger } from "../logger.ts";
-import type { EventSource } from "./source.ts";
+import type { EventSource, SourceEvent } from "./source.ts";
+
+/** A Jetstream message as a source event: its time_us is the cursor, even when the event is rejected. */
+export function jetstreamEvent(message: string, forumDid: string): SourceEvent {
+  const parsed = parseJetstreamMessage(message, forumDid);
+  return { cursor: parsed.ok ? parsed.op.timeUs : parsed.rejection.timeUs, parsed };
+}
 
 /** Jetstream replays from the cursor; we step back this far to cover clock skew between instances. */
 export const RESUME_OVERLAP_US = 10_000_000;
@@ -47,6 +54,11 @@ export class JetstreamSource implements EventSource {
     return url.toString();
   }
 
+  async *events(resumeCursor: () => number | null, forumDid: string): AsyncIterable<SourceEvent> {
+    for await (const message of this.messages(resumeCursor)) yield jetstreamEvent(message, forumDid);
+  }
+
+  /** The raw JSON messages, reconnecting with backoff. */
   async *messages(resumeCursor: () => number | null): AsyncIterable<string> {
     const { logger, backoffBaseMs, backoffMaxMs, highWaterMark } = this.#options;
     let failures = 0;
@@ -104,6 +116,11 @@ export class JetstreamSource implements EventSource {
         };
       });
     }
+  }
+
+  /** Now, in Jetstream's microseconds (resuming steps back RESUME_OVERLAP_US more). */
+  async resumePoint(): Promise<number> {
+    return Date.now() * 1000;
   }
 
   async stop(): Promise<void> {

@@ -104,7 +104,7 @@ describe(`atbb migrate and serve (${dialect})`, () => {
     // A stream from a minute ago: the indexer ends it caught up, so health is "healthy", not lagging.
     const stream = sampleForum({ startUs: (Date.now() - 60_000) * 1000 });
     const jetstream = await FakeJetstream.start(stream.messages);
-    const served = await startServe({ DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url });
+    const served = await startServe({ DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url, BACKFILL: "off" });
     try {
       const last = timeOf(stream.messages.at(-1)!);
       let health: any;
@@ -128,7 +128,7 @@ describe(`atbb migrate and serve (${dialect})`, () => {
     await runCli(["migrate"], { DATABASE_URL: url });
     const stream = sampleForum({ topics: 60, repliesPerTopic: 10 });
     const jetstream = await FakeJetstream.start(stream.messages, { delayMs: 1 });
-    const served = await startServe({ DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url });
+    const served = await startServe({ DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url, BACKFILL: "off" });
     await new Promise((resolve) => setTimeout(resolve, 150));
     served.child.kill("SIGTERM");
     expect(await served.exited).toBe(0);
@@ -157,7 +157,7 @@ describe(`atbb migrate and serve (${dialect})`, () => {
     await runCli(["migrate"], { DATABASE_URL: url });
     const stream = sampleForum();
     const jetstream = await FakeJetstream.start(stream.messages);
-    const env = { DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url };
+    const env = { DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url, BACKFILL: "off" };
     const first = await startServe(env);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const second = await startServe(env);

@@ -1,0 +1,205 @@
+// Backfill: what Jetstream no longer holds, read from the repositories
+// themselves. The forum account's collections first (everything else refers
+// to them), then every known member's space.atbb.* collections, page by page
+// through com.atproto.repo.listRecords. Each page goes through the same
+// validation and indexer as live events, in one transaction with its progress
+// row, so an interrupted backfill resumes at the page after the last one
+// applied.
+import type { DatabaseHandle } from "@atbb/db";
+import { collections, forumOwnedCollections, isDid, type Collection } from "@atbb/lexicon";
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Indexer } from "../indexer/indexer.ts";
+import type { Logger } from "../logger.ts";
+import { jetstreamEvent } from "../source/jetstream.ts";
+import type { SourceEvent } from "../source/source.ts";
+import { HostLimiter } from "./limiter.ts";
+import type { PdsLocator } from "./pds.ts";
+
+export const memberCollections: readonly Collection[] = collections.filter((c) => !forumOwnedCollections.has(c));
+
+export interface BackfillOptions {
+  database: DatabaseHandle;
+  indexer: Indexer;
+  forumDid: string;
+  logger: Logger;
+  pds: PdsLocator;
+  /** A relay whose com.atproto.sync.listReposByCollection names repos holding space.atbb.* records. */
+  relayUrl?: string | null;
+  /** Repositories fetched at once. */
+  concurrency?: number;
+  /** Requests per second to any one host. */
+  requestsPerSecond?: number;
+  pageSize?: number;
+  fetch?: typeof globalThis.fetch;
+  onProgress?: (progress: BackfillProgress) => void;
+}
+
+export interface BackfillProgress {
+  phase: "forum" | "members";
+  reposDone: number;
+  reposTotal: number;
+  records: number;
+  errors: number;
+}
+
+export interface BackfillReport {
+  repos: number;
+  records: number;
+  errors: number;
+  ms: number;
+}
+
+interface ListRecordsPage {
+  cursor?: string;
+  records: { uri: string; cid: string; value: unknown }[];
+}
+
+class BackfillError extends Error {}
+
+export async function runBackfill(options: BackfillOptions): Promise<BackfillReport> {
+  const { database, indexer, forumDid, logger, pds } = options;
+  const { backfillProgress, backfillErrors, users } = database.schema;
+  const concurrency = options.concurrency ?? 4;
+  const pageSize = options.pageSize ?? 100;
+  const fetch = options.fetch ?? globalThis.fetch;
+  const limiter = new HostLimiter(options.requestsPerSecond ?? 10);
+  const started = performance.now();
+  const totals = { repos: 0, records: 0, errors: 0 };
+
+  async function getJson<T>(url: URL): Promise<T> {
+    await limiter.take(url.host);
+    const response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(30_000) });
+    if (!response.ok) {
+      const body = await response.text().catch(() => "");
+      throw new BackfillError(`${url.pathname} answered ${response.status}: ${body.slice(0, 200)}`);
+    }
+    return (await response.json()) as T;
+  }
+
+  async function recordError(did: string, collection: string | null, uri: string | null, error: string) {
+    totals.errors++;
+    logger.warn({ did, collection, uri, error }, "backfill error");
+    await database.db.transaction(async (tx) => {
+      await tx.insert(backfillErrors).values({ did, collection, uri, error: error.slice(0, 1000), createdAt: new Date() });
+    });
+  }
+
+  async function progressOf(did: string, collection: Collection) {
+    const [row] = await database.db
+      .select()
+      .from(backfillProgress)
+      .where(and(eq(backfillProgress.did, did), eq(backfillProgress.collection, collection)));
+    return row;
+  }
+
+  /** One collection of one repository, resuming after the last page applied. */
+  async function backfillCollection(did: string, service: URL, collection: Collection): Promise<void> {
+    const existing = await progressOf(did, collection);
+    if (existing?.status === "done") return;
+    let cursor = existing?.cursor ?? null;
+    const now = new Date();
+    if (!existing) {
+      await database.db.transaction(async (tx) => {
+        await tx.insert(backfillProgress).values({ did, collection, cursor: null, status: "running", startedAt: now, updatedAt: now }).onConflictDoNothing();
+      });
+    }
+    for (;;) {
+      const url = new URL("/xrpc/com.atproto.repo.listRecords", service);
+      url.searchParams.set("repo", did);
+      url.searchParams.set("collection", collection);
+      url.searchParams.set("limit", String(pageSize));
+      // Oldest first: parents before their replies, ids in the order live indexing gives.
+      url.searchParams.set("reverse", "true");
+      if (cursor !== null) url.searchParams.set("cursor", cursor);
+      const page = await getJson<ListRecordsPage>(url);
+      if (!Array.isArray(page.records)) throw new BackfillError(`listRecords for ${did} ${collection} returned no records array`);
+      const events: SourceEvent[] = [];
+      for (const record of page.records) {
+        const rkey = typeof record.uri === "string" ? record.uri.split("/").pop() : undefined;
+        const timeUs = Date.now() * 1000;
+        const message = JSON.stringify({ did, time_us: timeUs, kind: "commit", commit: { operation: "create", collection, rkey, cid: record.cid, record: record.value } });
+        const event = jetstreamEvent(message, forumDid);
+        // Backfill never moves the live cursor.
+        events.push({ ...event, cursor: null });
+        if (!event.parsed.ok) await recordError(did, collection, typeof record.uri === "string" ? record.uri : null, `${event.parsed.rejection.reason}: ${event.parsed.rejection.detail}`);
+      }
+      const next = typeof page.cursor === "string" && page.cursor !== "" && page.records.length > 0 ? page.cursor : null;
+      await indexer.applyEvents(events, async (tx) => {
+        await tx
+          .update(backfillProgress)
+          .set({
+            cursor: next,
+            status: next === null ? "done" : "running",
+            recordsIndexed: sql`${backfillProgress.recordsIndexed} + ${events.filter((e) => e.parsed.ok).length}`,
+            updatedAt: new Date(),
+            completedAt: next === null ? new Date() : null,
+          })
+          .where(and(eq(backfillProgress.did, did), eq(backfillProgress.collection, collection)));
+      });
+      totals.records += events.length;
+      if (next === null) return;
+      cursor = next;
+    }
+  }
+
+  async function backfillRepo(did: string, wanted: readonly Collection[]): Promise<void> {
+    let service: URL;
+    try {
+      service = await pds.locate(did);
+    } catch (error) {
+      await recordError(did, null, null, `cannot find the PDS: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    for (const collection of wanted) {
+      try {
+        await backfillCollection(did, service, collection);
+      } catch (error) {
+        await recordError(did, collection, null, error instanceof Error ? error.message : String(error));
+      }
+    }
+  }
+
+  /** Repositories that may hold member records: those we know, and those a relay names. */
+  async function memberRepos(): Promise<string[]> {
+    const known = await database.db.select({ did: users.did }).from(users).where(ne(users.did, forumDid));
+    const dids = new Set(known.map((row) => row.did));
+    const pending = await database.db.select({ did: backfillProgress.did }).from(backfillProgress).where(ne(backfillProgress.did, forumDid));
+    for (const row of pending) dids.add(row.did);
+    if (options.relayUrl) {
+      for (const collection of memberCollections) {
+        let cursor: string | null = null;
+        do {
+          const url = new URL("/xrpc/com.atproto.sync.listReposByCollection", options.relayUrl);
+          url.searchParams.set("collection", collection);
+          url.searchParams.set("limit", "1000");
+          if (cursor !== null) url.searchParams.set("cursor", cursor);
+          const page = await getJson<{ cursor?: string; repos?: { did: unknown }[] }>(url);
+          for (const repo of page.repos ?? []) if (isDid(repo.did) && repo.did !== forumDid) dids.add(repo.did);
+          cursor = typeof page.cursor === "string" && (page.repos?.length ?? 0) > 0 ? page.cursor : null;
+        } while (cursor !== null);
+      }
+    }
+    return [...dids].sort();
+  }
+
+  const report = (phase: BackfillProgress["phase"], reposTotal: number) =>
+    options.onProgress?.({ phase, reposDone: totals.repos, reposTotal, records: totals.records, errors: totals.errors });
+
+  report("forum", 1);
+  await backfillRepo(forumDid, [...forumOwnedCollections]);
+  totals.repos++;
+  report("forum", 1);
+
+  const members = await memberRepos();
+  const queue = [...members];
+  report("members", members.length + 1);
+  const worker = async () => {
+    for (let did = queue.shift(); did !== undefined; did = queue.shift()) {
+      await backfillRepo(did, memberCollections);
+      totals.repos++;
+      report("members", members.length + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  return { ...totals, ms: performance.now() - started };
+}

@@ -1,0 +1,167 @@
+// The firehose source: com.atproto.sync.subscribeRepos from a relay or a PDS,
+// through @atproto/sync, which checks every commit's signature against the
+// key in its author's DID document and the records against the commit's
+// Merkle proofs. What survives is written as a Jetstream-shaped message and
+// parsed by the same code as Jetstream's, so one validator sees every input.
+import { Firehose, FirehoseParseError, FirehoseSubscriptionError, type Event } from "@atproto/sync";
+import { lexToJson } from "@atbb/lexicon";
+import { createIdResolver } from "../identity.ts";
+import type { Logger } from "../logger.ts";
+import { jetstreamEvent } from "./jetstream.ts";
+import type { EventSource, SourceEvent } from "./source.ts";
+
+export interface FirehoseOptions {
+  /** e.g. wss://bsky.network, or a PDS's ws(s) URL. */
+  url: string;
+  /** Where did:plc documents (and so signing keys) come from. */
+  plcUrl: string;
+  logger: Logger;
+  /** Pause reading when this many events wait unprocessed. */
+  highWaterMark?: number;
+}
+
+/** A verified firehose event in Jetstream's v1 shape (time_us from the event's time). */
+export function asJetstreamMessage(event: Event): string | null {
+  const timeUs = Date.parse(event.time) * 1000;
+  const base = { did: event.did, time_us: Number.isFinite(timeUs) && timeUs > 0 ? timeUs : 1 };
+  switch (event.event) {
+    case "create":
+    case "update":
+      return JSON.stringify({
+        ...base,
+        kind: "commit",
+        commit: { operation: event.event, collection: event.collection, rkey: event.rkey, cid: event.cid.toString(), record: lexToJson(event.record as never) },
+      });
+    case "delete":
+      return JSON.stringify({ ...base, kind: "commit", commit: { operation: "delete", collection: event.collection, rkey: event.rkey } });
+    case "identity":
+      return JSON.stringify({ ...base, kind: "identity", identity: { did: event.did, handle: event.handle ?? null, seq: event.seq, time: event.time } });
+    case "account":
+      return JSON.stringify({ ...base, kind: "account", account: { did: event.did, active: event.active, status: event.status, seq: event.seq, time: event.time } });
+    case "sync":
+      // A repo reset: its records arrive again through backfill, not here.
+      return null;
+  }
+}
+
+export class FirehoseSource implements EventSource {
+  readonly name = "firehose";
+  #options: Required<FirehoseOptions>;
+  #firehose: Firehose | null = null;
+  #connected = false;
+  #stopped = false;
+  #wake: (() => void) | null = null;
+  #drained: (() => void) | null = null;
+
+  constructor(options: FirehoseOptions) {
+    this.#options = { highWaterMark: 5_000, ...options };
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  async *events(resumeCursor: () => number | null, forumDid: string): AsyncIterable<SourceEvent> {
+    const { url, plcUrl, logger, highWaterMark } = this.#options;
+    const queue: SourceEvent[] = [];
+    const push = async (event: SourceEvent) => {
+      queue.push(event);
+      this.#wakeReader();
+      // Back-pressure: @atproto/sync awaits this before reading the next event.
+      if (queue.length >= highWaterMark) await new Promise<void>((resolve) => (this.#drained = resolve));
+    };
+
+    const firehose = new Firehose({
+      service: url,
+      idResolver: createIdResolver(plcUrl),
+      filterCollections: ["space.atbb.*"],
+      excludeSync: true,
+      // Handles are verified both ways by the handle resolver, not on the hot path.
+      unauthenticatedHandles: true,
+      getCursor: () => resumeCursor() ?? undefined,
+      handleEvent: async (event) => {
+        this.#connected = true;
+        const message = asJetstreamMessage(event);
+        if (message !== null) await push({ ...jetstreamEvent(message, forumDid), cursor: event.seq });
+      },
+      onError: (error) => {
+        if (error instanceof FirehoseParseError) {
+          // A commit whose signature or Merkle proofs do not check out: counted, never indexed.
+          const { seq, repo } = error.event as { seq?: unknown; repo?: unknown };
+          const detail = (error.cause instanceof Error ? error.cause.message : error.message).slice(0, 300);
+          void push({
+            cursor: typeof seq === "number" ? seq : null,
+            parsed: { ok: false, rejection: { reason: "unverified_commit", detail, timeUs: null, ...(typeof repo === "string" ? { did: repo } : {}) } },
+          });
+          return;
+        }
+        if (error instanceof FirehoseSubscriptionError) this.#connected = false;
+        logger.warn({ err: error.cause instanceof Error ? error.cause.message : error.message }, "firehose error");
+      },
+    });
+    this.#firehose = firehose;
+    logger.info({ url }, "firehose subscribing");
+    const running = firehose.start();
+    try {
+      while (!this.#stopped) {
+        const event = queue.shift();
+        if (event !== undefined) {
+          if (queue.length < highWaterMark / 2) this.#releaseWriter();
+          yield event;
+          continue;
+        }
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+      }
+    } finally {
+      this.#stopped = true;
+      this.#releaseWriter();
+      await firehose.destroy();
+      await running;
+    }
+  }
+
+  #wakeReader(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  #releaseWriter(): void {
+    const drained = this.#drained;
+    this.#drained = null;
+    drained?.();
+  }
+
+  /**
+   * The sequence number just before the next event: the first event a fresh
+   * subscription delivers, minus one. A silent stream gives 0, which replays
+   * what the server still holds: more work, never a gap.
+   */
+  async resumePoint(waitMs = 3_000): Promise<number> {
+    const { url, plcUrl } = this.#options;
+    let resolveSeq: (seq: number) => void = () => {};
+    const first = new Promise<number>((resolve) => (resolveSeq = resolve));
+    const probe = new Firehose({
+      service: url,
+      idResolver: createIdResolver(plcUrl),
+      unauthenticatedCommits: true,
+      unauthenticatedHandles: true,
+      handleEvent: (event) => resolveSeq(event.seq - 1),
+      onError: () => {},
+    });
+    const running = probe.start();
+    const timer = new Promise<number>((resolve) => setTimeout(() => resolve(0), waitMs).unref());
+    const seq = await Promise.race([first, timer]);
+    await probe.destroy();
+    await running;
+    return Math.max(0, seq);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#connected = false;
+    this.#releaseWriter();
+    this.#wakeReader();
+    await this.#firehose?.destroy();
+  }
+}

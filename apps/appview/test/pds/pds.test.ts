@@ -1,0 +1,198 @@
+// The AppView against a real PDS (@atproto/dev-env): the firehose live, then
+// backfill into a fresh database, both compared through the API.
+import { ids } from "@atbb/lexicon";
+import { createMigratedTestDatabase, dialect, migrationsFolders, type MigratedTestDatabase } from "@atbb/testing";
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/api/app.ts";
+import { backfillIfNeeded } from "../../src/backfill/index.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createIndexer, type Indexer } from "../../src/indexer/indexer.ts";
+import { FirehoseSource } from "../../src/source/firehose.ts";
+import { cleanEnv, cliEntry, runCli } from "../support/cli.ts";
+import { createLogger, silentLogger } from "../../src/logger.ts";
+import { PdsForum, type Account } from "../support/pds-forum.ts";
+
+type App = ReturnType<typeof createApp>;
+const json = async (app: App, path: string) => (await (await app.request(path)).json()) as any;
+
+/**
+ * The forum as the API shows it, with database ids replaced by the record
+ * URIs they stand for (ids are insertion order, which differs between live
+ * indexing and backfill) and what only the event history can know left out:
+ * `editedAt` and the placeholders of posts their authors deleted.
+ */
+async function forumView(app: App, members: Account[]) {
+  const uriOf = new Map<string, string>();
+  const categories = (await json(app, "/api/categories")).categories;
+  const roles = (await json(app, "/api/roles")).roles.map((role: any) => ({ ...role, id: undefined }));
+  const view: Record<string, unknown> = { forum: await json(app, "/api/forum"), roles };
+  for (const category of categories) uriOf.set(`category:${category.id}`, category.uri);
+  const boards: unknown[] = [];
+  for (const category of categories) {
+    for (const board of category.boards) {
+      const topics = (await json(app, `/api/boards/${board.id}/topics?limit=100`)).topics;
+      const threads = [];
+      for (const topic of topics) {
+        const thread = await json(app, `/api/topics/${topic.id}?limit=100`);
+        const postUri = new Map<string, string>([[String(thread.topic.id), thread.topic.uri], ...thread.replies.map((r: any) => [String(r.id), r.uri] as [string, string])]);
+        threads.push({
+          topic: { ...thread.topic, id: undefined, boardId: undefined, editedAt: undefined },
+          replies: thread.replies
+            .filter((r: any) => r.hidden !== "deleted_by_author")
+            .map((r: any) => ({ ...r, id: undefined, editedAt: undefined, parentId: postUri.get(String(r.parentId)) ?? null })),
+        });
+      }
+      boards.push({ uri: board.uri, name: board.name, category: category.uri, threads });
+    }
+  }
+  view.categories = categories.map((c: any) => ({ uri: c.uri, name: c.name, boards: c.boards.map((b: any) => b.uri) }));
+  view.boards = boards;
+  view.members = await Promise.all(
+    members.map(async (m) => {
+      const user = await json(app, `/api/users/${m.did}`);
+      return { ...user, role: user.role && { ...user.role, id: undefined } };
+    }),
+  );
+  return JSON.parse(JSON.stringify(view));
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe(`a real PDS (${dialect})`, () => {
+  let pds: PdsForum;
+  let alice: Account;
+  let bob: Account;
+  let live: MigratedTestDatabase;
+  const databases: MigratedTestDatabase[] = [];
+  const fresh = async () => {
+    const database = await createMigratedTestDatabase();
+    databases.push(database);
+    return database;
+  };
+  const env = (url: string, extra: Record<string, string> = {}) => ({
+    DATABASE_URL: url,
+    FORUM_DID: pds.forum.did,
+    SOURCE: "firehose",
+    FIREHOSE_URL: pds.firehoseUrl,
+    PLC_URL: pds.plcUrl,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    pds = await PdsForum.start();
+    [alice, bob] = [await pds.account("alice"), await pds.account("bob")];
+    live = await fresh();
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(databases.map((d) => d.drop()));
+    await pds?.close();
+  });
+
+  function follow(database: MigratedTestDatabase): { indexer: Indexer; running: Promise<void>; source: FirehoseSource } {
+    const indexer = createIndexer({ database: database.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
+    const source = new FirehoseSource({ url: pds.firehoseUrl, plcUrl: pds.plcUrl, logger: silentLogger });
+    return { indexer, source, running: indexer.run(source) };
+  }
+
+  it("follows the PDS firehose live, and catches up after a restart", async () => {
+    // From the PDS's first event: nothing written before the subscription opens is missed.
+    const { firehoseCursor } = live.handle.schema;
+    await live.handle.db.insert(firehoseCursor).values({ service: "firehose", cursor: 0, updatedAt: new Date() });
+    let following = follow(live);
+    const app = createApp({ database: live.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did, indexer: following.indexer });
+
+    const forum = await pds.put(pds.forum, ids.forum, { name: "PDS Forum", description: "On a real PDS", createdAt: new Date().toISOString() });
+    const category = await pds.put(pds.forum, ids.category, { name: "General", sortOrder: 1, createdAt: new Date().toISOString() });
+    const board = await pds.put(pds.forum, ids.board, { name: "Chat", category, sortOrder: 1, createdAt: new Date().toISOString() });
+    const admin = await pds.put(pds.forum, ids.role, { name: "Admin", permissions: ["*"], priority: 0, createdAt: new Date().toISOString() });
+    const member = await pds.put(pds.forum, ids.role, { name: "Member", permissions: ["space.atbb.permission.createPosts"], priority: 100, createdAt: new Date().toISOString() });
+    const forumRef = { uri: forum.uri, cid: forum.cid };
+    await pds.put(alice, ids.membership, { forum: forumRef, role: admin, joinedAt: new Date().toISOString(), createdAt: new Date().toISOString() });
+    await pds.put(bob, ids.membership, { forum: forumRef, role: member, joinedAt: new Date().toISOString(), createdAt: new Date().toISOString() });
+    const topic = await pds.put(alice, ids.post, { title: "Hello", text: "First topic", board, createdAt: new Date().toISOString() });
+    const root = { uri: topic.uri, cid: topic.cid };
+    const replyCreatedAt = new Date().toISOString();
+    const reply = await pds.put(bob, ids.post, { text: "A reply", reply: { root, parent: root }, createdAt: replyCreatedAt });
+    const doomed = await pds.put(bob, ids.post, { text: "Soon gone", reply: { root, parent: root }, createdAt: new Date().toISOString() });
+    await pds.put(bob, ids.post, { text: "A reply, edited", reply: { root, parent: root }, createdAt: replyCreatedAt }, reply.rkey);
+    await pds.remove(bob, ids.post, doomed.rkey);
+    // Invalid for our lexicon (no text), accepted by the PDS with validation off.
+    await pds.put(bob, ids.post, { title: "no text", board, createdAt: new Date().toISOString() });
+
+    const thread = await waitFor("the thread", async () => {
+      const boards = (await json(app, "/api/categories")).categories[0]?.boards ?? [];
+      if (boards.length === 0) return null;
+      const topics = (await json(app, `/api/boards/${boards[0].id}/topics`)).topics;
+      if (topics.length === 0) return null;
+      const t = await json(app, `/api/topics/${topics[0].id}`);
+      return t.replies.some((r: any) => r.text === "A reply, edited") && t.replies.some((r: any) => r.hidden === "deleted_by_author") ? t : null;
+    });
+    expect(thread.topic).toMatchObject({ title: "Hello", text: "First topic", author: { did: alice.did } });
+    expect(thread.replies.map((r: any) => r.text ?? r.hidden)).toEqual(["A reply, edited", "deleted_by_author"]);
+    await waitFor("the invalid post to be counted", async () => following.indexer.status().rejected.invalid_record === 1);
+
+    // Stopped: what is written meanwhile arrives after the restart, from the saved seq.
+    await following.indexer.stop();
+    await following.running;
+    const late = await pds.put(alice, ids.post, { text: "Written while the AppView was down", reply: { root, parent: root }, createdAt: new Date().toISOString() });
+    following = follow(live);
+    await waitFor("the late reply", async () => (await json(app, `/api/topics/${thread.topic.id}`)).replies.some((r: any) => r.uri === late.uri));
+    await following.indexer.stop();
+    await following.running;
+  }, 60_000);
+
+  it("backfills a fresh database from the PDS to what live indexing shows", async () => {
+    const relayUrl = await pds.relay();
+    const target = await fresh();
+    const config = loadConfig(cleanEnv(env(target.url, { RELAY_URL: relayUrl })));
+    const indexer = createIndexer({ database: target.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger });
+    const source = new FirehoseSource({ url: pds.firehoseUrl, plcUrl: pds.plcUrl, logger: silentLogger });
+    const report = await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger });
+    const errors = await target.handle.db.select().from(target.handle.schema.backfillErrors);
+    expect([report, errors]).toMatchObject([{ repos: 3, errors: 1 }, [{}]]);
+    expect(errors.map((e) => [e.did, e.error.split(":")[0]])).toEqual([[bob.did, "invalid_record"]]);
+
+    const app = (database: MigratedTestDatabase) => createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did });
+    expect(await forumView(app(target), [alice, bob])).toEqual(await forumView(app(live), [alice, bob]));
+    // Nothing left to do, and a second run says so.
+    expect(await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger })).toBeNull();
+  }, 60_000);
+
+  it("resumes a backfill killed midway and ends where an uninterrupted one does", async () => {
+    const relayUrl = await pds.relay();
+    const target = await fresh();
+    // Slow enough (2 requests/s) to be killed in the middle.
+    const backfillEnv = env(target.url, { RELAY_URL: relayUrl, BACKFILL_RATE: "2", BACKFILL_CONCURRENCY: "1" });
+    const child = spawn(process.execPath, ["--conditions=development", cliEntry, "backfill"], { env: cleanEnv(backfillEnv) });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const progress = target.handle.schema.backfillProgress;
+    await waitFor("some progress", async () => {
+      if (child.exitCode !== null) throw new Error(`atbb backfill exited (${child.exitCode}) before it could be killed:\n${output}`);
+      return (await target.handle.db.select().from(progress)).some((row) => row.status === "done");
+    }).catch((error: Error) => {
+      child.kill("SIGKILL");
+      throw new Error(`${error.message}; atbb backfill said:\n${output}`);
+    });
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.on("exit", resolve));
+    const rows = await target.handle.db.select().from(progress);
+    expect(rows.some((row) => row.status !== "done") || rows.length < 8).toBe(true);
+
+    const resumed = await runCli(["backfill"], { ...backfillEnv, BACKFILL_RATE: "50" });
+    expect(resumed.stdout + resumed.stderr).toMatch(/Backfilled \d+ record/);
+    expect(resumed.code).toBe(0);
+    const app = (database: MigratedTestDatabase) => createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did });
+    expect(await forumView(app(target), [alice, bob])).toEqual(await forumView(app(live), [alice, bob]));
+  }, 90_000);
+});
