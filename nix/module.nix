@@ -37,9 +37,11 @@ let
   environment = {
     HOST = cfg.host;
     PORT = toString cfg.port;
+    SOURCE = cfg.source;
     JETSTREAM_URL = cfg.jetstreamUrl;
     LOG_LEVEL = cfg.logLevel;
   }
+  // optionalAttrs (cfg.firehoseUrl != null) { FIREHOSE_URL = cfg.firehoseUrl; }
   // optionalAttrs (databaseUrl != null) { DATABASE_URL = databaseUrl; }
   // optionalAttrs (cfg.database.urlFile != null) { DATABASE_URL_FILE = "%d/database-url"; }
   // optionalAttrs (cfg.forumDid != null) { FORUM_DID = cfg.forumDid; }
@@ -208,10 +210,30 @@ in
       description = "The forum account's PDS, when it cannot be found from the DID document.";
     };
 
+    source = mkOption {
+      type = types.enum [
+        "jetstream"
+        "firehose"
+      ];
+      default = "jetstream";
+      description = ''
+        Where live events come from: "jetstream" (JSON, light, trusts the Jetstream
+        operator) or "firehose" (com.atproto.sync.subscribeRepos from firehoseUrl,
+        every commit's signature checked against its author's DID document).
+      '';
+    };
+
     jetstreamUrl = mkOption {
       type = types.str;
       default = "wss://jetstream2.us-east.bsky.network";
-      description = "Jetstream instance to follow.";
+      description = "Jetstream instance to follow (source = \"jetstream\").";
+    };
+
+    firehoseUrl = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "wss://bsky.network";
+      description = "A relay's or PDS's firehose (source = \"firehose\").";
     };
 
     logLevel = mkOption {
@@ -247,6 +269,10 @@ in
   config = mkIf cfg.enable (mkMerge [
     {
       assertions = [
+        {
+          assertion = cfg.source != "firehose" || cfg.firehoseUrl != null;
+          message = "services.atbb.source = \"firehose\" needs services.atbb.firehoseUrl (e.g. wss://bsky.network).";
+        }
         {
           assertion = cfg.forumDid != null;
           message = "services.atbb.forumDid must be set: the AppView indexes only the forum account it is told about.";

@@ -34,9 +34,9 @@ Options:
 
 Configuration comes from the environment: DATABASE_URL, HOST, PORT, FORUM_DID,
 PDS_URL, SOURCE, JETSTREAM_URL, FIREHOSE_URL, PLC_URL, RELAY_URL, BACKFILL,
-BACKFILL_MAX_AGE_HOURS, BACKFILL_CONCURRENCY, BACKFILL_RATE, LOG_LEVEL,
-CORS_ORIGINS (and *_FILE variants).
-See docs/configuration.md.`;
+BACKFILL_MAX_AGE_HOURS, BACKFILL_CONCURRENCY, BACKFILL_RATE,
+HANDLE_RECHECK_HOURS, HANDLE_RESOLVER_URL, LOG_LEVEL, CORS_ORIGINS (and *_FILE
+variants). Each is described in .env.example and the README.`;
 
 const COMMAND_HELP: Record<string, string> = {
   serve: `Usage: atbb serve [--no-indexer]
@@ -45,6 +45,8 @@ Serves the JSON API on HOST:PORT and follows the network (SOURCE=jetstream,
 the default, or SOURCE=firehose with FIREHOSE_URL) into the database.
 Backfills first when needed (BACKFILL=auto, the default): no cursor yet, a
 cursor older than BACKFILL_MAX_AGE_HOURS (20), or an unfinished backfill.
+Beside the indexer, verifies users' handles (DID document and back) when new,
+after identity events, and every HANDLE_RECHECK_HOURS (24).
 Refuses to start until \`atbb migrate\` has brought the database to head.
 With PostgreSQL several processes may serve; one indexes at a time.
 

@@ -26,6 +26,12 @@ export interface Config {
   firehoseUrl: string | null;
   plcUrl: string;
   relayUrl: string | null;
+  handles: {
+    /** Resolve handles with this service's com.atproto.identity.resolveHandle (a development network); else DNS and https. */
+    resolverUrl: string | null;
+    /** How long a verified handle stands before it is verified again. */
+    recheckHours: number;
+  };
   backfill: {
     /** `serve` backfills by itself when needed; `atbb backfill` always can. */
     auto: boolean;
@@ -88,6 +94,8 @@ const environment = z.object({
   FIREHOSE_URL: url(["wss:", "ws:"], "a WebSocket URL").optional(),
   PLC_URL: url(["https:", "http:"], "an http(s) URL").default(DEFAULT_PLC_URL),
   RELAY_URL: url(["https:", "http:"], "an http(s) URL").optional(),
+  HANDLE_RESOLVER_URL: url(["https:", "http:"], "an http(s) URL").optional(),
+  HANDLE_RECHECK_HOURS: positive("a number of hours", 24, 0.01),
   BACKFILL: z.enum(["auto", "off"], { message: "must be auto or off" }).default("auto"),
   BACKFILL_MAX_AGE_HOURS: positive("a number of hours", 20, 0.01),
   BACKFILL_CONCURRENCY: positive("a whole number", 4, 1, true),
@@ -154,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     firehoseUrl: e.FIREHOSE_URL ?? null,
     plcUrl: e.PLC_URL,
     relayUrl: e.RELAY_URL ?? null,
+    handles: { resolverUrl: e.HANDLE_RESOLVER_URL ?? null, recheckHours: e.HANDLE_RECHECK_HOURS },
     backfill: {
       auto: e.BACKFILL === "auto",
       maxAgeHours: e.BACKFILL_MAX_AGE_HOURS,

@@ -4,6 +4,8 @@ import { serve as listen, type ServerType } from "@hono/node-server";
 import { createDb, migrationStatus, redactUrl } from "@atbb/db";
 import { createApp } from "./api/app.ts";
 import type { Config } from "./config.ts";
+import { createHandleKeeper, type HandleKeeper } from "./handles.ts";
+import { identityFor } from "./identity.ts";
 import { createIndexer, type Indexer } from "./indexer/indexer.ts";
 import { electLeader, type Leadership } from "./leader.ts";
 import type { Logger } from "./logger.ts";
@@ -41,6 +43,10 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
       ? createIndexer({ database, forumDid: config.forumDid, service: source.name, logger: logger.child({ part: "indexer" }) })
       : null;
   if (options.indexer && !config.forumDid) logger.warn("FORUM_DID is not set: serving the API without indexing");
+  // Handles are verified beside the indexer, by whichever process writes.
+  const handles: HandleKeeper | null = indexer
+    ? createHandleKeeper({ database, identity: identityFor(config), logger: logger.child({ part: "handles" }), recheckMs: config.handles.recheckHours * 3_600_000 })
+    : null;
 
   const app = createApp({
     database,
@@ -62,6 +68,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
   let indexing: Promise<void> | null = null;
   if (indexer) {
     const startIndexing = () => {
+      handles?.start();
       indexing = (async () => {
         if (config.backfill.auto) {
           await backfillIfNeeded({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) });
@@ -72,7 +79,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
     if (config.dialect === "postgresql") {
       leadership = electLeader(config.databaseUrl, logger);
       leadership.acquired.then(startIndexing, () => {});
-      void leadership.lost.then(() => indexer.stop());
+      void leadership.lost.then(() => Promise.all([indexer.stop(), handles?.stop()]));
     } else {
       startIndexing();
     }
@@ -93,7 +100,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         await closed;
         // The batch in progress commits with its cursor, or rolls back; nothing partial.
-        await indexer?.stop();
+        await Promise.all([indexer?.stop(), handles?.stop()]);
         await indexing;
         await leadership?.release();
         await database.close();

@@ -86,10 +86,11 @@ export const users = sqliteTable(
     handle: text("handle"),
     accountStatus: text("account_status").notNull().default("active"),
     banExpiresAt: ms("ban_expires_at"),
+    handleRecheckAt: ms("handle_recheck_at"),
     firstSeenAt: ms("first_seen_at").notNull(),
     updatedAt: ms("updated_at").notNull(),
   },
-  (t) => [index("users_handle_idx").on(t.handle)],
+  (t) => [index("users_handle_idx").on(t.handle), index("users_handle_recheck_at_idx").on(t.handleRecheckAt)],
 );
 
 export const roles = sqliteTable(

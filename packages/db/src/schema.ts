@@ -90,10 +90,15 @@ export const users = pgTable(
     accountStatus: text("account_status").notNull().default("active"),
     /** When the author's current ban ends (NULL: permanent or not banned); reads compare it to now. */
     banExpiresAt: ms("ban_expires_at"),
+    /**
+     * When the handle is next verified against the DID document and back (NULL:
+     * as soon as possible — a new user, or an identity event said it changed).
+     */
+    handleRecheckAt: ms("handle_recheck_at"),
     firstSeenAt: ms("first_seen_at").notNull(),
     updatedAt: ms("updated_at").notNull(),
   },
-  (t) => [index("users_handle_idx").on(t.handle)],
+  (t) => [index("users_handle_idx").on(t.handle), index("users_handle_recheck_at_idx").on(t.handleRecheckAt)],
 );
 
 export const roles = pgTable(

@@ -13,7 +13,7 @@ import type { Logger } from "../logger.ts";
 import { jetstreamEvent } from "../source/jetstream.ts";
 import type { SourceEvent } from "../source/source.ts";
 import { HostLimiter } from "./limiter.ts";
-import type { PdsLocator } from "./pds.ts";
+import type { PdsLocator, PdsService } from "./pds.ts";
 
 export const memberCollections: readonly Collection[] = collections.filter((c) => !forumOwnedCollections.has(c));
 
@@ -30,7 +30,6 @@ export interface BackfillOptions {
   /** Requests per second to any one host. */
   requestsPerSecond?: number;
   pageSize?: number;
-  fetch?: typeof globalThis.fetch;
   onProgress?: (progress: BackfillProgress) => void;
 }
 
@@ -61,14 +60,14 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   const { backfillProgress, backfillErrors, users } = database.schema;
   const concurrency = options.concurrency ?? 4;
   const pageSize = options.pageSize ?? 100;
-  const fetch = options.fetch ?? globalThis.fetch;
   const limiter = new HostLimiter(options.requestsPerSecond ?? 10);
   const started = performance.now();
   const totals = { repos: 0, records: 0, errors: 0 };
 
-  async function getJson<T>(url: URL): Promise<T> {
+  /** A GET through `fetch`: the operator's relay takes the plain one, a DID document's PDS the safe one. */
+  async function getJson<T>(url: URL, fetch: PdsService["fetch"] = globalThis.fetch): Promise<T> {
     await limiter.take(url.host);
-    const response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error", signal: AbortSignal.timeout(30_000) });
     if (!response.ok) {
       const body = await response.text().catch(() => "");
       throw new BackfillError(`${url.pathname} answered ${response.status}: ${body.slice(0, 200)}`);
@@ -93,7 +92,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   }
 
   /** One collection of one repository, resuming after the last page applied. */
-  async function backfillCollection(did: string, service: URL, collection: Collection): Promise<void> {
+  async function backfillCollection(did: string, service: PdsService, collection: Collection): Promise<void> {
     const existing = await progressOf(did, collection);
     if (existing?.status === "done") return;
     let cursor = existing?.cursor ?? null;
@@ -104,14 +103,14 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       });
     }
     for (;;) {
-      const url = new URL("/xrpc/com.atproto.repo.listRecords", service);
+      const url = new URL("/xrpc/com.atproto.repo.listRecords", service.url);
       url.searchParams.set("repo", did);
       url.searchParams.set("collection", collection);
       url.searchParams.set("limit", String(pageSize));
       // Oldest first: parents before their replies, ids in the order live indexing gives.
       url.searchParams.set("reverse", "true");
       if (cursor !== null) url.searchParams.set("cursor", cursor);
-      const page = await getJson<ListRecordsPage>(url);
+      const page = await getJson<ListRecordsPage>(url, service.fetch);
       if (!Array.isArray(page.records)) throw new BackfillError(`listRecords for ${did} ${collection} returned no records array`);
       const events: SourceEvent[] = [];
       for (const record of page.records) {
@@ -143,7 +142,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   }
 
   async function backfillRepo(did: string, wanted: readonly Collection[]): Promise<void> {
-    let service: URL;
+    let service: PdsService;
     try {
       service = await pds.locate(did);
     } catch (error) {

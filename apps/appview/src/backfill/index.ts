@@ -2,6 +2,7 @@
 // and show progress (a bar on a terminal, log lines otherwise).
 import type { DatabaseHandle } from "@atbb/db";
 import type { Config } from "../config.ts";
+import { identityFor } from "../identity.ts";
 import type { Indexer } from "../indexer/indexer.ts";
 import type { Logger } from "../logger.ts";
 import type { EventSource } from "../source/source.ts";
@@ -22,7 +23,6 @@ export interface BackfillRun {
   force?: boolean;
   /** Where a progress bar may be drawn (a TTY), or null for log lines. */
   terminal?: NodeJS.WriteStream | null;
-  fetch?: typeof globalThis.fetch;
 }
 
 function progressReporter(logger: Logger, terminal: NodeJS.WriteStream | null | undefined) {
@@ -63,12 +63,11 @@ export async function backfillIfNeeded(run: BackfillRun): Promise<BackfillReport
       indexer,
       forumDid,
       logger,
-      pds: createPdsLocator({ plcUrl: config.plcUrl, overrides: config.pdsUrl ? { [forumDid]: config.pdsUrl } : {} }),
+      pds: createPdsLocator({ identity: identityFor(config), overrides: config.pdsUrl ? { [forumDid]: config.pdsUrl } : {} }),
       relayUrl: config.relayUrl,
       concurrency: config.backfill.concurrency,
       requestsPerSecond: config.backfill.requestsPerSecond,
       onProgress: (progress) => reporter.update(progress),
-      ...(run.fetch ? { fetch: run.fetch } : {}),
     });
     logger.info({ ...report, ms: Math.round(report.ms) }, "backfill finished");
     return report;

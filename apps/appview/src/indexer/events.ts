@@ -10,7 +10,6 @@ import {
   type Collection,
   type RecordTypes,
 } from "@atbb/lexicon";
-import { isValidHandle } from "@atproto/syntax";
 import { collectionIndexers } from "./collections/index.ts";
 
 export type RecordOp = {
@@ -34,11 +33,11 @@ export interface DeleteOp {
   rkey: string;
 }
 
+/** The DID's identity changed: its handle is verified afresh (the event's own claim is not trusted). */
 export interface IdentityOp {
   kind: "identity";
   timeUs: number;
   did: string;
-  handle: string | null;
 }
 
 export interface AccountOp {
@@ -110,11 +109,7 @@ export function parseJetstreamMessage(message: string, forumDid: string): ParseR
   if (kind === "identity") {
     const identity = event.identity;
     if (!isObject(identity)) return reject("invalid_envelope", "identity event without identity", { timeUs, did });
-    const handle = identity.handle;
-    return {
-      ok: true,
-      op: { kind: "identity", timeUs, did, handle: typeof handle === "string" && isValidHandle(handle) ? handle.toLowerCase() : null },
-    };
+    return { ok: true, op: { kind: "identity", timeUs, did } };
   }
   if (kind === "account") {
     const account = event.account;

@@ -102,7 +102,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       case "delete":
         return collectionIndexers[op.collection].remove(ctx, op);
       case "identity":
-        return upsertUser(ctx, op.did, { handle: op.handle });
+        return upsertUser(ctx, op.did, { handleRecheckAt: null });
       case "account":
         return upsertUser(ctx, op.did, { accountStatus: op.status });
     }

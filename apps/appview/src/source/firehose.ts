@@ -5,7 +5,7 @@
 // parsed by the same code as Jetstream's, so one validator sees every input.
 import { Firehose, FirehoseParseError, FirehoseSubscriptionError, type Event } from "@atproto/sync";
 import { lexToJson } from "@atbb/lexicon";
-import { createIdResolver } from "../identity.ts";
+import type { Identity } from "../identity.ts";
 import type { Logger } from "../logger.ts";
 import { jetstreamEvent } from "./jetstream.ts";
 import type { EventSource, SourceEvent } from "./source.ts";
@@ -13,8 +13,8 @@ import type { EventSource, SourceEvent } from "./source.ts";
 export interface FirehoseOptions {
   /** e.g. wss://bsky.network, or a PDS's ws(s) URL. */
   url: string;
-  /** Where did:plc documents (and so signing keys) come from. */
-  plcUrl: string;
+  /** Where DID documents (and so signing keys) come from. */
+  identity: Identity;
   logger: Logger;
   /** Pause reading when this many events wait unprocessed. */
   highWaterMark?: number;
@@ -62,7 +62,7 @@ export class FirehoseSource implements EventSource {
   }
 
   async *events(resumeCursor: () => number | null, forumDid: string): AsyncIterable<SourceEvent> {
-    const { url, plcUrl, logger, highWaterMark } = this.#options;
+    const { url, identity, logger, highWaterMark } = this.#options;
     const queue: SourceEvent[] = [];
     const push = async (event: SourceEvent) => {
       queue.push(event);
@@ -73,7 +73,7 @@ export class FirehoseSource implements EventSource {
 
     const firehose = new Firehose({
       service: url,
-      idResolver: createIdResolver(plcUrl),
+      idResolver: identity.resolver,
       filterCollections: ["space.atbb.*"],
       excludeSync: true,
       // Handles are verified both ways by the handle resolver, not on the hot path.
@@ -138,12 +138,12 @@ export class FirehoseSource implements EventSource {
    * what the server still holds: more work, never a gap.
    */
   async resumePoint(waitMs = 3_000): Promise<number> {
-    const { url, plcUrl } = this.#options;
+    const { url, identity } = this.#options;
     let resolveSeq: (seq: number) => void = () => {};
     const first = new Promise<number>((resolve) => (resolveSeq = resolve));
     const probe = new Firehose({
       service: url,
-      idResolver: createIdResolver(plcUrl),
+      idResolver: identity.resolver,
       unauthenticatedCommits: true,
       unauthenticatedHandles: true,
       handleEvent: (event) => resolveSeq(event.seq - 1),

@@ -50,6 +50,14 @@ describe("atbb configuration", () => {
     ["PDS_URL", "ftp://pds", /PDS_URL: must be an http\(s\) URL/],
     ["JETSTREAM_URL", "https://jetstream", /JETSTREAM_URL: must be a WebSocket URL/],
     ["LOG_LEVEL", "loud", /LOG_LEVEL: must be one of/],
+    ["SOURCE", "relay", /SOURCE: must be one of jetstream, firehose/],
+    ["SOURCE", "firehose", /FIREHOSE_URL: must be set when SOURCE=firehose/],
+    ["FIREHOSE_URL", "https://bsky.network", /FIREHOSE_URL: must be a WebSocket URL/],
+    ["PLC_URL", "plc.directory", /PLC_URL: must be an http\(s\) URL/],
+    ["BACKFILL", "sometimes", /BACKFILL: must be auto or off/],
+    ["BACKFILL_CONCURRENCY", "1.5", /BACKFILL_CONCURRENCY: must be a whole number/],
+    ["BACKFILL_RATE", "0", /BACKFILL_RATE: must be requests per second, at least 0.1/],
+    ["HANDLE_RECHECK_HOURS", "soon", /HANDLE_RECHECK_HOURS: must be a number of hours/],
     ["CORS_ORIGINS", "forum.example.org/path", /CORS_ORIGINS: must be a comma-separated list/],
   ];
   for (const [name, value, message] of bad) {

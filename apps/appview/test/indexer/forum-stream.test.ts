@@ -55,8 +55,8 @@ describe(`indexing a forum (${dialect})`, () => {
       [alice, `${s.forumDid}/${admin.rkey}`],
       [bob, `${s.forumDid}/${member.rkey}`],
     ].sort());
-    // Every author is a user, the forum account included.
-    expect(snapshot.users.map((u) => [u.did, u.handle])).toEqual([[alice, "alice.test"], [bob, null], [s.forumDid, null]]);
+    // Every author is a user, the forum account included; handles wait for verification (handles.ts).
+    expect(snapshot.users.map((u) => [u.did, u.handle, u.handleRecheckAt])).toEqual([[alice, null, null], [bob, null, null], [s.forumDid, null, null]]);
 
     const posts = Object.fromEntries(snapshot.posts.map((p) => [`${p.did}/${p.rkey}`, p]));
     const topicRow = posts[`${alice}/${topic.rkey}`]!;
@@ -162,20 +162,23 @@ describe(`indexing a forum (${dialect})`, () => {
     expect(await byRkey(topic.rkey)).toMatchObject({ locked: false, replyCount: 2 });
   });
 
-  it("records account status and handles from identity and account events", async () => {
+  it("records account status, and sends handles to verification on identity events without taking their claim", async () => {
+    const { users } = database.handle.schema;
+    const verifiedUntil = new Date(Date.now() + 3_600_000);
+    await database.handle.db.insert(users).values({ did: alice, handle: "alice.example.com", handleRecheckAt: verifiedUntil, firstSeenAt: new Date(), updatedAt: new Date() });
     const s = new ForumStream();
-    s.identity(alice, "Alice.Example.COM");
+    s.identity(alice, "mallory.example.com");
     s.account(alice, false, "takendown");
     s.account(bob, false, "deactivated");
     s.account(bob, true);
     s.identity(bob, "not a handle!");
     const indexer = indexerFor(s);
     await indexer.applyMessages(s.messages);
-    const { users } = database.handle.schema;
     const rows = await database.handle.db.select().from(users).orderBy(asc(users.did));
-    expect(rows.map((u) => [u.did, u.handle, u.accountStatus])).toEqual([
-      [alice, "alice.example.com", "takendown"],
-      [bob, null, "active"],
+    // The last verified handle stands until it is verified again, now due.
+    expect(rows.map((u) => [u.did, u.handle, u.handleRecheckAt, u.accountStatus])).toEqual([
+      [alice, "alice.example.com", null, "takendown"],
+      [bob, null, null, "active"],
     ]);
   });
 });

@@ -3,11 +3,15 @@
 import { ids } from "@atbb/lexicon";
 import { createMigratedTestDatabase, dialect, migrationsFolders, type MigratedTestDatabase } from "@atbb/testing";
 import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
 import { backfillIfNeeded } from "../../src/backfill/index.ts";
 import { loadConfig } from "../../src/config.ts";
+import { createHandleKeeper } from "../../src/handles.ts";
 import { createIndexer, type Indexer } from "../../src/indexer/indexer.ts";
+import { identityFor } from "../../src/identity.ts";
 import { FirehoseSource } from "../../src/source/firehose.ts";
 import { cleanEnv, cliEntry, runCli } from "../support/cli.ts";
 import { createLogger, silentLogger } from "../../src/logger.ts";
@@ -99,7 +103,7 @@ describe(`a real PDS (${dialect})`, () => {
 
   function follow(database: MigratedTestDatabase): { indexer: Indexer; running: Promise<void>; source: FirehoseSource } {
     const indexer = createIndexer({ database: database.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
-    const source = new FirehoseSource({ url: pds.firehoseUrl, plcUrl: pds.plcUrl, logger: silentLogger });
+    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl }), logger: silentLogger });
     return { indexer, source, running: indexer.run(source) };
   }
 
@@ -155,7 +159,7 @@ describe(`a real PDS (${dialect})`, () => {
     const target = await fresh();
     const config = loadConfig(cleanEnv(env(target.url, { RELAY_URL: relayUrl })));
     const indexer = createIndexer({ database: target.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger });
-    const source = new FirehoseSource({ url: pds.firehoseUrl, plcUrl: pds.plcUrl, logger: silentLogger });
+    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl }), logger: silentLogger });
     const report = await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger });
     const errors = await target.handle.db.select().from(target.handle.schema.backfillErrors);
     expect([report, errors]).toMatchObject([{ repos: 3, errors: 1 }, [{}]]);
@@ -195,4 +199,68 @@ describe(`a real PDS (${dialect})`, () => {
     const app = (database: MigratedTestDatabase) => createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did });
     expect(await forumView(app(target), [alice, bob])).toEqual(await forumView(app(live), [alice, bob]));
   }, 90_000);
+});
+
+describe(`handles on a real PDS (${dialect})`, () => {
+  let pds: PdsForum;
+  let didWeb: Server;
+  let database: MigratedTestDatabase;
+  beforeAll(async () => {
+    pds = await PdsForum.start();
+    database = await createMigratedTestDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    didWeb?.close();
+    await database?.drop();
+    await pds?.close();
+  });
+
+  it("verifies handles both ways, and follows changes on the firehose", async () => {
+    const [alice, bob] = [await pds.account("alice"), await pds.account("bob")];
+    const { users } = database.handle.schema;
+    // A did:web whose document claims bob's handle: bob.test resolves to bob, so the claim fails.
+    didWeb = createServer((request, response) => {
+      response.writeHead(request.url === "/.well-known/did.json" ? 200 : 404, { "content-type": "application/json" });
+      response.end(JSON.stringify({ "@context": ["https://www.w3.org/ns/did/v1"], id: impostor, alsoKnownAs: ["at://bob.test"] }));
+    });
+    await new Promise<void>((resolve) => didWeb.listen(0, "127.0.0.1", resolve));
+    const impostor = `did:web:localhost%3A${(didWeb.address() as AddressInfo).port}`;
+
+    const { firehoseCursor } = database.handle.schema;
+    await database.handle.db.insert(firehoseCursor).values({ service: "firehose", cursor: 0, updatedAt: new Date() });
+    const indexer = createIndexer({ database: database.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
+    const identity = identityFor({ plcUrl: pds.plcUrl, handles: { resolverUrl: pds.pdsUrl } });
+    const running = indexer.run(new FirehoseSource({ url: pds.firehoseUrl, identity, logger: silentLogger }));
+    const keeper = createHandleKeeper({ database: database.handle, identity, logger: silentLogger, recheckMs: 3_600_000 });
+    const handles = async () => {
+      const rows = await database.handle.db.select({ did: users.did, handle: users.handle }).from(users);
+      return Object.fromEntries(rows.map((row) => [row.did, row.handle]));
+    };
+
+    // Accounts arrive through their identity events; the did:web user as if it had posted.
+    await waitFor("both members", async () => {
+      const now = await handles();
+      return now[alice.did] !== undefined && now[bob.did] !== undefined;
+    });
+    await database.handle.db.insert(users).values({ did: impostor, firstSeenAt: new Date(), updatedAt: new Date() });
+    await waitFor("the handles verified", async () => {
+      await keeper.round();
+      const now = await handles();
+      return now[alice.did] === "alice.test" && now[bob.did] === "bob.test" ? now : null;
+    });
+    expect((await handles())[impostor]).toBeNull();
+
+    // A handle change reaches us as an identity event, and is verified afresh.
+    await alice.agent.com.atproto.identity.updateHandle({ handle: "alice2.test" });
+    await waitFor("the new handle", async () => {
+      await keeper.round();
+      return (await handles())[alice.did] === "alice2.test";
+    });
+    // Verified handles stand until their recheck date: nothing is due now.
+    expect(await keeper.round()).toBe(0);
+    const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did });
+    expect(await json(app, `/api/users/${alice.did}`)).toMatchObject({ did: alice.did, handle: "alice2.test" });
+    await indexer.stop();
+    await running;
+  }, 60_000);
 });
