@@ -13,7 +13,7 @@ import { createHandleKeeper } from "../../src/handles.ts";
 import { createIndexer, type Indexer } from "../../src/indexer/indexer.ts";
 import { identityFor } from "../../src/identity.ts";
 import { FirehoseSource } from "../../src/source/firehose.ts";
-import { cleanEnv, cliEntry, runCli } from "../support/cli.ts";
+import { cleanEnv, cliEntry, runCli, startServe } from "../support/cli.ts";
 import { createLogger, silentLogger } from "../../src/logger.ts";
 import { PdsForum, type Account } from "../support/pds-forum.ts";
 
@@ -198,6 +198,34 @@ describe(`a real PDS (${dialect})`, () => {
     expect(resumed.code).toBe(0);
     const app = (database: MigratedTestDatabase) => createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did });
     expect(await forumView(app(target), [alice, bob])).toEqual(await forumView(app(live), [alice, bob]));
+  }, 90_000);
+
+  it("atbb serve on a fresh database backfills, follows live, and verifies handles, as an operator runs it", async () => {
+    const target = await fresh();
+    const served = await startServe(env(target.url, { RELAY_URL: await pds.relay(), HANDLE_RESOLVER_URL: pds.pdsUrl, LOG_LEVEL: "warn" }));
+    const api = async (path: string) => (await fetch(`http://127.0.0.1:${served.port}${path}`)).json() as Promise<any>;
+    try {
+      const topicOf = async () => {
+        const board = (await api("/api/categories")).categories[0]?.boards[0];
+        const topic = board && (await api(`/api/boards/${board.id}/topics`)).topics[0];
+        return topic ? await api(`/api/topics/${topic.id}`) : null;
+      };
+      // Backfilled: the thread as its authors' repositories hold it.
+      const thread = await waitFor("the backfilled thread", async () => {
+        const t = await topicOf();
+        return t?.replies.some((r: any) => r.text === "A reply, edited") ? t : null;
+      });
+      expect(thread.topic).toMatchObject({ title: "Hello", author: { did: alice.did } });
+      // Then live: a reply written now arrives through the firehose.
+      const root = { uri: thread.topic.uri, cid: thread.topic.cid };
+      const liveReply = await pds.put(bob, ids.post, { text: "Written after serve started", reply: { root, parent: root }, createdAt: new Date().toISOString() });
+      await waitFor("the live reply", async () => (await topicOf())?.replies.some((r: any) => r.uri === liveReply.uri));
+      // And handles, verified both ways by the keeper beside the indexer.
+      await waitFor("alice's verified handle", async () => (await api(`/api/users/${alice.did}`)).handle === "alice.test");
+    } finally {
+      served.child.kill("SIGTERM");
+    }
+    expect(await served.exited).toBe(0);
   }, 90_000);
 });
 
