@@ -1,0 +1,78 @@
+// Ingest, three ways over the same stream: ours (the real path — `atbb serve`
+// in its own process following a WebSocket Jetstream on loopback →
+// validation → batched transactions with the cursor), naive (one transaction
+// and cursor write per event, the seed plans' way) and ceiling (the same
+// final rows, multi-row inserts in one transaction, same driver).
+import { createDb, type Dialect } from "@atbb/db";
+import type { IndexerStatus } from "../src/indexer/status.ts";
+import { createIndexer } from "../src/indexer/indexer.ts";
+import { silentLogger } from "../src/logger.ts";
+import { FakeJetstream } from "../test/support/jetstream-server.ts";
+import { finalCursor } from "../test/support/run-indexer.ts";
+import { peakRssMb, startServer, stopServer } from "./atbb-process.ts";
+import { migrated } from "./databases.ts";
+
+export interface Stream {
+  forumDid: string;
+  messages: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Timed from the indexer's connection to the committed cursor covering the stream; the database is left for ceiling(). */
+export async function ours(dialect: Dialect, stream: Stream) {
+  const { url, database } = await migrated(dialect);
+  await database.close();
+  const jetstream = await FakeJetstream.start(stream.messages);
+  const server = await startServer(url, { indexer: { forumDid: stream.forumDid, jetstreamUrl: jetstream.url } });
+  try {
+    while (jetstream.requests.length === 0) await sleep(1);
+    const started = performance.now();
+    const target = finalCursor(stream.messages);
+    for (;;) {
+      const { indexer } = (await (await fetch(`${server.base}/api/health`)).json()) as { indexer: IndexerStatus };
+      if ((indexer.cursor ?? 0) >= target) break;
+      await sleep(20);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { url, eventsPerSecond: stream.messages.length / seconds, seconds, serverPeakRssMb: peakRssMb(server.child.pid!) };
+  } finally {
+    await stopServer(server.child);
+    await jetstream.stop();
+  }
+}
+
+export async function naive(dialect: Dialect, stream: Stream, sampled: number) {
+  const { database } = await migrated(dialect);
+  const indexer = createIndexer({ database, forumDid: stream.forumDid, logger: silentLogger });
+  const sample = stream.messages.slice(0, Math.min(stream.messages.length, sampled));
+  const started = performance.now();
+  for (const message of sample) await indexer.applyMessages([message]);
+  const seconds = (performance.now() - started) / 1000;
+  await database.close();
+  return { eventsPerSecond: sample.length / seconds, seconds, sampled: sample.length };
+}
+
+/** Copies what ours() wrote at `sourceUrl` into a fresh database. */
+export async function ceiling(dialect: Dialect, stream: Stream, sourceUrl: string) {
+  const { database } = await migrated(dialect);
+  const source = await createDb(sourceUrl);
+  const { schema } = source;
+  const tables = [schema.forums, schema.categories, schema.boards, schema.roles, schema.rolePermissions, schema.users, schema.memberships, schema.posts, schema.modActions] as const;
+  // In id order, so every row's references are already written.
+  const byId = (a: Record<string, unknown>, b: Record<string, unknown>) => Number(a.id ?? 0) - Number(b.id ?? 0);
+  const rows = await Promise.all(tables.map(async (table) => ((await source.db.select().from(table as never)) as Record<string, unknown>[]).sort(byId)));
+  await source.close();
+  const started = performance.now();
+  await database.db.transaction(async (tx) => {
+    for (const [i, table] of tables.entries()) {
+      const all = rows[i]!;
+      const width = Math.max(1, Object.keys(all[0] ?? { a: 1 }).length);
+      const chunk = Math.floor(30_000 / width);
+      for (let k = 0; k < all.length; k += chunk) await tx.insert(table as never).values(all.slice(k, k + chunk) as never);
+    }
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await database.close();
+  return { eventsPerSecond: stream.messages.length / seconds, seconds };
+}

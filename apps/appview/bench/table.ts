@@ -1,0 +1,60 @@
+// The bench's results as the markdown tables docs/performance.md holds.
+import type { Dialect } from "@atbb/db";
+import type { ApiResult } from "./api.ts";
+import type { LifecycleResult } from "./lifecycle.ts";
+import type { SeededForum } from "./seed.ts";
+
+export interface DialectResult {
+  serverVersion?: string;
+  lifecycle?: LifecycleResult;
+  ingest?: {
+    ours: number;
+    naive: number;
+    naiveSampledEvents: number;
+    ceiling: number;
+    oursOverCeiling: number;
+    oursOverNaive: number;
+    oursSeconds: number;
+    serverPeakRssMb: number;
+  };
+  api?: ApiResult & { seed: SeededForum & { aggregateMismatches: number } };
+}
+
+const n = (x: number) => x.toLocaleString("en-US");
+
+function table(head: string[], rows: (string | number)[][]): void {
+  console.log(`\n| ${head.join(" | ")} |\n| ${head.map(() => "---").join(" | ")} |`);
+  for (const row of rows) console.log(`| ${row.map((cell) => (typeof cell === "number" ? n(cell) : cell)).join(" | ")} |`);
+}
+
+export function printTables(results: [Dialect, DialectResult][]): void {
+  const withLifecycle = results.filter(([, r]) => r.lifecycle);
+  if (withLifecycle.length > 0) {
+    table(
+      ["dialect", "atbb migrate, fresh (ms)", "of which migrations (ms)", "atbb serve → healthy (ms)"],
+      withLifecycle.map(([d, { lifecycle: l }]) => [d, l!.freshMigrateMs, l!.migrationsMs, l!.serveReadyMs]),
+    );
+  }
+  const withIngest = results.filter(([, r]) => r.ingest);
+  if (withIngest.length > 0) {
+    table(
+      ["dialect", "ours ev/s", "naive ev/s", "ceiling ev/s", "ours/ceiling", "ours/naive", "ours: seconds", "serve peak RSS (MB)"],
+      withIngest.map(([d, { ingest: i }]) => [d, i!.ours, i!.naive, i!.ceiling, i!.oursOverCeiling.toFixed(3), i!.oursOverNaive.toFixed(2), i!.oursSeconds, i!.serverPeakRssMb]),
+    );
+  }
+  const withApi = results.filter(([, r]) => r.api);
+  if (withApi.length > 0) {
+    table(
+      ["dialect", "route", "connections", "req/s", "p50 ms", "p99 ms", "failures"],
+      withApi.flatMap(([d, { api }]) => api!.routes.map((x) => [d, x.route, x.connections, x.requestsPerSecond, x.p50Ms, x.p99Ms, x.failures])),
+    );
+    console.log("");
+    for (const [d, { api }] of withApi) {
+      const s = api!.seed;
+      console.log(
+        `${d}: seeded ${n(s.topics)} topics / ${n(s.replies)} replies / ${n(s.members)} members in ${s.seconds.toFixed(1)} s ` +
+          `(busiest board ${n(s.busyBoard.topics)} topics, measured thread ${n(s.thread.replies)} replies); serve peak RSS under load ${api!.serverPeakRssMb} MB`,
+      );
+    }
+  }
+}
