@@ -184,7 +184,12 @@ export const posts = pgTable(
       .where(sql`root_uri is null`),
     // A topic page is a range of this index.
     index("posts_root_created_idx").on(t.rootId, t.createdAt, t.id),
-    index("posts_root_uri_idx").on(t.rootUri),
+    // Replies only: with topics' NULLs in it, SQLite's ANALYZE statistics
+    // make "root_uri is null" look selective, and the board listing scanned
+    // every topic of the forum through this index instead of the one above.
+    index("posts_root_uri_idx")
+      .on(t.rootUri)
+      .where(sql`root_uri is not null`),
     index("posts_parent_uri_idx").on(t.parentUri),
     index("posts_did_created_idx").on(t.did, t.createdAt),
   ],

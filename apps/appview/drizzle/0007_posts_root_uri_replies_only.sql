@@ -1,0 +1,2 @@
+DROP INDEX "posts_root_uri_idx";--> statement-breakpoint
+CREATE INDEX "posts_root_uri_idx" ON "posts" USING btree ("root_uri") WHERE root_uri is not null;
