@@ -4,7 +4,7 @@
 // indexer; members, topics and replies are the rows the indexer would write
 // for them: TID record keys, CIDs, URIs and resolved ids, user tombstones,
 // bans and locks with their mod actions, and topic aggregates computed here
-// exactly as topics.ts derives them (checkSeed() proves it on the database).
+// exactly as aggregates.ts derives them (checkSeed() proves it on the database).
 import { ids, recordUri } from "@atbb/lexicon";
 import type { DatabaseHandle } from "@atbb/db";
 import { sql } from "drizzle-orm";
@@ -260,6 +260,8 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
   for (const did of banned) action("ban", { did }, startUs - 600_000_000 + actions.length);
   for (let t = 0; t < size.topics; t++) if (lockedTopic(t)) action("lock", { postUri: uriAt(topicAt[t]!) }, timeUsAt(topicAt[t]!) + 1000);
   await insertRows(database, schema.modActions, actions);
+  // Each board's topic_count, as the indexer keeps it (checkSeed() proves it).
+  await database.rows(sql`update boards set topic_count = (select count(*) from posts where posts.board_id = boards.id and posts.root_uri is null)`);
 
   if (database.dialect === "postgresql") {
     // Explicit ids leave the sequences behind; the indexer's next insert must not collide.
@@ -286,8 +288,9 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
 
 /**
  * Topics whose stored aggregates (reply count, last reply, last activity)
- * differ from a recount of their visible replies (the rule of topics.ts): 0
- * when the seed wrote what the indexer would.
+ * differ from a recount of their visible replies, and boards whose
+ * topic_count differs from a count of their topics (the rules of
+ * aggregates.ts): 0 when the seed wrote what the indexer would.
  */
 export async function checkSeed(database: DatabaseHandle): Promise<number> {
   const differs = database.dialect === "postgresql" ? sql.raw("is distinct from") : sql.raw("is not");
@@ -298,5 +301,8 @@ export async function checkSeed(database: DatabaseHandle): Promise<number> {
       on r.root_id = t.id
     where t.root_uri is null and (t.reply_count <> coalesce(r.c, 0) or t.last_reply_at ${differs} r.m
       or t.last_activity_at <> coalesce(case when r.m > t.created_at then r.m end, t.created_at))`);
-  return Number(row!.n);
+  const [boards] = await database.rows<{ n: number }>(sql`
+    select count(*) as n from boards b
+    where b.topic_count <> (select count(*) from posts where posts.board_id = b.id and posts.root_uri is null)`);
+  return Number(row!.n) + Number(boards!.n);
 }

@@ -73,6 +73,8 @@ export const boards = pgTable(
     description: text("description"),
     sortOrder: integer("sort_order"),
     createdAt: ms("created_at").notNull(),
+    // Kept by the indexer (indexer/aggregates.ts): a board page's total without counting.
+    topicCount: integer("topic_count").notNull().default(0),
   },
   (t) => [
     uniqueIndex("boards_did_rkey_idx").on(t.did, t.rkey),

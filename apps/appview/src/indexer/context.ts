@@ -14,6 +14,8 @@ export interface ApplyContext {
   now: Date;
   /** Topics whose reply_count / last_reply_at must be recomputed before the batch commits. */
   dirtyTopics: Set<number>;
+  /** Boards whose topic_count must be recomputed before the batch commits. */
+  dirtyBoards: Set<number>;
 }
 
 export interface RecordWrite<C extends Collection> {

@@ -7,10 +7,10 @@ import type { Logger } from "../logger.ts";
 import { jetstreamEvent } from "../source/jetstream.ts";
 import type { EventSource, SourceEvent } from "../source/source.ts";
 import { collectionIndexers } from "./collections/index.ts";
+import { recomputeAggregates } from "./aggregates.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
 import { type IndexOp, type RecordOp, type Rejection } from "./events.ts";
 import type { IndexerStatus } from "./status.ts";
-import { recomputeTopics } from "./topics.ts";
 import { upsertUser } from "./users.ts";
 
 export type { IndexerStatus } from "./status.ts";
@@ -109,7 +109,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
   }
 
   async function writeBatch(tx: Transaction, ops: IndexOp[], batchCursor: number | null, alongside?: Alongside): Promise<void> {
-    const ctx: ApplyContext = { tx, schema: database.schema, dialect: database.dialect, forumDid, now: new Date(), dirtyTopics: new Set() };
+    const ctx: ApplyContext = { tx, schema: database.schema, dialect: database.dialect, forumDid, now: new Date(), dirtyTopics: new Set(), dirtyBoards: new Set() };
     // Every author is a user, whatever they wrote: one statement for the batch.
     const authors = [...new Set(ops.filter((op) => op.kind === "record").map((op) => op.did))];
     if (authors.length > 0) {
@@ -124,7 +124,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       else await applyOne(ctx, ops[i]!);
       i += Math.max(1, run.length);
     }
-    await recomputeTopics(ctx);
+    await recomputeAggregates(ctx);
     await alongside?.(tx);
     if (batchCursor !== null) {
       await tx

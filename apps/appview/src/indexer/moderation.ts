@@ -3,7 +3,7 @@
 // pair (ban/unban, lock/unlock, delete/undelete). Replays and out-of-order
 // arrivals therefore converge on the same state.
 import { parseRecordUri } from "@atbb/lexicon";
-import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { ApplyContext } from "./context.ts";
 import { upsertUser } from "./users.ts";
 
@@ -19,6 +19,45 @@ export function latestIs(ctx: Pick<ApplyContext, "schema">, pair: Pair, subject:
   return sql`coalesce((select ${modActions.action} = ${pair[0]} from ${modActions}
     where ${where} and ${modActions.action} in (${pair[0]}, ${pair[1]})
     order by ${modActions.createdAt} desc, ${modActions.rkey} desc limit 1), false)`;
+}
+
+export interface ModerationState {
+  banned: boolean;
+  deletedByMod: boolean;
+  locked: boolean;
+}
+
+/**
+ * latestIs for every post of a run at once: the moderation state of each
+ * (author, post uri), from one query over the mod actions that name any of
+ * them. The same rule: the latest action of each pair wins, by created_at,
+ * then rkey.
+ */
+export async function moderationOf(
+  ctx: Pick<ApplyContext, "tx" | "schema">,
+  posts: { did: string; uri: string }[],
+): Promise<(post: { did: string; uri: string }) => ModerationState> {
+  const { tx, schema } = ctx;
+  const { modActions } = schema;
+  const actions = await tx
+    .select({ action: modActions.action, did: modActions.subjectDid, postUri: modActions.subjectPostUri, createdAt: modActions.createdAt, rkey: modActions.rkey })
+    .from(modActions)
+    .where(
+      or(
+        and(inArray(modActions.subjectDid, [...new Set(posts.map((p) => p.did))]), inArray(modActions.action, [...BAN])),
+        and(inArray(modActions.subjectPostUri, posts.map((p) => p.uri)), inArray(modActions.action, [...LOCK, ...DELETE])),
+      ),
+    );
+  // Oldest first, so the last one written to each map is the latest.
+  actions.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.rkey < b.rkey ? -1 : a.rkey > b.rkey ? 1 : 0));
+  const latest = new Map<string, string>();
+  const pairOf = (action: string) => [BAN, LOCK, DELETE].find((pair) => pair.includes(action))!;
+  for (const { action, did, postUri } of actions) latest.set(`${pairOf(action)[0]} ${did ?? postUri}`, action);
+  return ({ did, uri }) => ({
+    banned: latest.get(`${BAN[0]} ${did}`) === BAN[0],
+    deletedByMod: latest.get(`${DELETE[0]} ${uri}`) === DELETE[0],
+    locked: latest.get(`${LOCK[0]} ${uri}`) === LOCK[0],
+  });
 }
 
 export async function recomputeBan(ctx: ApplyContext, did: string): Promise<void> {

@@ -162,6 +162,46 @@ describe(`indexing a forum (${dialect})`, () => {
     expect(await byRkey(topic.rkey)).toMatchObject({ locked: false, replyCount: 2 });
   });
 
+  it("ends the same whether a stream comes in one batch or one event at a time, board and topic counts included", async () => {
+    const s = new ForumStream();
+    const forum = s.forum();
+    const category = s.category("C");
+    const [news, chat] = [s.board(category, "News"), s.board(category, "Chat")];
+    s.join(alice, forum);
+    const topics = [0, 1, 2, 3].map((n) => s.topic(n % 2 ? bob : alice, n < 3 ? news : chat, `Topic ${n}`));
+    const replies = topics.flatMap((topic) => [1, 2, 3].map((n) => s.reply(n === 2 ? bob : mallory, topic, topic, `reply ${n}`)));
+    s.reply(alice, topics[0]!, replies[0]!, "nested");
+    // An edit moves a topic to the other board; a reply moves to another topic.
+    s.update(topics[1]!, { title: "Moved", text: "moved", board: chat.ref, createdAt: s.isoNow() });
+    s.update(replies[3]!, { text: "moved too", reply: { root: topics[3]!.ref, parent: topics[3]!.ref }, createdAt: s.isoNow() });
+    s.remove(replies[6]!);
+    s.modAction("ban", { did: mallory });
+    s.modAction("delete", { post: replies[7]! });
+    s.reply(mallory, topics[2]!, topics[2]!, "after the ban");
+    // A board that arrives after its topics: written last, listed under its own rkey.
+    const late = s.board(category, "Late");
+    const early = s.topic(bob, late, "Before its board");
+    const [lateBoardMessage] = s.messages.splice(s.messages.length - 2, 1);
+    s.messages.push(lateBoardMessage!);
+
+    const oneByOne = await createMigratedTestDatabase();
+    try {
+      await indexerFor(s).applyMessages(s.messages);
+      const indexer = createIndexer({ database: oneByOne.handle, forumDid: s.forumDid, logger: silentLogger });
+      for (const message of s.messages) await indexer.applyMessages([message]);
+      const batched = await databaseSnapshot(database.handle);
+      expect(batched).toEqual(await databaseSnapshot(oneByOne.handle));
+
+      const topicCount = (board: typeof news) => batched.boards.find((b) => b.rkey === board.rkey)?.topicCount;
+      expect([topicCount(news), topicCount(chat), topicCount(late)]).toEqual([2, 2, 1]);
+      const replyCount = (topic: typeof early) => batched.posts.find((p) => p.rkey === topic.rkey)?.replyCount;
+      // Topic 0: three and the nested one; 1: lost one to topic 3; 2: one deleted by its author, one by a mod, one after the ban (banned, still counted).
+      expect([...topics, early].map(replyCount)).toEqual([4, 2, 2, 4, 0]);
+    } finally {
+      await oneByOne.drop();
+    }
+  });
+
   it("records account status, and sends handles to verification on identity events without taking their claim", async () => {
     const { users } = database.handle.schema;
     const verifiedUntil = new Date(Date.now() + 3_600_000);

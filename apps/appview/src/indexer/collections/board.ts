@@ -6,7 +6,7 @@ import { checkReference, idOf } from "../references.ts";
 export const boardIndexer: CollectionIndexer<typeof ids.board> = {
   collection: ids.board,
   check: (record, { forumDid }) => checkReference(record.category.uri, ids.category, forumDid, "board.category"),
-  async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
+  async upsert({ tx, schema, now, dirtyBoards }, { did, rkey, cid, record }) {
     const { boards, categories, posts } = schema;
     const values = {
       cid,
@@ -28,6 +28,7 @@ export const boardIndexer: CollectionIndexer<typeof ids.board> = {
       .update(posts)
       .set({ boardId: board!.id })
       .where(and(eq(posts.boardUri, recordUri(did, ids.board, rkey)), isNull(posts.boardId)));
+    dirtyBoards.add(board!.id);
   },
   async remove({ tx, schema }, { did, rkey }) {
     const { boards } = schema;

@@ -1,8 +1,8 @@
 import { ids, recordUri } from "@atbb/lexicon";
-import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ApplyContext, CollectionIndexer, RecordWrite } from "../context.ts";
-import { BAN, DELETE, LOCK, latestIs } from "../moderation.ts";
-import { checkReference, idOf } from "../references.ts";
+import { moderationOf } from "../moderation.ts";
+import { checkReference, idsOf, rowsOf } from "../references.ts";
 
 export const postIndexer: CollectionIndexer<typeof ids.post> = {
   collection: ids.post,
@@ -40,48 +40,62 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
 
 type PostWrite = RecordWrite<typeof ids.post>;
 
-function rowOf(ctx: ApplyContext, { did, rkey, cid, record }: PostWrite) {
-  const { schema, now } = ctx;
-  const { posts, boards } = schema;
-  const uri = recordUri(did, ids.post, rkey);
-  const createdAt = new Date(record.createdAt);
-  return {
-    did,
-    rkey,
-    cid,
-    title: record.reply ? null : (record.title ?? null),
-    text: record.text,
-    forumUri: record.forum?.uri ?? null,
-    boardUri: record.board?.uri ?? null,
-    boardId: idOf(boards, record.board?.uri),
-    rootUri: record.reply?.root.uri ?? null,
-    rootId: idOf(posts, record.reply?.root.uri),
-    parentUri: record.reply?.parent.uri ?? null,
-    parentId: idOf(posts, record.reply?.parent.uri),
-    createdAt,
-    indexedAt: now,
-    deletedByUser: false,
-    // A mod action may predate the post's arrival: derive the state now.
-    bannedByMod: latestIs(ctx, BAN, { did }),
-    deletedByMod: latestIs(ctx, DELETE, { postUri: uri }),
-    locked: latestIs(ctx, LOCK, { postUri: uri }),
-    lastActivityAt: record.reply ? null : createdAt,
-  };
-}
-
 /**
- * Upserts posts with distinct keys in one statement, then links, in one
- * statement each, the posts that were waiting for these as root or parent
- * (including each other: a statement's subqueries do not see its own rows).
+ * Upserts posts with distinct keys in one statement of plain values: what the
+ * rows refer to (board, root, parent), what they were before (an edit may
+ * move a post), and their moderation state are each read for the whole run
+ * in one query first. Then links, in one statement each, the posts that were
+ * waiting for these as root or parent (including each other: the lookups ran
+ * before these rows existed).
  */
 async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void> {
-  const { tx, schema, dirtyTopics } = ctx;
-  const { posts } = schema;
+  const { tx, schema, now, dirtyTopics, dirtyBoards } = ctx;
+  const { posts, boards } = schema;
   if (writes.length === 0) return;
+  const own = writes.map((w) => ({ did: w.did, uri: recordUri(w.did, ids.post, w.rkey) }));
+  const [boardIds, postRows, moderation] = await Promise.all([
+    idsOf(ctx, boards, ids.board, writes.map((w) => w.record.board?.uri)),
+    postsByUri(ctx, [...own.map((p) => p.uri), ...writes.flatMap((w) => [w.record.reply?.root.uri, w.record.reply?.parent.uri])]),
+    moderationOf(ctx, own),
+  ]);
+  const idOfPost = (uri: string | undefined) => (uri === undefined ? null : (postRows.get(uri)?.id ?? null));
+  // What an edit moves a post away from needs its counts too.
+  for (const { uri } of own) {
+    const before = postRows.get(uri);
+    if (before?.rootId != null) dirtyTopics.add(before.rootId);
+    if (before?.boardId != null) dirtyBoards.add(before.boardId);
+  }
+
+  const rows = writes.map(({ did, rkey, cid, record }, i) => {
+    const createdAt = new Date(record.createdAt);
+    const { banned, deletedByMod, locked } = moderation(own[i]!);
+    return {
+      did,
+      rkey,
+      cid,
+      title: record.reply ? null : (record.title ?? null),
+      text: record.text,
+      forumUri: record.forum?.uri ?? null,
+      boardUri: record.board?.uri ?? null,
+      boardId: record.board ? (boardIds.get(record.board.uri) ?? null) : null,
+      rootUri: record.reply?.root.uri ?? null,
+      rootId: idOfPost(record.reply?.root.uri),
+      parentUri: record.reply?.parent.uri ?? null,
+      parentId: idOfPost(record.reply?.parent.uri),
+      createdAt,
+      indexedAt: now,
+      deletedByUser: false,
+      // A mod action may predate the post's arrival: its state is derived now.
+      bannedByMod: banned,
+      deletedByMod,
+      locked,
+      lastActivityAt: record.reply ? null : createdAt,
+    };
+  });
   const excluded = (column: string) => sql.raw(`excluded.${column}`);
   const inserted = await tx
     .insert(posts)
-    .values(writes.map((write) => rowOf(ctx, write)))
+    .values(rows)
     .onConflictDoUpdate({
       target: [posts.did, posts.rkey],
       set: {
@@ -106,28 +120,48 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
         updatedAt: editedAt(writes, posts.updatedAt),
       },
     })
-    .returning({ id: posts.id, did: posts.did, rkey: posts.rkey, rootId: posts.rootId });
+    .returning({ id: posts.id, did: posts.did, rkey: posts.rkey });
 
   const idByUri = new Map(inserted.map((p) => [recordUri(p.did, ids.post, p.rkey), p.id]));
+  await linkWaiting(ctx, idByUri);
+  // Every topic written, and the topic of every reply written, needs its counts.
+  for (const [i, row] of rows.entries()) {
+    if (row.rootUri === null) {
+      dirtyTopics.add(idByUri.get(own[i]!.uri)!);
+      if (row.boardId !== null) dirtyBoards.add(row.boardId);
+    } else {
+      const rootId = row.rootId ?? idByUri.get(row.rootUri);
+      if (rootId !== undefined) dirtyTopics.add(rootId);
+    }
+  }
+}
+
+/** The indexed posts among `uris`, with what an edit could move them away from. */
+async function postsByUri({ tx, schema }: ApplyContext, uris: (string | undefined)[]) {
+  const { posts } = schema;
+  const where = rowsOf(posts, uris);
+  const rows = where ? await tx.select({ id: posts.id, did: posts.did, rkey: posts.rkey, rootId: posts.rootId, boardId: posts.boardId }).from(posts).where(where) : [];
+  return new Map(rows.map((row) => [recordUri(row.did, ids.post, row.rkey), row]));
+}
+
+/** Replies and nested replies that arrived before these posts get their ids. */
+async function linkWaiting({ tx, schema }: ApplyContext, idByUri: Map<string, number>): Promise<void> {
+  const { posts } = schema;
   const uris = [...idByUri.keys()];
-  const idFor = (column: SQL) =>
+  const waiting = await tx
+    .select({ rootUri: posts.rootUri, parentUri: posts.parentUri, rootId: posts.rootId, parentId: posts.parentId })
+    .from(posts)
+    .where(or(and(inArray(posts.rootUri, uris), isNull(posts.rootId)), and(inArray(posts.parentUri, uris), isNull(posts.parentId))));
+  if (waiting.length === 0) return;
+  const idFor = (column: SQL, wanted: Set<string>) =>
     sql`case ${column} ${sql.join(
-      [...idByUri].map(([uri, id]) => sql`when ${uri} then cast(${id} as bigint)`),
+      [...wanted].map((uri) => sql`when ${uri} then cast(${idByUri.get(uri)!} as bigint)`),
       sql` `,
     )} end`;
-  // Replies and nested replies that arrived before these posts.
-  await tx.update(posts).set({ rootId: idFor(sql`${posts.rootUri}`) }).where(and(inArray(posts.rootUri, uris), isNull(posts.rootId)));
-  await tx.update(posts).set({ parentId: idFor(sql`${posts.parentUri}`) }).where(and(inArray(posts.parentUri, uris), isNull(posts.parentId)));
-
-  // Every topic written, and the topic of every reply written (now that links are made), needs its counts.
-  const written = await tx
-    .select({ id: posts.id, rootId: posts.rootId, rootUri: posts.rootUri })
-    .from(posts)
-    .where(inArray(posts.id, inserted.map((p) => p.id)));
-  for (const post of written) {
-    if (post.rootUri === null) dirtyTopics.add(post.id);
-    else if (post.rootId !== null) dirtyTopics.add(post.rootId);
-  }
+  const roots = new Set(waiting.filter((w) => w.rootId === null && idByUri.has(w.rootUri!)).map((w) => w.rootUri!));
+  const parents = new Set(waiting.filter((w) => w.parentId === null && idByUri.has(w.parentUri!)).map((w) => w.parentUri!));
+  if (roots.size > 0) await tx.update(posts).set({ rootId: idFor(sql`${posts.rootUri}`, roots) }).where(and(inArray(posts.rootUri, [...roots]), isNull(posts.rootId)));
+  if (parents.size > 0) await tx.update(posts).set({ parentId: idFor(sql`${posts.parentUri}`, parents) }).where(and(inArray(posts.parentUri, [...parents]), isNull(posts.parentId)));
 }
 
 /** updated_at for an upsert: the event time of an update, unchanged for a (replayed) create. */
