@@ -202,6 +202,17 @@ describe(`indexing a forum (${dialect})`, () => {
     }
   });
 
+  it("stores a lone surrogate from the network as U+FFFD, on both dialects, in a batch as alone", async () => {
+    const s = new ForumStream();
+    s.forum();
+    const board = s.board(s.category("C"), "B");
+    const topic = s.topic(alice, board, "Broken \ud800 title", "text \udfff here");
+    await indexerFor(s).applyMessages(s.messages);
+    const { posts } = database.handle.schema;
+    const [row] = await database.handle.db.select().from(posts).where(eq(posts.rkey, topic.rkey));
+    expect([row!.title, row!.text]).toEqual(["Broken \ufffd title", "text \ufffd here"]);
+  });
+
   it("records account status, and sends handles to verification on identity events without taking their claim", async () => {
     const { users } = database.handle.schema;
     const verifiedUntil = new Date(Date.now() + 3_600_000);

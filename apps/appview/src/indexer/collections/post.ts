@@ -2,6 +2,7 @@ import { ids, recordUri } from "@atbb/lexicon";
 import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ApplyContext, CollectionIndexer, RecordWrite } from "../context.ts";
 import { moderationOf } from "../moderation.ts";
+import { upsertRows } from "../bulk.ts";
 import { checkReference, idsOf, rowsOf } from "../references.ts";
 
 export const postIndexer: CollectionIndexer<typeof ids.post> = {
@@ -41,7 +42,7 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
 type PostWrite = RecordWrite<typeof ids.post>;
 
 /**
- * Upserts posts with distinct keys in one statement of plain values: what the
+ * Upserts posts with distinct keys in one statement (bulk.ts): what the
  * rows refer to (board, root, parent), what they were before (an edit may
  * move a post), and their moderation state are each read for the whole run
  * in one query first. Then links, in one statement each, the posts that were
@@ -66,7 +67,7 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
     if (before?.boardId != null) dirtyBoards.add(before.boardId);
   }
 
-  const rows = writes.map(({ did, rkey, cid, record }, i) => {
+  const rows = writes.map(({ did, rkey, cid, record, operation, timeUs }, i) => {
     const createdAt = new Date(record.createdAt);
     const { banned, deletedByMod, locked } = moderation(own[i]!);
     return {
@@ -90,37 +91,15 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
       deletedByMod,
       locked,
       lastActivityAt: record.reply ? null : createdAt,
+      updatedAt: operation === "update" ? new Date(Math.floor(timeUs / 1000)) : null,
     };
   });
-  const excluded = (column: string) => sql.raw(`excluded.${column}`);
-  const inserted = await tx
-    .insert(posts)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [posts.did, posts.rkey],
-      set: {
-        cid: excluded("cid"),
-        title: excluded("title"),
-        text: excluded("text"),
-        forumUri: excluded("forum_uri"),
-        boardUri: excluded("board_uri"),
-        boardId: excluded("board_id"),
-        rootUri: excluded("root_uri"),
-        rootId: excluded("root_id"),
-        parentUri: excluded("parent_uri"),
-        parentId: excluded("parent_id"),
-        createdAt: excluded("created_at"),
-        indexedAt: excluded("indexed_at"),
-        deletedByUser: excluded("deleted_by_user"),
-        bannedByMod: excluded("banned_by_mod"),
-        deletedByMod: excluded("deleted_by_mod"),
-        locked: excluded("locked"),
-        lastActivityAt: excluded("last_activity_at"),
-        // A replayed create is not an edit: only updates date an edit, by the network's clock.
-        updatedAt: editedAt(writes, posts.updatedAt),
-      },
-    })
-    .returning({ id: posts.id, did: posts.did, rkey: posts.rkey });
+  const inserted = await upsertRows(ctx, posts, rows, {
+    target: ["did", "rkey"],
+    // A replayed create is not an edit: only an update dates one, by the network's clock.
+    set: { updatedAt: sql`coalesce(excluded.updated_at, ${posts.updatedAt})` },
+    returning: ["id", "did", "rkey"],
+  });
 
   const idByUri = new Map(inserted.map((p) => [recordUri(p.did, ids.post, p.rkey), p.id]));
   await linkWaiting(ctx, idByUri);
@@ -162,16 +141,4 @@ async function linkWaiting({ tx, schema }: ApplyContext, idByUri: Map<string, nu
   const parents = new Set(waiting.filter((w) => w.parentId === null && idByUri.has(w.parentUri!)).map((w) => w.parentUri!));
   if (roots.size > 0) await tx.update(posts).set({ rootId: idFor(sql`${posts.rootUri}`, roots) }).where(and(inArray(posts.rootUri, [...roots]), isNull(posts.rootId)));
   if (parents.size > 0) await tx.update(posts).set({ parentId: idFor(sql`${posts.parentUri}`, parents) }).where(and(inArray(posts.parentUri, [...parents]), isNull(posts.parentId)));
-}
-
-/** updated_at for an upsert: the event time of an update, unchanged for a (replayed) create. */
-function editedAt(writes: PostWrite[], current: ApplyContext["schema"]["posts"]["updatedAt"]): SQL {
-  const updates = writes.filter((w) => w.operation === "update");
-  if (updates.length === 0) return sql`${current}`;
-  return sql`case ${sql.join(
-    updates.map(
-      (w) => sql`when excluded.did = ${w.did} and excluded.rkey = ${w.rkey} then ${sql.param(new Date(Math.floor(w.timeUs / 1000)), current)}`,
-    ),
-    sql` `,
-  )} else ${current} end`;
 }
