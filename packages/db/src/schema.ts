@@ -186,13 +186,17 @@ export const posts = pgTable(
       .where(sql`root_uri is null`),
     // A topic page is a range of this index.
     index("posts_root_created_idx").on(t.rootId, t.createdAt, t.id),
-    // Replies only: with topics' NULLs in it, SQLite's ANALYZE statistics
-    // make "root_uri is null" look selective, and the board listing scanned
-    // every topic of the forum through this index instead of the one above.
-    index("posts_root_uri_idx")
+    // Replies still waiting for their root or parent to arrive, by the uri
+    // they wait for: nearly empty, so cheap to keep up on every insert and to
+    // probe for each run of posts (indexer/collections/post.ts). Topics' NULL
+    // uris stay out: with them in, SQLite's ANALYZE statistics made "root_uri
+    // is null" look selective and sent the board listing through here.
+    index("posts_waiting_root_idx")
       .on(t.rootUri)
-      .where(sql`root_uri is not null`),
-    index("posts_parent_uri_idx").on(t.parentUri),
+      .where(sql`root_id is null and root_uri is not null`),
+    index("posts_waiting_parent_idx")
+      .on(t.parentUri)
+      .where(sql`parent_id is null and parent_uri is not null`),
     index("posts_did_created_idx").on(t.did, t.createdAt),
   ],
 );

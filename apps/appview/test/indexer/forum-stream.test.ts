@@ -1,5 +1,5 @@
 import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -107,6 +107,23 @@ describe(`indexing a forum (${dialect})`, () => {
     expect(r).toMatchObject({ rootId: t!.id, parentId: t!.id });
     expect(n).toMatchObject({ rootId: t!.id, parentId: r!.id });
     expect(t).toMatchObject({ replyCount: 2, lastReplyAt: n!.createdAt, lastActivityAt: n!.createdAt });
+  });
+
+  it("links more replies than one linking statement takes when their topic arrives last", async () => {
+    const s = new ForumStream();
+    s.forum();
+    const board = s.board(s.category("C"), "B");
+    const topic = s.topic(alice, board, "Popular before it existed");
+    const replies = Array.from({ length: 1_234 }, (_, n) => s.reply(n % 2 ? alice : bob, topic, topic, `reply ${n}`));
+    const [topicMessage] = s.messages.splice(3, 1);
+    const indexer = indexerFor(s);
+    await indexer.applyMessages(s.messages);
+    await indexer.applyMessages([topicMessage!]);
+    const { posts } = database.handle.schema;
+    const [row] = await database.handle.db.select().from(posts).where(eq(posts.rkey, topic.rkey));
+    const linked = await database.handle.db.select({ rkey: posts.rkey }).from(posts).where(and(eq(posts.rootId, row!.id), eq(posts.parentId, row!.id)));
+    expect(linked.map((p) => p.rkey).sort()).toEqual(replies.map((r) => r.rkey).sort());
+    expect(row!.replyCount).toBe(1_234);
   });
 
   it("keeps reply_count exact under duplicates, edits, deletes and replays", async () => {
