@@ -2,8 +2,8 @@ import { ids, recordUri } from "@atbb/lexicon";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ApplyContext, CollectionIndexer, RecordWrite } from "../context.ts";
-import { moderationOf } from "../moderation.ts";
 import { upsertRows } from "../bulk.ts";
+import { moderationOf } from "../moderation.ts";
 import { checkReference, idsOf, rowsOf } from "../references.ts";
 
 export const postIndexer: CollectionIndexer<typeof ids.post> = {
@@ -46,12 +46,12 @@ type PostWrite = RecordWrite<typeof ids.post>;
  * Upserts posts with distinct keys in one statement (bulk.ts): what the
  * rows refer to (board, root, parent), what they were before (an edit may
  * move a post), and their moderation state are each read for the whole run
- * in one query first. Then links, in one statement each, the posts that were
- * waiting for these as root or parent (including each other: the lookups ran
- * before these rows existed).
+ * in one query first. Then links the posts that were waiting for these as
+ * root or parent (including each other: the lookups ran before these rows
+ * existed).
  */
 async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void> {
-  const { tx, schema, now, dirtyTopics, dirtyBoards } = ctx;
+  const { schema, now, dirtyTopics, dirtyBoards } = ctx;
   const { posts, boards } = schema;
   if (writes.length === 0) return;
   const own = writes.map((w) => ({ did: w.did, uri: recordUri(w.did, ids.post, w.rkey) }));
