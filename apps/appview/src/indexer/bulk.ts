@@ -8,7 +8,7 @@ import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { ApplyContext } from "./context.ts";
 
-type Key<T extends PgTable> = keyof T["_"]["columns"] & string;
+export type Key<T extends PgTable> = keyof T["_"]["columns"] & string;
 
 export interface UpsertRowsOptions<T extends PgTable, R extends Key<T>> {
   /** The unique key that decides between insert and update. */
@@ -34,14 +34,10 @@ export async function upsertRows<T extends PgTable, R extends Key<T>>(
   const keys = Object.keys(rows[0]!) as Key<T>[];
   const column = (key: Key<T>) => sql`${sql.identifier(columns[key].name)}`;
   const list = (items: Key<T>[], each: (key: Key<T>) => SQL = column) => sql.join(items.map(each), sql`, `);
-  const json = JSON.stringify(
-    rows.map((row) => Object.fromEntries(keys.map((key) => [columns[key].name, encode((row as Record<string, unknown>)[key], dialect)]))),
-  );
-  const source =
-    dialect === "postgresql"
-      ? sql`select ${list(keys)} from jsonb_to_recordset(${json}::jsonb) as x(${list(keys, (key) => sql`${column(key)} ${sql.raw(columns[key].getSQLType())}`)})`
-      : // "where true" tells SQLite's parser that the ON CONFLICT below belongs to the insert.
-        sql`select ${list(keys, (key) => sql`value ->> ${`$.${columns[key].name}`}`)} from json_each(${json}) where true`;
+  const byName = rows.map((row) => Object.fromEntries(keys.map((key) => [columns[key].name, (row as Record<string, unknown>)[key]])));
+  const types = Object.fromEntries(keys.map((key) => [columns[key].name, columns[key].getSQLType()]));
+  // "where true" tells SQLite's parser that the ON CONFLICT below belongs to the insert.
+  const source = sql`select ${list(keys, (key) => columnOf(dialect, "x", columns[key].name))} from ${jsonTable(dialect, "x", byName, types)} where true`;
   const updates = keys.filter((key) => !target.includes(key) && !(key in set));
   const assignments = [
     ...updates.map((key) => sql`${column(key)} = excluded.${column(key)}`),
@@ -50,14 +46,51 @@ export async function upsertRows<T extends PgTable, R extends Key<T>>(
   const query = sql`insert into ${sql.identifier(getTableName(table))} (${list(keys)}) ${source}
     on conflict (${list(target)}) do update set ${sql.join(assignments, sql`, `)}
     returning ${list(returning)}`;
-  const written: Record<string, unknown>[] =
+  return selectRows({ tx, dialect }, table, query, returning);
+}
+
+/**
+ * Runs `query` and maps the `columns` of each row it returns. Raw rows carry
+ * the driver's values (PostgreSQL's int8 as a string, SQLite's booleans as
+ * 0/1): the table's columns map them as drizzle would.
+ */
+export async function selectRows<T extends PgTable, R extends Key<T>>(
+  { tx, dialect }: Pick<ApplyContext, "tx" | "dialect">,
+  table: T,
+  query: SQL,
+  columns: R[],
+): Promise<Pick<T["$inferSelect"], R>[]> {
+  const byKey = getTableColumns(table) as Record<Key<T>, PgColumn>;
+  const rows: Record<string, unknown>[] =
     dialect === "postgresql"
       ? [...(await tx.execute(query))]
       : await (tx as unknown as { all(query: SQL): Promise<Record<string, unknown>[]> }).all(query);
-  // Raw rows carry the driver's values (PostgreSQL's int8 as a string): the columns map them as drizzle would.
-  return written.map((row) =>
-    Object.fromEntries(returning.map((key) => [key, row[columns[key].name] == null ? null : columns[key].mapFromDriverValue(row[columns[key].name])])),
+  return rows.map((row) =>
+    Object.fromEntries(columns.map((key) => [key, row[byKey[key].name] == null ? null : byKey[key].mapFromDriverValue(row[byKey[key].name])])),
   ) as Pick<T["$inferSelect"], R>[];
+}
+
+/** Runs a statement that returns nothing. */
+export async function runStatement({ tx, dialect }: Pick<ApplyContext, "tx" | "dialect">, query: SQL): Promise<void> {
+  if (dialect === "postgresql") await tx.execute(query);
+  else await (tx as unknown as { run(query: SQL): Promise<unknown> }).run(query);
+}
+
+/**
+ * `rows` as a derived table named `alias`, from one JSON parameter: SQLite's
+ * json_each, PostgreSQL's jsonb_to_recordset with the given column types.
+ * Its columns are read as `columnOf(alias, name)`.
+ */
+export function jsonTable(dialect: ApplyContext["dialect"], alias: string, rows: Record<string, unknown>[], types: Record<string, string>): SQL {
+  const json = JSON.stringify(rows.map((row) => Object.fromEntries(Object.keys(types).map((name) => [name, encode(row[name], dialect)]))));
+  if (dialect === "sqlite") return sql`json_each(${json}) as ${sql.identifier(alias)}`;
+  const columns = sql.join(Object.entries(types).map(([name, type]) => sql`${sql.identifier(name)} ${sql.raw(type)}`), sql`, `);
+  return sql`jsonb_to_recordset(${json}::jsonb) as ${sql.identifier(alias)}(${columns})`;
+}
+
+/** A column of a jsonTable. */
+export function columnOf(dialect: ApplyContext["dialect"], alias: string, name: string): SQL {
+  return dialect === "sqlite" ? sql`${sql.identifier(alias)}.value ->> ${`$.${name}`}` : sql`${sql.identifier(alias)}.${sql.identifier(name)}`;
 }
 
 /**

@@ -2,9 +2,9 @@ import { ids, recordUri } from "@atbb/lexicon";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ApplyContext, CollectionIndexer, RecordWrite } from "../context.ts";
-import { upsertRows } from "../bulk.ts";
+import { columnOf, jsonTable, runStatement, upsertRows } from "../bulk.ts";
 import { moderationOf } from "../moderation.ts";
-import { checkReference, idsOf, rowsOf } from "../references.ts";
+import { checkReference, idsOf, rowsByUri } from "../references.ts";
 
 export const postIndexer: CollectionIndexer<typeof ids.post> = {
   collection: ids.post,
@@ -57,7 +57,7 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   const own = writes.map((w) => ({ did: w.did, uri: recordUri(w.did, ids.post, w.rkey) }));
   const [boardIds, postRows, moderation] = await Promise.all([
     idsOf(ctx, boards, ids.board, writes.map((w) => w.record.board?.uri)),
-    postsByUri(ctx, [...own.map((p) => p.uri), ...writes.flatMap((w) => [w.record.reply?.root.uri, w.record.reply?.parent.uri])]),
+    rowsByUri(ctx, posts, ids.post, [...own.map((p) => p.uri), ...writes.flatMap((w) => [w.record.reply?.root.uri, w.record.reply?.parent.uri])], ["id", "rootId", "boardId"]),
     moderationOf(ctx, own),
   ]);
   const idOfPost = (uri: string | undefined) => (uri === undefined ? null : (postRows.get(uri)?.id ?? null));
@@ -103,6 +103,7 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   });
 
   const idByUri = new Map(inserted.map((p) => [recordUri(p.did, ids.post, p.rkey), p.id]));
+  await linkWithinRun(ctx, rows, idByUri);
   await linkWaiting(ctx, idByUri);
   // Every topic written, and the topic of every reply written, needs its counts.
   for (const [i, row] of rows.entries()) {
@@ -116,15 +117,26 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   }
 }
 
-/** The indexed posts among `uris`, with what an edit could move them away from. */
-async function postsByUri({ tx, schema }: ApplyContext, uris: (string | undefined)[]) {
-  const { posts } = schema;
-  const where = rowsOf(posts, uris);
-  const rows = where ? await tx.select({ id: posts.id, did: posts.did, rkey: posts.rkey, rootId: posts.rootId, boardId: posts.boardId }).from(posts).where(where) : [];
-  return new Map(rows.map((row) => [recordUri(row.did, ids.post, row.rkey), row]));
+/**
+ * Replies to posts of the same run were written before their root or parent
+ * had an id: the ids are known now, and go in as one update by primary key
+ * (so the waiting indexes probed next hold only replies of earlier batches).
+ */
+async function linkWithinRun(ctx: ApplyContext, rows: { rootUri: string | null; rootId: number | null; parentUri: string | null; parentId: number | null; did: string; rkey: string }[], idByUri: Map<string, number>): Promise<void> {
+  const { dialect, schema } = ctx;
+  const links = rows.flatMap((row) => {
+    const rootId = row.rootId ?? (row.rootUri === null ? null : (idByUri.get(row.rootUri) ?? null));
+    const parentId = row.parentId ?? (row.parentUri === null ? null : (idByUri.get(row.parentUri) ?? null));
+    if (rootId === row.rootId && parentId === row.parentId) return [];
+    return [{ id: idByUri.get(recordUri(row.did, ids.post, row.rkey))!, root_id: rootId, parent_id: parentId }];
+  });
+  if (links.length === 0) return;
+  const k = (name: string) => columnOf(dialect, "k", name);
+  await runStatement(ctx, sql`update ${schema.posts} set root_id = ${k("root_id")}, parent_id = ${k("parent_id")}
+    from ${jsonTable(dialect, "k", links, { id: "bigint", root_id: "bigint", parent_id: "bigint" })} where ${schema.posts.id} = ${k("id")}`);
 }
 
-/** Replies and nested replies that arrived before these posts get their ids. */
+/** Replies and nested replies of earlier batches that arrived before these posts get their ids. */
 async function linkWaiting(ctx: ApplyContext, idByUri: Map<string, number>): Promise<void> {
   const { posts } = ctx.schema;
   await link(ctx, idByUri, { uri: posts.rootUri, id: posts.rootId, key: "rootId", index: "posts_waiting_root_idx" });
