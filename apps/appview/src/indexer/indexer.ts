@@ -182,22 +182,35 @@ export function createIndexer(options: IndexerOptions): Indexer {
     const events = from.events(() => cursor, forumDid)[Symbol.asyncIterator]();
     let next = events.next();
     const timeout = (ms: number) => new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), ms).unref());
-    running = (async () => {
-      while (!stopping) {
-        const batch: SourceEvent[] = [];
-        const deadline = Date.now() + batchMaxWaitMs;
-        while (batch.length < batchSize && !stopping) {
-          const result = batch.length === 0 ? await next : await Promise.race([next, timeout(Math.max(0, deadline - Date.now()))]);
-          if (result === "timeout") break;
-          if (result.done) {
-            stopping = true;
-            break;
-          }
-          batch.push(result.value);
-          next = events.next();
+    const collect = async (): Promise<SourceEvent[]> => {
+      const batch: SourceEvent[] = [];
+      const deadline = Date.now() + batchMaxWaitMs;
+      while (batch.length < batchSize && !stopping) {
+        const result = batch.length === 0 ? await next : await Promise.race([next, timeout(Math.max(0, deadline - Date.now()))]);
+        if (result === "timeout") break;
+        if (result.done) {
+          stopping = true;
+          break;
         }
-        if (batch.length > 0) await applyEvents(batch);
+        batch.push(result.value);
+        next = events.next();
       }
+      return batch;
+    };
+    running = (async () => {
+      // The next batch is read and validated while the database writes the
+      // previous one; batches still commit one after another, in order.
+      let writing: Promise<void> = Promise.resolve();
+      while (!stopping) {
+        const batch = await collect();
+        await writing;
+        if (batch.length > 0) {
+          writing = applyEvents(batch);
+          // Observed by the next await; until then a failure must not count as unhandled.
+          writing.catch(() => {});
+        }
+      }
+      await writing;
     })();
     await running;
   }
