@@ -1,7 +1,8 @@
 // Ingest, three ways over the same stream: ours (the real path — `atbb serve`
 // in its own process following a WebSocket Jetstream on loopback →
-// validation → batched transactions with the cursor), naive (one transaction
-// and cursor write per event, the seed plans' way) and ceiling (the same
+// validation → batched transactions with the cursor), naive (naive.ts: one
+// transaction and cursor write per event, an ORM upsert per record, the seed
+// plans' way) and ceiling (the same
 // final rows, multi-row inserts in one transaction, same driver).
 import { createDb, type Dialect } from "@atbb/db";
 import type { IndexerStatus } from "../src/indexer/status.ts";
@@ -11,6 +12,7 @@ import { FakeJetstream } from "../test/support/jetstream-server.ts";
 import { finalCursor } from "../test/support/run-indexer.ts";
 import { peakRssMb, startServer, stopServer } from "./atbb-process.ts";
 import { migrated } from "./databases.ts";
+import { naiveIndexer } from "./naive.ts";
 
 export interface Stream {
   forumDid: string;
@@ -44,10 +46,10 @@ export async function ours(dialect: Dialect, stream: Stream) {
 
 export async function naive(dialect: Dialect, stream: Stream, sampled: number) {
   const { database } = await migrated(dialect);
-  const indexer = createIndexer({ database, forumDid: stream.forumDid, logger: silentLogger });
+  const indexer = naiveIndexer(database, stream.forumDid, createIndexer({ database, forumDid: stream.forumDid, logger: silentLogger }));
   const sample = stream.messages.slice(0, Math.min(stream.messages.length, sampled));
   const started = performance.now();
-  for (const message of sample) await indexer.applyMessages([message]);
+  for (const message of sample) await indexer.apply(message);
   const seconds = (performance.now() - started) / 1000;
   await database.close();
   return { eventsPerSecond: sample.length / seconds, seconds, sampled: sample.length };
