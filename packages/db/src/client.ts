@@ -1,4 +1,4 @@
-import { createClient } from "@libsql/client";
+import { createClient, type Client } from "@libsql/client";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { SQL } from "drizzle-orm";
@@ -130,13 +130,17 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
     // Applied to every connection libsql opens, including the ones it opens
     // for transactions. Local files only; remote servers ignore it.
     timeout: options.busyTimeoutMs ?? 5000,
+    // libsql's pool lends one connection to an open transaction and another
+    // to everything else (those borrows are synchronous, so one suffices).
+    // With no more than two, both are opened and configured below.
+    concurrency: 2,
   });
   if (local && !url.includes(":memory:")) {
     // WAL lets API reads proceed while the indexer writes. It is persistent in
     // the file, so setting it once per open is enough. (libsql turns
     // foreign_keys on for every connection it opens; test/client.test.ts checks.)
     await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA synchronous = NORMAL");
+    await configureBothConnections(client);
   }
   const db = drizzleLibsql(client, { schema: sqliteSchema });
   serialiseTransactions(db);
@@ -147,6 +151,22 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
     rows: <T extends Record<string, unknown>>(query: SQL) => db.all<T>(query),
     close: async () => client.close(),
   };
+}
+
+/**
+ * synchronous = NORMAL (in WAL mode: no fsync per commit, durable across an
+ * application crash, at risk only on power loss) is a per-connection setting
+ * that a transaction cannot change: the first connection is configured, then
+ * held by a transaction while the second is opened and configured.
+ */
+async function configureBothConnections(client: Client): Promise<void> {
+  await client.execute("PRAGMA synchronous = NORMAL");
+  const holding = await client.transaction("deferred");
+  try {
+    await client.execute("PRAGMA synchronous = NORMAL");
+  } finally {
+    await holding.rollback();
+  }
 }
 
 /**

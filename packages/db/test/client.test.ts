@@ -1,6 +1,6 @@
 import { createDb, dialectOf, redactUrl, UnsupportedDatabaseUrlError, type DatabaseHandle } from "@atbb/db";
 import { createMigratedTestDatabase, createTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 describe("createDb URLs", () => {
@@ -116,5 +116,17 @@ describe(`a ${dialect} database`, () => {
     expect(await handle.rows(sql`pragma busy_timeout`)).toEqual([{ timeout: 5000 }]);
     const checks = await Promise.all(Array.from({ length: 5 }, () => handle.rows(sql`pragma foreign_keys`)));
     expect(checks).toEqual(Array.from({ length: 5 }, () => [{ foreign_keys: 1 }]));
+  });
+
+  it.runIf(dialect === "sqlite")("commits with synchronous = NORMAL on the transaction's connection and reads beside it", async () => {
+    const NORMAL = [{ synchronous: 1 }];
+    for (let i = 0; i < 3; i++) {
+      await handle.db.transaction(async (tx) => {
+        const inside = await (tx as unknown as { all(query: SQL): Promise<unknown> }).all(sql`pragma synchronous`);
+        // A read while the transaction holds its connection goes to the other one.
+        const beside = await handle.rows(sql`pragma synchronous`);
+        expect({ inside, beside }).toEqual({ inside: NORMAL, beside: NORMAL });
+      });
+    }
   });
 });
