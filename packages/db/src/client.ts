@@ -130,10 +130,10 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
     // Applied to every connection libsql opens, including the ones it opens
     // for transactions. Local files only; remote servers ignore it.
     timeout: options.busyTimeoutMs ?? 5000,
-    // libsql's pool lends one connection to an open transaction and another
-    // to everything else (those borrows are synchronous, so one suffices).
-    // With no more than two, both are opened and configured below.
-    concurrency: 2,
+    // A local file: libsql's pool lends one connection to an open transaction
+    // and another to everything else (those borrows are synchronous, so one
+    // suffices). With no more than two, both are opened and configured below.
+    ...(local ? { concurrency: 2 } : {}),
   });
   if (local && !url.includes(":memory:")) {
     // WAL lets API reads proceed while the indexer writes. It is persistent in
