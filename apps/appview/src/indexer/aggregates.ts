@@ -5,7 +5,7 @@
 // everything the batch touched, so duplicates, edits, deletes and replays
 // cannot make them drift.
 import { inArray, sql } from "drizzle-orm";
-import { columnOf, jsonTable, runStatement } from "./bulk.ts";
+import { jsonTable, runStatement } from "./bulk.ts";
 import type { ApplyContext } from "./context.ts";
 
 const CHUNK = 500;
@@ -21,11 +21,12 @@ async function recomputeTopics(ctx: ApplyContext): Promise<void> {
   const topicIds = [...ctx.dirtyTopics];
   ctx.dirtyTopics.clear();
   if (topicIds.length === 0) return;
-  const topic = columnOf(dialect, "k", "id");
+  const k = jsonTable(dialect, "k", topicIds.map((id) => ({ id })), { id: "bigint" });
+  const topic = k.column("id");
   // One pass over each topic's visible replies gives both the count and the
   // latest (three correlated subqueries read a long thread three times).
   const counts = sql`select ${topic} as topic_id, count(r.id) as replies, max(r.created_at) as last_reply_at
-    from ${jsonTable(dialect, "k", topicIds.map((id) => ({ id })), { id: "bigint" })}
+    from ${k.from}
     left join ${posts} as r on r.root_id = ${topic} and r.deleted_by_user = false and r.deleted_by_mod = false
     group by ${topic}`;
   await runStatement(ctx, sql`update ${posts} set reply_count = a.replies, last_reply_at = a.last_reply_at,

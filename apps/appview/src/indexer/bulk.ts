@@ -36,8 +36,9 @@ export async function upsertRows<T extends PgTable, R extends Key<T>>(
   const list = (items: Key<T>[], each: (key: Key<T>) => SQL = column) => sql.join(items.map(each), sql`, `);
   const byName = rows.map((row) => Object.fromEntries(keys.map((key) => [columns[key].name, (row as Record<string, unknown>)[key]])));
   const types = Object.fromEntries(keys.map((key) => [columns[key].name, columns[key].getSQLType()]));
+  const x = jsonTable(dialect, "x", byName, types);
   // "where true" tells SQLite's parser that the ON CONFLICT below belongs to the insert.
-  const source = sql`select ${list(keys, (key) => columnOf(dialect, "x", columns[key].name))} from ${jsonTable(dialect, "x", byName, types)} where true`;
+  const source = sql`select ${list(keys, (key) => x.column(columns[key].name))} from ${x.from} where true`;
   const updates = keys.filter((key) => !target.includes(key) && !(key in set));
   const assignments = [
     ...updates.map((key) => sql`${column(key)} = excluded.${column(key)}`),
@@ -76,21 +77,28 @@ export async function runStatement({ tx, dialect }: Pick<ApplyContext, "tx" | "d
   else await (tx as unknown as { run(query: SQL): Promise<unknown> }).run(query);
 }
 
-/**
- * `rows` as a derived table named `alias`, from one JSON parameter: SQLite's
- * json_each, PostgreSQL's jsonb_to_recordset with the given column types.
- * Its columns are read as `columnOf(alias, name)`.
- */
-export function jsonTable(dialect: ApplyContext["dialect"], alias: string, rows: Record<string, unknown>[], types: Record<string, string>): SQL {
-  const json = JSON.stringify(rows.map((row) => Object.fromEntries(Object.keys(types).map((name) => [name, encode(row[name], dialect)]))));
-  if (dialect === "sqlite") return sql`json_each(${json}) as ${sql.identifier(alias)}`;
-  const columns = sql.join(Object.entries(types).map(([name, type]) => sql`${sql.identifier(name)} ${sql.raw(type)}`), sql`, `);
-  return sql`jsonb_to_recordset(${json}::jsonb) as ${sql.identifier(alias)}(${columns})`;
+export interface JsonTable {
+  /** For a FROM clause: the derived table, aliased. */
+  from: SQL;
+  /** One of its columns. */
+  column(name: string): SQL;
 }
 
-/** A column of a jsonTable. */
-export function columnOf(dialect: ApplyContext["dialect"], alias: string, name: string): SQL {
-  return dialect === "sqlite" ? sql`${sql.identifier(alias)}.value ->> ${`$.${name}`}` : sql`${sql.identifier(alias)}.${sql.identifier(name)}`;
+/**
+ * `rows` as a derived table, from one JSON parameter: on SQLite, json_each
+ * over an array per row (a value by position is cheaper to extract than by
+ * key), on PostgreSQL, jsonb_to_recordset with the given column types.
+ */
+export function jsonTable(dialect: ApplyContext["dialect"], alias: string, rows: Record<string, unknown>[], types: Record<string, string>): JsonTable {
+  const names = Object.keys(types);
+  const as = sql.identifier(alias);
+  if (dialect === "sqlite") {
+    const json = JSON.stringify(rows.map((row) => names.map((name) => encode(row[name], dialect))));
+    return { from: sql`json_each(${json}) as ${as}`, column: (name) => sql`${as}.value ->> ${sql.raw(String(names.indexOf(name)))}` };
+  }
+  const json = JSON.stringify(rows.map((row) => Object.fromEntries(names.map((name) => [name, encode(row[name], dialect)]))));
+  const columns = sql.join(names.map((name) => sql`${sql.identifier(name)} ${sql.raw(types[name]!)}`), sql`, `);
+  return { from: sql`jsonb_to_recordset(${json}::jsonb) as ${as}(${columns})`, column: (name) => sql`${as}.${sql.identifier(name)}` };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { parseRecordUri, recordUri, type Collection } from "@atbb/lexicon";
 import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
-import { columnOf, jsonTable, selectRows } from "./bulk.ts";
+import { jsonTable, selectRows } from "./bulk.ts";
 import type { ApplyContext } from "./context.ts";
 
 type RecordTable = ApplyContext["schema"]["posts" | "boards" | "categories" | "roles" | "forums"];
@@ -40,11 +40,11 @@ export async function rowsByUri<T extends RecordTable, R extends keyof T["$infer
   const tableColumns = getTableColumns(table) as Record<string, AnyPgColumn>;
   const t = sql.identifier("t");
   const select = sql.join(wanted.map((key) => sql`${t}.${sql.identifier(tableColumns[key]!.name)}`), sql`, `);
-  const k = (name: string) => columnOf(dialect, "k", name);
+  const k = jsonTable(dialect, "k", [...keys.values()], { did: "text", rkey: "text" });
   // SQLite: CROSS JOIN keeps the keys outside, so each is one index probe.
   const join = dialect === "sqlite" ? sql`cross join` : sql`join`;
-  const query = sql`select ${select} from ${jsonTable(dialect, "k", [...keys.values()], { did: "text", rkey: "text" })}
-    ${join} ${sql.identifier(getTableName(table))} as ${t} on ${t}.did = ${k("did")} and ${t}.rkey = ${k("rkey")}`;
+  const query = sql`select ${select} from ${k.from}
+    ${join} ${sql.identifier(getTableName(table))} as ${t} on ${t}.did = ${k.column("did")} and ${t}.rkey = ${k.column("rkey")}`;
   const rows = await selectRows(ctx, table as PgTable, query, wanted as never[]) as Pick<T["$inferSelect"], R | "did" | "rkey">[];
   return new Map(rows.map((row) => [recordUri(row.did as string, collection, row.rkey as string), row]));
 }

@@ -2,7 +2,7 @@ import { ids, recordUri } from "@atbb/lexicon";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ApplyContext, CollectionIndexer, RecordWrite } from "../context.ts";
-import { columnOf, jsonTable, runStatement, upsertRows } from "../bulk.ts";
+import { jsonTable, runStatement, upsertRows } from "../bulk.ts";
 import { moderationOf } from "../moderation.ts";
 import { checkReference, idsOf, rowsByUri } from "../references.ts";
 
@@ -131,9 +131,9 @@ async function linkWithinRun(ctx: ApplyContext, rows: { rootUri: string | null; 
     return [{ id: idByUri.get(recordUri(row.did, ids.post, row.rkey))!, root_id: rootId, parent_id: parentId }];
   });
   if (links.length === 0) return;
-  const k = (name: string) => columnOf(dialect, "k", name);
-  await runStatement(ctx, sql`update ${schema.posts} set root_id = ${k("root_id")}, parent_id = ${k("parent_id")}
-    from ${jsonTable(dialect, "k", links, { id: "bigint", root_id: "bigint", parent_id: "bigint" })} where ${schema.posts.id} = ${k("id")}`);
+  const k = jsonTable(dialect, "k", links, { id: "bigint", root_id: "bigint", parent_id: "bigint" });
+  await runStatement(ctx, sql`update ${schema.posts} set root_id = ${k.column("root_id")}, parent_id = ${k.column("parent_id")}
+    from ${k.from} where ${schema.posts.id} = ${k.column("id")}`);
 }
 
 /** Replies and nested replies of earlier batches that arrived before these posts get their ids. */
