@@ -98,8 +98,9 @@ stdenv.mkDerivation {
     runHook preInstall
     mkdir -p $out
     cp -r $TMPDIR/bundle/lib $TMPDIR/bundle/share $out/
+    # The Node flags of apps/appview/src/node-flags.ts (which says why), as bin/atbb has them.
     makeWrapper ${lib.getExe nodejs_24} $out/bin/atbb \
-      --add-flags $out/lib/atbb/dist/cli.js \
+      --add-flags "--max-semi-space-size=16 $out/lib/atbb/dist/cli.js" \
       --set-default ATBB_MIGRATIONS_DIR $out/share/atbb
     runHook postInstall
   '';

@@ -11,6 +11,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFil
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { NODE_FLAGS } from "../apps/appview/src/node-flags.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({
@@ -58,7 +59,7 @@ writeFileSync(
 # atbb, assembled by scripts/bundle.ts. ATBB_NODE overrides the Node it runs on.
 here=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 export ATBB_MIGRATIONS_DIR="\${ATBB_MIGRATIONS_DIR:-$here/share/atbb}"
-exec "\${ATBB_NODE:-${node}}" "$here/lib/atbb/dist/cli.js" "$@"
+exec "\${ATBB_NODE:-${node}}" ${NODE_FLAGS.join(" ")} "$here/lib/atbb/dist/cli.js" "$@"
 `,
 );
 chmodSync(join(out, "bin/atbb"), 0o755);

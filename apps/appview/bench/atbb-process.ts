@@ -6,13 +6,15 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { NODE_FLAGS } from "../src/node-flags.ts";
 
+// Run as the launchers run it: with their Node flags.
 const cli = join(import.meta.dirname, "../src/cli.ts");
 
 /** `atbb migrate` on `databaseUrl`: the command's wall time, and the part its own report gives to applying migrations. */
 export async function runMigrate(databaseUrl: string): Promise<{ commandMs: number; migrationsMs: number }> {
   const started = performance.now();
-  const { stdout } = await promisify(execFile)(process.execPath, ["--conditions=development", cli, "migrate"], { env: { ...process.env, DATABASE_URL: databaseUrl } });
+  const { stdout } = await promisify(execFile)(process.execPath, [...NODE_FLAGS, "--conditions=development", cli, "migrate"], { env: { ...process.env, DATABASE_URL: databaseUrl } });
   const commandMs = performance.now() - started;
   const applied = /Applied \d+ migration\(s\) in (\d+) ms/.exec(stdout);
   if (!applied) throw new Error(`atbb migrate did not report applying migrations on a fresh database:\n${stdout}`);
@@ -42,7 +44,7 @@ export async function startServer(databaseUrl: string, options: { indexer?: { fo
     Object.assign(env, { FORUM_DID: options.indexer.forumDid, JETSTREAM_URL: options.indexer.jetstreamUrl, SOURCE: "jetstream", BACKFILL: "off", PLC_URL: "http://127.0.0.1:9" });
   }
   else delete env.FORUM_DID;
-  const child = spawn(process.execPath, ["--conditions=development", cli, "serve", ...(options.indexer ? [] : ["--no-indexer"])], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, "--conditions=development", cli, "serve", ...(options.indexer ? [] : ["--no-indexer"])], {
     env,
     stdio: ["ignore", "ignore", "inherit"],
   });

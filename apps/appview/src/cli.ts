@@ -1,16 +1,15 @@
 #!/usr/bin/env node
 // atbb: the one command an operator needs.
-import { createDb, migrate, migrationStatus, redactUrl, type Dialect } from "@atbb/db";
-import { sql } from "drizzle-orm";
+//
+// A command loads what it uses when it runs, not up front: `atbb --help`
+// answers without a database driver, `atbb migrate` without the HTTP server or
+// the network clients. Nothing that loads drizzle-orm may be imported
+// statically here: it must load after load-hooks.ts has registered its hook.
+import "./load-hooks.ts";
+import type { Dialect } from "@atbb/db";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { createLogger } from "./logger.ts";
-import { migrationsFolder } from "./migrations.ts";
-import { backfillIfNeeded } from "./backfill/index.ts";
-import { createIndexer } from "./indexer/indexer.ts";
-import { NotMigratedError, refuseUnmigrated, serve } from "./serve.ts";
-import { createSource } from "./source/index.ts";
+import type { Config } from "./config.ts";
 
 // package.json sits one level above both src/ and dist/.
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -85,6 +84,7 @@ pending migrations, and the indexer's cursor and lag.`,
 class UsageError extends Error {}
 
 async function runMigrate(config: Config, only?: Dialect): Promise<void> {
+  const [{ migrate, redactUrl }, { migrationsFolder }] = await Promise.all([import("@atbb/db"), import("./migrations.ts")]);
   if (only && config.dialect !== only) {
     const other = config.dialect === "postgresql" ? "db:migrate" : "db:migrate:sqlite";
     throw new UsageError(
@@ -101,6 +101,7 @@ async function runMigrate(config: Config, only?: Dialect): Promise<void> {
 }
 
 async function runMigratePermissions(config: Config): Promise<void> {
+  const [{ createDb }, { sql }] = await Promise.all([import("@atbb/db"), import("drizzle-orm")]);
   const database = await createDb(config.databaseUrl);
   try {
     const legacy =
@@ -125,10 +126,18 @@ async function runMigratePermissions(config: Config): Promise<void> {
 
 async function runBackfillCommand(config: Config, force: boolean): Promise<void> {
   if (!config.forumDid) throw new UsageError("FORUM_DID must be set: it names the forum whose records to fetch.");
+  const [{ createDb }, { createLogger }, { refuseUnmigrated }, { createSource }, { createIndexer }, { backfillIfNeeded }] = await Promise.all([
+    import("@atbb/db"),
+    import("./logger.ts"),
+    import("./serve.ts"),
+    import("./source/index.ts"),
+    import("./indexer/indexer.ts"),
+    import("./backfill/index.ts"),
+  ]);
   await refuseUnmigrated(config);
   const logger = createLogger(config.logLevel);
   const database = await createDb(config.databaseUrl);
-  const source = createSource(config, logger);
+  const source = await createSource(config, logger);
   try {
     const indexer = createIndexer({ database, forumDid: config.forumDid, service: source.name, logger: logger.child({ part: "indexer" }) });
     const report = await backfillIfNeeded({ config, database, indexer, source, logger, force, terminal: process.stderr.isTTY ? process.stderr : null });
@@ -140,6 +149,7 @@ async function runBackfillCommand(config: Config, force: boolean): Promise<void>
 }
 
 async function runStatus(config: Config): Promise<void> {
+  const [{ createDb, migrationStatus, redactUrl }, { migrationsFolder }] = await Promise.all([import("@atbb/db"), import("./migrations.ts")]);
   const status = await migrationStatus(config.databaseUrl, migrationsFolder(config.dialect));
   console.log(`Database:   ${config.dialect} at ${redactUrl(config.databaseUrl)}`);
   console.log(`Migrations: ${status.applied.length} applied, ${status.pending.length} pending${status.pending.length ? ` (${status.pending.join(", ")}) — run \`atbb migrate\`` : ""}`);
@@ -191,11 +201,13 @@ export async function main(argv: string[]): Promise<number> {
   if (values["no-indexer"] && command !== "serve") throw new UsageError("--no-indexer is an option of `atbb serve`.");
   if (values.force && command !== "backfill") throw new UsageError("--force is an option of `atbb backfill`.");
 
-  const config = loadConfig();
+  const config = (await import("./config.ts")).loadConfig();
   switch (command) {
-    case "serve":
+    case "serve": {
+      const [{ serve }, { createLogger }] = await Promise.all([import("./serve.ts"), import("./logger.ts")]);
       await serve(config, createLogger(config.logLevel), { indexer: !values["no-indexer"] });
       return 0;
+    }
     case "migrate":
       await runMigrate(config);
       return 0;
@@ -221,10 +233,6 @@ export async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof NotMigratedError) {
-      console.error(`atbb: ${error.message}`);
-      process.exit(1);
-    }
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`atbb: ${(error as Error).message}\nRun \`atbb --help\` for usage.`);
       process.exit(2);

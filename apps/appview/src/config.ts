@@ -1,7 +1,7 @@
 // Configuration comes from the environment, is validated once at start, and
 // every problem is reported at once, each naming its variable.
 import { ACCEPTED_URL_FORMS, dialectOf, type Dialect } from "@atbb/db";
-import { isDid } from "@atbb/lexicon";
+import { isDid } from "@atbb/lexicon/syntax";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { LOG_LEVELS, type LogLevel } from "./logger.ts";

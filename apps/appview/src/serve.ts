@@ -1,17 +1,15 @@
 // `atbb serve`: the API, and (unless told otherwise) the indexer, with a clean
 // shutdown on SIGTERM/SIGINT.
 import { serve as listen, type ServerType } from "@hono/node-server";
-import { createDb, migrationStatus, redactUrl } from "@atbb/db";
+import { createDb, migrationStatus, redactUrl, type DatabaseHandle } from "@atbb/db";
 import { createApp } from "./api/app.ts";
 import type { Config } from "./config.ts";
-import { createHandleKeeper, type HandleKeeper } from "./handles.ts";
-import { identityFor } from "./identity.ts";
-import { createIndexer, type Indexer } from "./indexer/indexer.ts";
+import type { HandleKeeper } from "./handles.ts";
+import type { Indexer } from "./indexer/indexer.ts";
 import { electLeader, type Leadership } from "./leader.ts";
 import type { Logger } from "./logger.ts";
 import { migrationsFolder } from "./migrations.ts";
-import { backfillIfNeeded } from "./backfill/index.ts";
-import { createSource } from "./source/index.ts";
+import type { EventSource } from "./source/index.ts";
 
 const SHUTDOWN_BOUND_MS = 10_000;
 
@@ -32,21 +30,42 @@ export async function refuseUnmigrated(config: Config): Promise<void> {
   }
 }
 
+interface IndexingParts {
+  source: EventSource;
+  indexer: Indexer;
+  handles: HandleKeeper;
+}
+
+/**
+ * What a process that indexes runs beside the API. Loaded only by such a
+ * process: a serving-only one (--no-indexer, or no FORUM_DID) needs neither
+ * the live source, nor the indexer with the lexicon validators, nor identity
+ * resolution, which together take ~0.5 s and ~50 MB to load.
+ */
+async function loadIndexing(config: Config, forumDid: string, database: DatabaseHandle, logger: Logger): Promise<IndexingParts> {
+  const [{ createSource }, { createIndexer }, { createHandleKeeper }, { identityFor }] = await Promise.all([
+    import("./source/index.ts"),
+    import("./indexer/indexer.ts"),
+    import("./handles.ts"),
+    import("./identity.ts"),
+  ]);
+  const source = await createSource(config, logger);
+  const indexer = createIndexer({ database, forumDid, service: source.name, logger: logger.child({ part: "indexer" }) });
+  // Handles are verified beside the indexer, by whichever process writes.
+  const handles = createHandleKeeper({ database, identity: identityFor(config), logger: logger.child({ part: "handles" }), recheckMs: config.handles.recheckHours * 3_600_000 });
+  return { source, indexer, handles };
+}
+
 export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<void> {
   await refuseUnmigrated(config);
   const folder = migrationsFolder(config.dialect);
 
   const database = await createDb(config.databaseUrl);
-  const source = createSource(config, logger);
-  const indexer: Indexer | null =
-    options.indexer && config.forumDid
-      ? createIndexer({ database, forumDid: config.forumDid, service: source.name, logger: logger.child({ part: "indexer" }) })
-      : null;
-  if (options.indexer && !config.forumDid) logger.warn("FORUM_DID is not set: serving the API without indexing");
-  // Handles are verified beside the indexer, by whichever process writes.
-  const handles: HandleKeeper | null = indexer
-    ? createHandleKeeper({ database, identity: identityFor(config), logger: logger.child({ part: "handles" }), recheckMs: config.handles.recheckHours * 3_600_000 })
-    : null;
+  const forumDid = options.indexer ? config.forumDid : null;
+  if (options.indexer && !forumDid) logger.warn("FORUM_DID is not set: serving the API without indexing");
+  const parts = forumDid ? await loadIndexing(config, forumDid, database, logger) : null;
+  const indexer = parts?.indexer ?? null;
+  const handles = parts?.handles ?? null;
 
   const app = createApp({
     database,
@@ -66,11 +85,13 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
   let leadership: Leadership | null = null;
   let stopping = false;
   let indexing: Promise<void> | null = null;
-  if (indexer) {
+  if (parts && indexer) {
+    const { source } = parts;
     const startIndexing = () => {
       handles?.start();
       indexing = (async () => {
         if (config.backfill.auto) {
+          const { backfillIfNeeded } = await import("./backfill/index.ts");
           await backfillIfNeeded({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) });
         }
         if (!stopping) await indexer.run(source);

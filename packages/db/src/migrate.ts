@@ -12,7 +12,7 @@
 // drizzle only applies journal entries newer than the newest applied one and
 // skips the rest without a word, so a preflight refuses to run when that
 // would happen.
-import { createClient, type InStatement, type Transaction as LibsqlTransaction } from "@libsql/client";
+import type { InStatement, Transaction as LibsqlTransaction } from "@libsql/client";
 import { readMigrationFiles, type MigrationMeta } from "drizzle-orm/migrator";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -239,6 +239,8 @@ function migrateSqlite(url: string, migrations: Migration[], options: MigrateOpt
 
 async function migrateSqliteNow(url: string, migrations: Migration[], options: MigrateOptions) {
   ensureSqliteDirectory(url);
+  // Loaded here, not up front, as in client.ts: a PostgreSQL process never needs libsql.
+  const { createClient } = await import("@libsql/client");
   // A single connection, so the PRAGMA and the transaction share it.
   const client = createClient({ url, concurrency: 1, timeout: 60_000 });
   try {

@@ -1,6 +1,6 @@
 // Validators at the edge: every path parameter and query string goes through
 // one of these, and the OpenAPI document is generated from the same schemas.
-import { isDid } from "@atbb/lexicon";
+import { isDid } from "@atbb/lexicon/syntax";
 import { z } from "zod";
 import { ApiError } from "./errors.ts";
 
