@@ -95,14 +95,20 @@ export interface TopicPage {
 /** A topic, the number of its replies and a page of them; null when there is no such topic. */
 export function topicPage({ dialect, values }: DatabaseHandle) {
   const q = jsonSql[dialect];
-  const text = `select ${postJson(q, "topic", "author")},
-      (select count(*) from posts where root_id = ${q.param(1)}),
-      (${topicRepliesPageSql(q)})
+  const text = `select ${postJson(q, "topic", "author")}, (${topicRepliesPageSql(q)})
     from posts as topic left join users as author on author.did = topic.did
     where topic.id = ${q.param(1)} and topic.root_uri is null`;
+  const countText = `select count(*) from posts where root_id = ${q.param(1)}`;
   return async (topicId: number, offset: number, limit: number): Promise<TopicPage | null> => {
     const [row] = await values(text, [topicId, limit, offset]);
-    return row ? { topic: postFromJson(jsonCell<PostJson>(row[0])), total: countCell(row[1]), replies: postsOf(row[2]) } : null;
+    if (!row) return null;
+    const replies = postsOf(row[1]);
+    // A page that is not full is the topic's last: offset + its replies are
+    // all there are. Only a full (or empty, past-the-end) page needs a count,
+    // which on a 5,000-reply topic costs as much as the page.
+    const pageEndsTopic = replies.length < limit && (replies.length > 0 || offset === 0);
+    const total = pageEndsTopic ? offset + replies.length : countCell((await values(countText, [topicId]))[0]![0]);
+    return { topic: postFromJson(jsonCell<PostJson>(row[0])), total, replies };
   };
 }
 
