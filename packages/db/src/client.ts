@@ -34,8 +34,17 @@ export interface DatabaseHandle {
   url: string;
   /** Runs raw SQL (write it for both dialects, or branch on `dialect`) and returns its rows. */
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * Runs SQL text written for this dialect (`$1`… on PostgreSQL, `?1`… on
+   * SQLite) and returns its rows as arrays of column values in select order.
+   * No query builder runs, and PostgreSQL reuses a server-side prepared
+   * statement per text: for hot reads whose text is built once.
+   */
+  values(text: string, params: readonly StatementParam[]): Promise<unknown[][]>;
   close(): Promise<void>;
 }
+
+export type StatementParam = string | number | null;
 
 export interface CreateDbOptions {
   /** PostgreSQL pool size (default 10). */
@@ -116,6 +125,7 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Data
     dialect: "postgresql",
     url,
     rows: async <T extends Record<string, unknown>>(query: SQL) => [...(await db.execute(query))] as T[],
+    values: async (text, params) => client.unsafe(text, [...params], { prepare: true }).values(),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -160,6 +170,9 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
     dialect: "sqlite",
     url,
     rows: <T extends Record<string, unknown>>(query: SQL) => db.all<T>(query),
+    // libsql's rows are array-likes that carry each value twice (index and
+    // column name); copying them to plain arrays keeps the contract of PostgreSQL's.
+    values: async (text, params) => (await client.execute({ sql: text, args: [...params] })).rows.map((row) => Array.from(row)),
     close: async () => client.close(),
   };
 }

@@ -10,6 +10,7 @@ export {
   type DatabaseHandle,
   type Dialect,
   type Schema,
+  type StatementParam,
 } from "./client.ts";
 export {
   MIGRATION_LOCK_KEY,

@@ -4,7 +4,8 @@ import { postgresClient } from "@atbb/db";
 import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { boardTopicsPage, topicRepliesPage } from "../../src/api/queries.ts";
+import { jsonSql } from "../../src/api/json-rows.ts";
+import { boardTopicsPageSql, topicRepliesPageSql } from "../../src/api/queries.ts";
 
 let database: MigratedTestDatabase;
 const BOARDS = 5;
@@ -61,12 +62,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => database?.drop());
 
-/** The plan of a drizzle query, with its numeric parameters inlined. */
-async function plan(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<string> {
-  const { sql: text, params } = query.toSQL();
-  let i = 0;
-  const inlined = text.replace(/\$\d+|\?/g, (placeholder) => {
-    const value = placeholder === "?" ? params[i++] : params[Number(placeholder.slice(1)) - 1];
+/** The plan of a page query (parameters: the board or topic, limit, offset), with its numeric parameters inlined. */
+async function plan(pageSql: typeof boardTopicsPageSql, params: number[]): Promise<string> {
+  const text = pageSql(jsonSql[dialect]);
+  const inlined = text.replace(/\$\d+|\?\d+/g, (placeholder) => {
+    const value = params[Number(placeholder.slice(1)) - 1];
     if (typeof value !== "number") throw new Error(`expected numeric parameters, got ${JSON.stringify(value)}`);
     return String(value);
   });
@@ -92,10 +92,10 @@ function expectDeferredJoinOver(text: string, index: string, limit: number) {
 
 describe(`query plans on a seeded database (${dialect})`, () => {
   it("reads a board's first and a deep page of topics from the board-topics index", async () => {
-    for (const offset of [0, 3000]) expectDeferredJoinOver(await plan(boardTopicsPage(database.handle, 3, offset, 25)), "posts_board_topics_idx", 25);
+    for (const offset of [0, 3000]) expectDeferredJoinOver(await plan(boardTopicsPageSql, [3, 25, offset]), "posts_board_topics_idx", 25);
   });
 
   it("reads a topic page from the root index", async () => {
-    expectDeferredJoinOver(await plan(topicRepliesPage(database.handle, 7, 600, 50)), "posts_root_created_idx", 50);
+    expectDeferredJoinOver(await plan(topicRepliesPageSql, [7, 50, 600]), "posts_root_created_idx", 50);
   });
 });

@@ -2,14 +2,11 @@ import type { DatabaseHandle } from "@atbb/db";
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { notFound } from "../errors.ts";
-import { forumOrder } from "../queries.ts";
+import { forumIndex, forumOrder, type BoardPlace, type ForumPlace } from "../queries.ts";
 import { idString, iso } from "../serialize.ts";
 import { documented, idParam, parse } from "../validation.ts";
 
-type CategoryRow = DatabaseHandle["schema"]["categories"]["$inferSelect"];
-type BoardRow = DatabaseHandle["schema"]["boards"]["$inferSelect"];
-
-export const serializeCategory = (c: CategoryRow) => ({
+export const serializeCategory = (c: ForumPlace) => ({
   id: String(c.id),
   uri: `at://${c.did}/space.atbb.forum.category/${c.rkey}`,
   name: c.name,
@@ -18,7 +15,7 @@ export const serializeCategory = (c: CategoryRow) => ({
   createdAt: iso(c.createdAt),
 });
 
-export const serializeBoard = (b: BoardRow) => ({
+export const serializeBoard = (b: BoardPlace) => ({
   id: String(b.id),
   uri: `at://${b.did}/space.atbb.forum.board/${b.rkey}`,
   categoryId: idString(b.categoryId),
@@ -32,8 +29,10 @@ documented({ method: "get", path: "/api/categories", summary: "Categories by sor
 documented({ method: "get", path: "/api/categories/{id}", summary: "One category", params: idParam });
 documented({ method: "get", path: "/api/categories/{id}/boards", summary: "The boards of a category", params: idParam });
 
-export function categoryRoutes({ db, schema }: DatabaseHandle) {
+export function categoryRoutes(database: DatabaseHandle) {
+  const { db, schema } = database;
   const { categories, boards } = schema;
+  const everyCategoryAndBoard = forumIndex(database);
   const findCategory = async (id: number) => {
     const [category] = await db.select().from(categories).where(eq(categories.id, id));
     if (!category) throw notFound(`Category ${id}`);
@@ -41,7 +40,7 @@ export function categoryRoutes({ db, schema }: DatabaseHandle) {
   };
   return new Hono()
     .get("/", async (c) => {
-      const [allCategories, allBoards] = await Promise.all([db.select().from(categories), db.select().from(boards)]);
+      const { categories: allCategories, boards: allBoards } = await everyCategoryAndBoard();
       const sortedBoards = forumOrder(allBoards);
       return c.json({
         categories: forumOrder(allCategories).map((category) => ({
