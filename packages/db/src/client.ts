@@ -178,16 +178,26 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
 }
 
 /**
- * synchronous = NORMAL (in WAL mode: no fsync per commit, durable across an
- * application crash, at risk only on power loss) is a per-connection setting
- * that a transaction cannot change: the first connection is configured, then
- * held by a transaction while the second is opened and configured.
+ * Settings of each connection, which a transaction cannot change:
+ * - synchronous = NORMAL: in WAL mode, no fsync per commit; durable across an
+ *   application crash, at risk only on power loss.
+ * - wal_autocheckpoint = 10000 pages (~40 MB of WAL): at the default 1,000, a
+ *   batch of the indexer's (1,000 events) overflowed the WAL at nearly every
+ *   commit, so each commit also copied its pages into the database file and
+ *   synced it; in-process ingest of a 100k-event forum went from ~3,500 to
+ *   ~4,300 events/s.
  */
+const CONNECTION_PRAGMAS = ["PRAGMA synchronous = NORMAL", "PRAGMA wal_autocheckpoint = 10000"];
+
+/** The first connection is configured, then held by a transaction while the second is opened and configured. */
 async function configureBothConnections(client: Client): Promise<void> {
-  await client.execute("PRAGMA synchronous = NORMAL");
+  const configure = async () => {
+    for (const pragma of CONNECTION_PRAGMAS) await client.execute(pragma);
+  };
+  await configure();
   const holding = await client.transaction("deferred");
   try {
-    await client.execute("PRAGMA synchronous = NORMAL");
+    await configure();
   } finally {
     await holding.rollback();
   }

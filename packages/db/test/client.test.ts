@@ -118,14 +118,15 @@ describe(`a ${dialect} database`, () => {
     expect(checks).toEqual(Array.from({ length: 5 }, () => [{ foreign_keys: 1 }]));
   });
 
-  it.runIf(dialect === "sqlite")("commits with synchronous = NORMAL on the transaction's connection and reads beside it", async () => {
-    const NORMAL = [{ synchronous: 1 }];
+  it.runIf(dialect === "sqlite")("commits with synchronous = NORMAL and a 10,000-page WAL checkpoint on the transaction's connection and reads beside it", async () => {
+    const settings = async (read: (query: SQL) => Promise<unknown>) => [await read(sql`pragma synchronous`), await read(sql`pragma wal_autocheckpoint`)];
+    const expected = [[{ synchronous: 1 }], [{ wal_autocheckpoint: 10000 }]];
     for (let i = 0; i < 3; i++) {
       await handle.db.transaction(async (tx) => {
-        const inside = await (tx as unknown as { all(query: SQL): Promise<unknown> }).all(sql`pragma synchronous`);
+        const inside = await settings((query) => (tx as unknown as { all(query: SQL): Promise<unknown> }).all(query));
         // A read while the transaction holds its connection goes to the other one.
-        const beside = await handle.rows(sql`pragma synchronous`);
-        expect({ inside, beside }).toEqual({ inside: NORMAL, beside: NORMAL });
+        const beside = await settings((query) => handle.rows(query));
+        expect({ inside, beside }).toEqual({ inside: expected, beside: expected });
       });
     }
   });
