@@ -133,8 +133,12 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Data
 /** For a local SQLite file URL, creates the directory it lives in (e.g. ./data). */
 export function ensureSqliteDirectory(url: string): void {
   if (!url.toLowerCase().startsWith("file:") || url.includes(":memory:")) return;
-  const path = decodeURIComponent(url.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0]!);
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(sqliteFilePath(url)), { recursive: true });
+}
+
+/** The file a local SQLite URL names (`file:/abs`, `file:///abs`, `file:rel`, without its query). */
+function sqliteFilePath(url: string): string {
+  return decodeURIComponent(url.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0]!);
 }
 
 async function openSqlite(url: string, options: CreateDbOptions): Promise<DatabaseHandle> {
@@ -163,6 +167,7 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
     await client.execute("PRAGMA journal_mode = WAL");
     await configureBothConnections(client);
   }
+  const reader = local && !url.includes(":memory:") ? await openReader(sqliteFilePath(url), options.busyTimeoutMs ?? 5000) : null;
   const db = drizzle(client, { schema });
   serialiseTransactions(db);
   return {
@@ -170,10 +175,36 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
     dialect: "sqlite",
     url,
     rows: <T extends Record<string, unknown>>(query: SQL) => db.all<T>(query),
-    // libsql's rows are array-likes that carry each value twice (index and
-    // column name); copying them to plain arrays keeps the contract of PostgreSQL's.
-    values: async (text, params) => (await client.execute({ sql: text, args: [...params] })).rows.map((row) => Array.from(row)),
-    close: async () => client.close(),
+    values: reader
+      ? async (text, params) => reader.values(text, params)
+      : // libsql's rows are array-likes that carry each value twice (index and
+        // column name); copying them to plain arrays keeps the contract of PostgreSQL's.
+        async (text, params) => (await client.execute({ sql: text, args: [...params] })).rows.map((row) => Array.from(row)),
+    close: async () => {
+      reader?.close();
+      client.close();
+    },
+  };
+}
+
+/**
+ * The hot reads of a local file (`values()`) on a connection of their own
+ * that keeps each text's prepared statement: @libsql/client prepares every
+ * statement anew and builds each row value by value. The texts are the few
+ * the API builds once. Each read is its own implicit transaction, so it sees
+ * committed batches only, as reads through the client do.
+ */
+async function openReader(file: string, busyTimeoutMs: number) {
+  const { default: Database } = await import("libsql");
+  const connection = new Database(file, { timeout: busyTimeoutMs });
+  const statements = new Map<string, ReturnType<typeof connection.prepare>>();
+  return {
+    values(text: string, params: readonly StatementParam[]): unknown[][] {
+      let statement = statements.get(text);
+      if (!statement) statements.set(text, (statement = connection.prepare(text).raw(true)));
+      return statement.all([...params]) as unknown[][];
+    },
+    close: () => connection.close(),
   };
 }
 
