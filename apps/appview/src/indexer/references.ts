@@ -1,6 +1,6 @@
 // Records point at each other by at-uri. These turn a uri into "the id of that
 // row, if it is indexed yet": as a subquery for a single write (no round
-// trip), or for a whole run of writes in one query (idsOf, rowsOf).
+// trip), or for a whole run of writes in one query (rowsByUri, idsOf).
 import { parseRecordUri, recordUri, type Collection } from "@atbb/lexicon";
 import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";

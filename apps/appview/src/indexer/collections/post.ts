@@ -117,12 +117,14 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   }
 }
 
+type PostReferences = { did: string; rkey: string; rootUri: string | null; rootId: number | null; parentUri: string | null; parentId: number | null };
+
 /**
  * Replies to posts of the same run were written before their root or parent
  * had an id: the ids are known now, and go in as one update by primary key
  * (so the waiting indexes probed next hold only replies of earlier batches).
  */
-async function linkWithinRun(ctx: ApplyContext, rows: { rootUri: string | null; rootId: number | null; parentUri: string | null; parentId: number | null; did: string; rkey: string }[], idByUri: Map<string, number>): Promise<void> {
+async function linkWithinRun(ctx: ApplyContext, rows: PostReferences[], idByUri: Map<string, number>): Promise<void> {
   const { dialect, schema } = ctx;
   const links = rows.flatMap((row) => {
     const rootId = row.rootId ?? (row.rootUri === null ? null : (idByUri.get(row.rootUri) ?? null));
