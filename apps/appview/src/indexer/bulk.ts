@@ -8,7 +8,7 @@ import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { ApplyContext } from "./context.ts";
 
-export type Key<T extends PgTable> = keyof T["_"]["columns"] & string;
+type Key<T extends PgTable> = keyof T["_"]["columns"] & string;
 
 export interface UpsertRowsOptions<T extends PgTable, R extends Key<T>> {
   /** The unique key that decides between insert and update. */
@@ -34,11 +34,10 @@ export async function upsertRows<T extends PgTable, R extends Key<T>>(
   const keys = Object.keys(rows[0]!) as Key<T>[];
   const column = (key: Key<T>) => sql`${sql.identifier(columns[key].name)}`;
   const list = (items: Key<T>[], each: (key: Key<T>) => SQL = column) => sql.join(items.map(each), sql`, `);
-  const byName = rows.map((row) => Object.fromEntries(keys.map((key) => [columns[key].name, (row as Record<string, unknown>)[key]])));
-  const types = Object.fromEntries(keys.map((key) => [columns[key].name, columns[key].getSQLType()]));
-  const x = jsonTable(dialect, "x", byName, types);
+  // The JSON table's columns are named by table property: the rows go in as they are.
+  const x = jsonTable(dialect, "x", rows as Record<string, unknown>[], Object.fromEntries(keys.map((key) => [key, columns[key].getSQLType()])));
   // "where true" tells SQLite's parser that the ON CONFLICT below belongs to the insert.
-  const source = sql`select ${list(keys, (key) => x.column(columns[key].name))} from ${x.from} where true`;
+  const source = sql`select ${list(keys, (key) => x.column(key))} from ${x.from} where true`;
   const updates = keys.filter((key) => !target.includes(key) && !(key in set));
   const assignments = [
     ...updates.map((key) => sql`${column(key)} = excluded.${column(key)}`),
