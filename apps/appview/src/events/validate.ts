@@ -1,9 +1,9 @@
 // The one validator: every candidate, from whichever source, becomes an
 // operation the indexer may apply or a rejection with its reason. It checks,
-// in this order: the event's time, the author's DID, the collection, the
-// record key, that forum-owned collections come from the forum account, the
-// operation, the CID, the record (no NUL, then its lexicon), and what the
-// record points at (rules.ts). The first fault found is the reason.
+// in this order: the event's time, the author's DID, that no text in it holds
+// NUL, the collection, the record key, that forum-owned collections come from
+// the forum account, the operation, the CID, the record against its lexicon,
+// and what the record points at (rules.ts). The first fault is the reason.
 import {
   forumOwnedCollections,
   isCid,
@@ -20,7 +20,7 @@ import { referenceRules } from "./rules.ts";
 export type Verdict = { ok: true; op: IndexOp } | { ok: false; rejection: Rejection };
 
 const ACCOUNT_STATUS = /^[a-z][a-z0-9-]{0,63}$/;
-/** Deeper than any lexicon field: what lies below is never stored, so never searched for NUL. */
+/** Deeper than any lexicon field (the record is one level down): what lies below is never stored, so never searched for NUL. */
 const FIELD_DEPTH = 8;
 
 export function rejected(reason: RejectReason, detail: string, where: Omit<Rejection, "reason" | "detail">): Verdict {
@@ -35,6 +35,8 @@ export function validate(candidate: Candidate, forumDid: string): Verdict {
   const { timeUs, did } = candidate;
   if (!Number.isSafeInteger(timeUs) || timeUs <= 0) return rejected("invalid_envelope", "time_us is not a positive integer", { timeUs: null });
   if (!isDid(did)) return rejected("invalid_envelope", "did is not a DID", { timeUs });
+  // PostgreSQL text cannot hold NUL; no legitimate forum text needs it.
+  if (holdsNul(candidate, 0)) return rejected("invalid_record", "contains a NUL character", { timeUs, did });
   switch (candidate.kind) {
     case "identity":
       return accepted({ kind: "identity", timeUs, did });
@@ -66,8 +68,6 @@ function validateCommit({ timeUs, collection, rkey, operation, cid, record }: Co
     return rejected("invalid_operation", `operation ${JSON.stringify(String(operation)).slice(0, 20)}`, { timeUs, did, collection, rkey });
   }
   if (!isCid(cid)) return rejected("invalid_cid", "commit.cid is not a CID", { timeUs, did, collection, rkey });
-  // PostgreSQL text cannot hold NUL; no legitimate forum text needs it.
-  if (holdsNul(record, 0)) return rejected("invalid_record", "contains a NUL character", { timeUs, did, collection, rkey });
   const validation = validateRecord(collection, record);
   if (!validation.ok) return rejected("invalid_record", validation.reason, { timeUs, did, collection, rkey });
   const problem = referenceRules[collection](validation.record as never, forumDid);
@@ -75,7 +75,7 @@ function validateCommit({ timeUs, collection, rkey, operation, cid, record }: Co
   return accepted({ kind: "record", timeUs, did, collection, rkey, operation, cid, record: validation.record } as OpFields);
 }
 
-/** Whether a string of the record, down to where lexicon fields can lie, holds a NUL character. */
+/** Whether a string of the candidate (its record included, down to where lexicon fields lie) holds a NUL character. */
 function holdsNul(value: unknown, depth: number): boolean {
   if (typeof value === "string") return value.includes("\u0000");
   if (typeof value !== "object" || value === null || depth >= FIELD_DEPTH) return false;
