@@ -52,14 +52,14 @@ interface ListRecordsPage {
   records: ListedRecord[];
 }
 
-interface ListedRecord {
+export interface ListedRecord {
   uri: string;
   cid: string;
   value: unknown;
 }
 
 /** A listRecords item of `did`'s `collection` as a create, dated now (the listing carries no time). */
-function listedCandidate(did: string, collection: Collection, item: ListedRecord): Candidate {
+export function listedCandidate(did: string, collection: Collection, item: ListedRecord): Candidate {
   const rkey = typeof item.uri === "string" ? item.uri.split("/").pop() : undefined;
   return { kind: "commit", timeUs: Date.now() * 1000, did, collection, rkey, operation: "create", cid: item.cid, record: item.value };
 }
