@@ -30,7 +30,7 @@ export function decodeJetstreamMessage(message: string): Candidate | Verdict {
   const refuse = (reason: "invalid_record" | "unknown_kind" | "invalid_envelope", detail: string): Verdict =>
     isDid(did) ? rejected(reason, detail, { timeUs, did }) : rejected("invalid_envelope", "did is not a DID", { timeUs });
   // A NUL anywhere (not only in the record's fields) rejects the event; the
-  // validator looks again in the record, for sources without JSON text.
+  // validator looks again in what the candidate carries, for sources without JSON text.
   if (message.includes("\\u0000")) return refuse("invalid_record", "contains a NUL character");
   switch (kind) {
     case "commit": {
