@@ -1,8 +1,8 @@
 // The indexer: validated operations in, batches out. Each batch — its rows and
 // the cursor that covers them — is one transaction, so a crash at any point
 // leaves the database at a batch boundary and the resumed stream replays what
-// was lost. It knows no wire format: sources decode and the event contract
-// (src/events/) validates; every path in ends at applyOps.
+// was lost. It knows no wire format: sources decode, the event contract
+// (src/events/) validates, and every entry here writes validated operations.
 import type { DatabaseHandle } from "@atbb/db";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
@@ -39,7 +39,7 @@ export interface Indexer {
   applyEvents(events: SourceEvent[], alongside?: Alongside): Promise<void>;
   /**
    * Applies validated operations as one batch, with the cursor that covers
-   * them (if any). Every other entry ends here. A batch the database refuses
+   * them (if any); run and applyEvents end here. A batch the database refuses
    * is retried one operation at a time; one it refuses on its own is counted
    * as `database_error` and skipped, so a stream never stalls.
    */
