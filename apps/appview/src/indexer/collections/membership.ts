@@ -1,4 +1,4 @@
-import { ids, recordUri } from "@atbb/lexicon";
+import { ids } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
 import type { CollectionIndexer } from "../context.ts";
 import { idOf } from "../references.ts";
