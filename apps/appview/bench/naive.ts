@@ -7,10 +7,11 @@
 import { ids, recordUri } from "@atbb/lexicon";
 import type { DatabaseHandle } from "@atbb/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { parseJetstreamMessage, type RecordOp } from "../src/indexer/events.ts";
+import type { RecordOp } from "../src/events/index.ts";
 import type { Indexer } from "../src/indexer/indexer.ts";
 import { BAN, DELETE, LOCK, latestIs } from "../src/indexer/moderation.ts";
 import { idOf } from "../src/indexer/references.ts";
+import { jetstreamEvent } from "../src/source/jetstream.ts";
 
 type PostOp = Extract<RecordOp, { collection: typeof ids.post }>;
 
@@ -81,9 +82,9 @@ export function naiveIndexer(database: DatabaseHandle, forumDid: string, indexer
 
   return {
     async apply(message: string): Promise<void> {
-      const parsed = parseJetstreamMessage(message, forumDid);
-      if (!parsed.ok) return;
-      const { op } = parsed;
+      const { verdict } = jetstreamEvent(message, forumDid);
+      if (!verdict.ok) return;
+      const { op } = verdict;
       if (op.kind === "record" && op.collection === ids.post) await upsertPost(op as PostOp);
       else await indexer.applyOps([op], op.timeUs);
     },

@@ -13,6 +13,7 @@ import { silentLogger } from "../src/logger.ts";
 import { insertRows, secondaryIndexes } from "./bulk-load.ts";
 import { cidFor, ForumStream, tid } from "../test/support/forum-events.ts";
 import { seededRandom } from "../test/support/random.ts";
+import { applyMessages } from "../test/support/apply-messages.ts";
 
 export interface SeedSize {
   topics: number;
@@ -49,7 +50,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
   const boards = Array.from({ length: 50 }, (_, i) => structure.board(categories[i % 10]!, `Board ${i}`, i));
   const roles = [structure.role("Admin", ["*"], 0), structure.role("Moderator", ["space.atbb.permission.moderatePosts"], 10), structure.role("Member", ["space.atbb.permission.createPosts"], 100)];
   const indexer = createIndexer({ database, forumDid: structure.forumDid, logger: silentLogger });
-  await indexer.applyMessages(structure.messages);
+  await applyMessages(indexer, structure.messages);
   const idOf = async (table: "boards" | "roles" | "forums", rkeys: string[]) => {
     const rows = await database.db.select({ id: schema[table].id, rkey: schema[table].rkey }).from(schema[table]);
     const byRkey = new Map(rows.map((r) => [r.rkey, r.id]));

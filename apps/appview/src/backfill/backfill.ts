@@ -10,8 +10,7 @@ import { collections, forumOwnedCollections, isDid, type Collection } from "@atb
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Indexer } from "../indexer/indexer.ts";
 import type { Logger } from "../logger.ts";
-import { jetstreamEvent } from "../source/jetstream.ts";
-import type { SourceEvent } from "../source/source.ts";
+import { validate, type Candidate, type SourceEvent } from "../events/index.ts";
 import { HostLimiter } from "./limiter.ts";
 import type { PdsLocator, PdsService } from "./pds.ts";
 
@@ -50,7 +49,19 @@ export interface BackfillReport {
 
 interface ListRecordsPage {
   cursor?: string;
-  records: { uri: string; cid: string; value: unknown }[];
+  records: ListedRecord[];
+}
+
+export interface ListedRecord {
+  uri: string;
+  cid: string;
+  value: unknown;
+}
+
+/** A listRecords item of `did`'s `collection` as a create, dated now (the listing carries no time). */
+export function listedCandidate(did: string, collection: Collection, item: ListedRecord): Candidate {
+  const rkey = typeof item.uri === "string" ? item.uri.split("/").pop() : undefined;
+  return { kind: "commit", timeUs: Date.now() * 1000, did, collection, rkey, operation: "create", cid: item.cid, record: item.value };
 }
 
 class BackfillError extends Error {}
@@ -114,13 +125,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       if (!Array.isArray(page.records)) throw new BackfillError(`listRecords for ${did} ${collection} returned no records array`);
       const events: SourceEvent[] = [];
       for (const record of page.records) {
-        const rkey = typeof record.uri === "string" ? record.uri.split("/").pop() : undefined;
-        const timeUs = Date.now() * 1000;
-        const message = JSON.stringify({ did, time_us: timeUs, kind: "commit", commit: { operation: "create", collection, rkey, cid: record.cid, record: record.value } });
-        const event = jetstreamEvent(message, forumDid);
+        const verdict = validate(listedCandidate(did, collection, record), forumDid);
         // Backfill never moves the live cursor.
-        events.push({ ...event, cursor: null });
-        if (!event.parsed.ok) await recordError(did, collection, typeof record.uri === "string" ? record.uri : null, `${event.parsed.rejection.reason}: ${event.parsed.rejection.detail}`);
+        events.push({ cursor: null, verdict });
+        if (!verdict.ok) await recordError(did, collection, typeof record.uri === "string" ? record.uri : null, `${verdict.rejection.reason}: ${verdict.rejection.detail}`);
       }
       const next = typeof page.cursor === "string" && page.cursor !== "" && page.records.length > 0 ? page.cursor : null;
       await indexer.applyEvents(events, async (tx) => {
@@ -129,7 +137,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
           .set({
             cursor: next,
             status: next === null ? "done" : "running",
-            recordsIndexed: sql`${backfillProgress.recordsIndexed} + ${events.filter((e) => e.parsed.ok).length}`,
+            recordsIndexed: sql`${backfillProgress.recordsIndexed} + ${events.filter((e) => e.verdict.ok).length}`,
             updatedAt: new Date(),
             completedAt: next === null ? new Date() : null,
           })

@@ -5,7 +5,7 @@ import type { Config } from "../config.ts";
 import { identityFor } from "../identity.ts";
 import type { Indexer } from "../indexer/indexer.ts";
 import type { Logger } from "../logger.ts";
-import type { EventSource } from "../source/source.ts";
+import type { EventSource } from "../events/index.ts";
 import { runBackfill, type BackfillProgress, type BackfillReport } from "./backfill.ts";
 import { createPdsLocator } from "./pds.ts";
 import { backfillReason, beginBackfill } from "./plan.ts";

@@ -1,6 +1,6 @@
 import type { Database, Dialect, Schema } from "@atbb/db";
 import type { Collection, RecordTypes } from "@atbb/lexicon";
-import type { DeleteOp } from "./events.ts";
+import type { DeleteOp } from "../events/index.ts";
 
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
@@ -31,8 +31,6 @@ export interface RecordWrite<C extends Collection> {
 /** One module per collection, all of this shape, registered in collections/index.ts. */
 export interface CollectionIndexer<C extends Collection> {
   collection: C;
-  /** Cross-record rules the lexicon cannot express; a returned reason rejects the record. */
-  check(record: RecordTypes[C], source: { did: string; forumDid: string }): string | null;
   upsert(ctx: ApplyContext, write: RecordWrite<C>): Promise<void>;
   /**
    * Optional: the same as `upsert` for a run of writes with distinct keys, in

@@ -1,15 +1,15 @@
-// The indexer: messages in, batches out. Each batch — its rows and the cursor
-// that covers them — is one transaction, so a crash at any point leaves the
-// database at a batch boundary and the resumed stream replays what was lost.
+// The indexer: validated operations in, batches out. Each batch — its rows and
+// the cursor that covers them — is one transaction, so a crash at any point
+// leaves the database at a batch boundary and the resumed stream replays what
+// was lost. It knows no wire format: sources decode, the event contract
+// (src/events/) validates, and every entry here writes validated operations.
 import type { DatabaseHandle } from "@atbb/db";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
-import { jetstreamEvent } from "../source/jetstream.ts";
-import type { EventSource, SourceEvent } from "../source/source.ts";
+import { validate, type Candidate, type EventSource, type IndexOp, type RecordOp, type Rejection, type SourceEvent, type Verdict } from "../events/index.ts";
 import { collectionIndexers } from "./collections/index.ts";
 import { recomputeAggregates } from "./aggregates.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
-import { type IndexOp, type RecordOp, type Rejection } from "./events.ts";
 import type { IndexerStatus } from "./status.ts";
 import { upsertUser } from "./users.ts";
 
@@ -26,18 +26,33 @@ export interface IndexerOptions {
 }
 
 export interface Indexer {
+  /** The forum account: the only author of forum-owned records. */
+  readonly forumDid: string;
   /** Follows the source until stop(); resolves once the last batch is committed. */
   run(source: EventSource): Promise<void>;
-  /** Parses, validates and applies raw Jetstream messages as one batch. */
-  applyMessages(messages: string[]): Promise<void>;
   /**
-   * Applies events a source parsed as one batch; the batch's cursor is the
-   * greatest of theirs. `alongside` writes in the same transaction (backfill's
-   * progress row), so the batch and its bookkeeping commit together.
+   * Applies events a source decoded and validated, as one batch: rejections
+   * are counted, the batch's cursor is the greatest of theirs. `alongside`
+   * writes in the same transaction (backfill's progress row), so the batch
+   * and its bookkeeping commit together.
    */
   applyEvents(events: SourceEvent[], alongside?: Alongside): Promise<void>;
-  /** Applies already-parsed operations as one batch. */
+  /**
+   * Applies validated operations as one batch, with the cursor that covers
+   * them (if any); run and applyEvents end here. A batch the database refuses
+   * is retried one operation at a time; one it refuses on its own is counted
+   * as `database_error` and skipped, so a stream never stalls.
+   */
   applyOps(ops: IndexOp[], cursor?: number | null, alongside?: Alongside): Promise<void>;
+  /**
+   * A record (or delete) the AppView itself has just written to a PDS, so the
+   * writer's next read shows it: validated like any network event, then
+   * applied in a transaction of its own that leaves the cursor alone (the
+   * firehose echo of the write is a harmless replay). A rejection is returned,
+   * not counted (it is the writer's error, not the network's); a database
+   * error is thrown. Pass `timeUs: Date.now() * 1000`.
+   */
+  applyLocal(candidate: Candidate): Promise<Verdict>;
   /** Stops reading; the batch in progress commits or rolls back, then run() resolves. */
   stop(): Promise<void>;
   status(): IndexerStatus;
@@ -164,16 +179,20 @@ export function createIndexer(options: IndexerOptions): Indexer {
   async function applyEvents(events: SourceEvent[], alongside?: Alongside): Promise<void> {
     const ops: IndexOp[] = [];
     let batchCursor: number | null = null;
-    for (const { cursor: eventCursor, parsed } of events) {
+    for (const { cursor: eventCursor, verdict } of events) {
       if (eventCursor !== null && (batchCursor === null || eventCursor > batchCursor)) batchCursor = eventCursor;
-      if (parsed.ok) ops.push(parsed.op);
-      else count(parsed.rejection);
+      if (verdict.ok) ops.push(verdict.op);
+      else count(verdict.rejection);
     }
     await applyOps(ops, batchCursor, alongside);
   }
 
-  function applyMessages(messages: string[]): Promise<void> {
-    return applyEvents(messages.map((message) => jetstreamEvent(message, forumDid)));
+  async function applyLocal(candidate: Candidate): Promise<Verdict> {
+    const verdict = validate(candidate, forumDid);
+    if (!verdict.ok) return verdict;
+    await database.db.transaction((tx) => writeBatch(tx, [verdict.op], null));
+    applied++;
+    return verdict;
   }
 
   async function run(from: EventSource): Promise<void> {
@@ -216,9 +235,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
   }
 
   return {
+    forumDid,
     run,
-    applyMessages,
     applyEvents,
+    applyLocal,
     applyOps: (ops, batchCursor = null, alongside) => applyOps(ops, batchCursor, alongside),
     loadCursor,
     async stop() {

@@ -59,18 +59,3 @@ export async function idsOf(
   const rows = await rowsByUri(ctx, table, collection, uris, ["id"]);
   return new Map([...rows].map(([uri, row]) => [uri, row.id as number]));
 }
-
-/** Null when fine, else why the reference is not acceptable. */
-export function checkReference(
-  uri: string | undefined,
-  expected: Collection,
-  owner: string | null,
-  what: string,
-): string | null {
-  if (uri === undefined) return null;
-  const target = parseRecordUri(uri);
-  if (!target) return `${what} is not a record at-uri`;
-  if (target.collection !== expected) return `${what} must point at a ${expected} record`;
-  if (owner !== null && target.did !== owner) return `${what} must point at the forum account's record`;
-  return null;
-}

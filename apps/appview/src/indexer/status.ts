@@ -1,4 +1,4 @@
-import type { RejectReason } from "./events.ts";
+import type { RejectReason } from "../events/index.ts";
 
 /** What the health endpoint and `atbb status` report about indexing. */
 export interface IndexerStatus {

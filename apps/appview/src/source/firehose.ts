@@ -1,14 +1,13 @@
 // The firehose source: com.atproto.sync.subscribeRepos from a relay or a PDS,
 // through @atproto/sync, which checks every commit's signature against the
 // key in its author's DID document and the records against the commit's
-// Merkle proofs. What survives is written as a Jetstream-shaped message and
-// parsed by the same code as Jetstream's, so one validator sees every input.
+// Merkle proofs. What survives is decoded into a candidate for the event
+// contract's validator, the same one every other source goes through.
 import { Firehose, FirehoseParseError, FirehoseSubscriptionError, type Event } from "@atproto/sync";
 import { lexToJson } from "@atbb/lexicon";
+import { rejected, validate, type Candidate, type EventSource, type SourceEvent } from "../events/index.ts";
 import type { Identity } from "../identity.ts";
 import type { Logger } from "../logger.ts";
-import { jetstreamEvent } from "./jetstream.ts";
-import type { EventSource, SourceEvent } from "./source.ts";
 
 export interface FirehoseOptions {
   /** e.g. wss://bsky.network, or a PDS's ws(s) URL. */
@@ -20,24 +19,22 @@ export interface FirehoseOptions {
   highWaterMark?: number;
 }
 
-/** A verified firehose event in Jetstream's v1 shape (time_us from the event's time). */
-export function asJetstreamMessage(event: Event): string | null {
-  const timeUs = Date.parse(event.time) * 1000;
-  const base = { did: event.did, time_us: Number.isFinite(timeUs) && timeUs > 0 ? timeUs : 1 };
+/** A verified firehose event as a candidate (its time in µs from the event's time), or null for what is not indexed. */
+export function firehoseCandidate(event: Event): Candidate | null {
+  const parsedUs = Date.parse(event.time) * 1000;
+  const timeUs = Number.isFinite(parsedUs) && parsedUs > 0 ? parsedUs : 1;
+  const { did } = event;
   switch (event.event) {
     case "create":
     case "update":
-      return JSON.stringify({
-        ...base,
-        kind: "commit",
-        commit: { operation: event.event, collection: event.collection, rkey: event.rkey, cid: event.cid.toString(), record: lexToJson(event.record as never) },
-      });
+      // Records arrive as decoded CBOR; the lexicons validate the JSON data model.
+      return { kind: "commit", timeUs, did, operation: event.event, collection: event.collection, rkey: event.rkey, cid: event.cid.toString(), record: lexToJson(event.record as never) };
     case "delete":
-      return JSON.stringify({ ...base, kind: "commit", commit: { operation: "delete", collection: event.collection, rkey: event.rkey } });
+      return { kind: "commit", timeUs, did, operation: "delete", collection: event.collection, rkey: event.rkey };
     case "identity":
-      return JSON.stringify({ ...base, kind: "identity", identity: { did: event.did, handle: event.handle ?? null, seq: event.seq, time: event.time } });
+      return { kind: "identity", timeUs, did };
     case "account":
-      return JSON.stringify({ ...base, kind: "account", account: { did: event.did, active: event.active, status: event.status, seq: event.seq, time: event.time } });
+      return { kind: "account", timeUs, did, active: event.active, status: event.status };
     case "sync":
       // A repo reset: its records arrive again through backfill, not here.
       return null;
@@ -81,8 +78,8 @@ export class FirehoseSource implements EventSource {
       getCursor: () => resumeCursor() ?? undefined,
       handleEvent: async (event) => {
         this.#connected = true;
-        const message = asJetstreamMessage(event);
-        if (message !== null) await push({ ...jetstreamEvent(message, forumDid), cursor: event.seq });
+        const candidate = firehoseCandidate(event);
+        if (candidate !== null) await push({ cursor: event.seq, verdict: validate(candidate, forumDid) });
       },
       onError: (error) => {
         if (error instanceof FirehoseParseError) {
@@ -91,7 +88,7 @@ export class FirehoseSource implements EventSource {
           const detail = (error.cause instanceof Error ? error.cause.message : error.message).slice(0, 300);
           void push({
             cursor: typeof seq === "number" ? seq : null,
-            parsed: { ok: false, rejection: { reason: "unverified_commit", detail, timeUs: null, ...(typeof repo === "string" ? { did: repo } : {}) } },
+            verdict: rejected("unverified_commit", detail, { timeUs: null, ...(typeof repo === "string" ? { did: repo } : {}) }),
           });
           return;
         }

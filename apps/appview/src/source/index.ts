@@ -1,9 +1,9 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { JetstreamSource } from "./jetstream.ts";
-import type { EventSource } from "./source.ts";
+import type { EventSource } from "../events/index.ts";
 
-export type { EventSource, SourceEvent } from "./source.ts";
+export type { EventSource, SourceEvent } from "../events/index.ts";
 
 /**
  * The live source the configuration asks for (SOURCE=jetstream|firehose).

@@ -1,12 +1,62 @@
+// Jetstream v1: JSON text over a WebSocket. This file is the only one that
+// reads that text: it decodes each message into a candidate for the event
+// contract's validator (or rejects what is not a readable Jetstream event).
+import { isDid } from "@atbb/lexicon";
 import WebSocket from "ws";
-import { parseJetstreamMessage } from "../indexer/events.ts";
+import { rejected, validate, type Candidate, type EventSource, type SourceEvent, type Verdict } from "../events/index.ts";
 import type { Logger } from "../logger.ts";
-import type { EventSource, SourceEvent } from "./source.ts";
+
+const MAX_MESSAGE_BYTES = 1_000_000;
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A Jetstream message as a candidate, or the rejection of what cannot be one. Everything in it is untrusted. */
+export function decodeJetstreamMessage(message: string): Candidate | Verdict {
+  if (message.length > MAX_MESSAGE_BYTES) return rejected("invalid_json", "message larger than 1 MB", { timeUs: null });
+  let event: unknown;
+  try {
+    event = JSON.parse(message);
+  } catch {
+    return rejected("invalid_json", "not JSON", { timeUs: null });
+  }
+  if (!isObject(event)) return rejected("invalid_envelope", "event is not an object", { timeUs: null });
+  const { did, time_us: timeUs, kind } = event;
+  if (typeof timeUs !== "number" || !Number.isSafeInteger(timeUs) || timeUs <= 0) {
+    return rejected("invalid_envelope", "time_us is not a positive integer", { timeUs: null });
+  }
+  // What this wire rejects on its own comes after the envelope's DID, which
+  // the validator checks first: a bad DID is the reason whatever else is wrong.
+  const refuse = (reason: "invalid_record" | "unknown_kind" | "invalid_envelope", detail: string): Verdict =>
+    isDid(did) ? rejected(reason, detail, { timeUs, did }) : rejected("invalid_envelope", "did is not a DID", { timeUs });
+  // A NUL anywhere (not only in the record's fields) rejects the event; the
+  // validator looks again in what the candidate carries, for sources without JSON text.
+  if (message.includes("\\u0000")) return refuse("invalid_record", "contains a NUL character");
+  switch (kind) {
+    case "commit": {
+      const commit = event.commit;
+      if (!isObject(commit)) return refuse("invalid_envelope", "commit event without commit");
+      const { collection, rkey, operation, cid, record } = commit;
+      return { kind: "commit", timeUs, did, collection, rkey, operation, cid, record };
+    }
+    case "identity":
+      if (!isObject(event.identity)) return refuse("invalid_envelope", "identity event without identity");
+      return { kind: "identity", timeUs, did };
+    case "account": {
+      const account = event.account;
+      if (!isObject(account)) return refuse("invalid_envelope", "account event without account.active");
+      return { kind: "account", timeUs, did, active: account.active, status: account.status };
+    }
+    default:
+      return refuse("unknown_kind", `kind ${JSON.stringify(String(kind)).slice(0, 40)}`);
+  }
+}
 
 /** A Jetstream message as a source event: its time_us is the cursor, even when the event is rejected. */
 export function jetstreamEvent(message: string, forumDid: string): SourceEvent {
-  const parsed = parseJetstreamMessage(message, forumDid);
-  return { cursor: parsed.ok ? parsed.op.timeUs : parsed.rejection.timeUs, parsed };
+  const decoded = decodeJetstreamMessage(message);
+  const verdict = "ok" in decoded ? decoded : validate(decoded, forumDid);
+  return { cursor: verdict.ok ? verdict.op.timeUs : verdict.rejection.timeUs, verdict };
 }
 
 /** Jetstream replays from the cursor; we step back this far to cover clock skew between instances. */

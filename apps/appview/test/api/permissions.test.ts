@@ -4,6 +4,7 @@ import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { checkPermission, getRolePermissions, getUserRole } from "../../src/permissions.ts";
 import { ForumStream } from "../support/forum-events.ts";
+import { applyMessages } from "../support/apply-messages.ts";
 
 const owner = "did:plc:ownerownerownerowner";
 const moderator = "did:plc:modmodmodmodmodmodmod";
@@ -24,7 +25,7 @@ beforeAll(async () => {
   s.join(member, forum);
   s.join(orphan, forum, gone);
   s.remove(gone);
-  await createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger }).applyMessages(s.messages);
+  await applyMessages(createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger }), s.messages);
 });
 afterAll(async () => database?.drop());
 

@@ -12,6 +12,7 @@ import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { timeOf } from "../support/forum-events.ts";
 import { FakeJetstream } from "../support/jetstream-server.ts";
 import { sampleForum } from "../support/sample-forum.ts";
+import { applyMessages } from "../support/apply-messages.ts";
 
 const databases: TestDatabase[] = [];
 afterEach(async () => {
@@ -150,7 +151,8 @@ describe(`atbb migrate and serve (${dialect})`, () => {
     try {
       const [row] = await database.db.select().from(database.schema.firehoseCursor);
       const cursor = row?.cursor ?? 0;
-      await createIndexer({ database: referenceDb, forumDid: stream.forumDid, logger: silentLogger }).applyMessages(
+      await applyMessages(
+        createIndexer({ database: referenceDb, forumDid: stream.forumDid, logger: silentLogger }),
         stream.messages.filter((m) => timeOf(m) <= cursor),
       );
       expect(await databaseSnapshot(database)).toEqual(await databaseSnapshot(referenceDb));

@@ -13,6 +13,7 @@ import { FakeJetstream } from "../support/jetstream-server.ts";
 import { seededRandom } from "../support/random.ts";
 import { finalCursor } from "../support/run-indexer.ts";
 import { sampleForum } from "../support/sample-forum.ts";
+import { applyMessages } from "../support/apply-messages.ts";
 
 const script = join(repoRoot, "apps/appview/test/support/indexer-process.ts");
 const databases: MigratedTestDatabase[] = [];
@@ -27,7 +28,7 @@ async function freshDatabase() {
 
 async function referenceSnapshot(forumDid: string, messages: string[]) {
   const reference = await freshDatabase();
-  await createIndexer({ database: reference.handle, forumDid, logger: silentLogger }).applyMessages(messages);
+  await applyMessages(createIndexer({ database: reference.handle, forumDid, logger: silentLogger }), messages);
   return databaseSnapshot(reference.handle);
 }
 

@@ -6,6 +6,7 @@ import { silentLogger } from "../../src/logger.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { ForumStream } from "../support/forum-events.ts";
 import { indexThroughJetstream } from "../support/run-indexer.ts";
+import { applyMessages } from "../support/apply-messages.ts";
 
 const alice = "did:plc:alicealicealicealice";
 const bob = "did:plc:bobbobbobbobbobbobbob";
@@ -80,9 +81,9 @@ describe(`indexing a forum (${dialect})`, () => {
     s.commit(mallory, "space.atbb.modAction", { action: "lock", subject: { post: topic.ref }, createdAt: s.isoNow() });
     s.commit(mallory, "space.atbb.forum.forum", { name: "Hijacked" }, { rkey: "self" });
     const indexer = indexerFor(s);
-    await indexer.applyMessages(s.messages.slice(0, spoofed));
+    await applyMessages(indexer, s.messages.slice(0, spoofed));
     const before = await databaseSnapshot(database.handle);
-    await indexer.applyMessages(s.messages.slice(spoofed));
+    await applyMessages(indexer, s.messages.slice(spoofed));
     const after = await databaseSnapshot(database.handle);
     expect({ ...after, cursors: [] }).toEqual({ ...before, cursors: [] });
     expect(indexer.status().rejected).toEqual({ not_forum_owner: 5 });
@@ -97,10 +98,10 @@ describe(`indexing a forum (${dialect})`, () => {
     const nested = s.reply(alice, topic, reply, "early nested reply");
     const [forumMsg, categoryMsg, boardMsg, topicMsg, replyMsg, nestedMsg] = s.messages;
     const indexer = indexerFor(s);
-    await indexer.applyMessages([forumMsg!, categoryMsg!, boardMsg!]);
-    await indexer.applyMessages([nestedMsg!]);
-    await indexer.applyMessages([replyMsg!]);
-    await indexer.applyMessages([topicMsg!]);
+    await applyMessages(indexer, [forumMsg!, categoryMsg!, boardMsg!]);
+    await applyMessages(indexer, [nestedMsg!]);
+    await applyMessages(indexer, [replyMsg!]);
+    await applyMessages(indexer, [topicMsg!]);
     const { posts } = database.handle.schema;
     const rows = await database.handle.db.select().from(posts).orderBy(asc(posts.createdAt));
     const [t, r, n] = rows;
@@ -117,8 +118,8 @@ describe(`indexing a forum (${dialect})`, () => {
     const replies = Array.from({ length: 1_234 }, (_, n) => s.reply(n % 2 ? alice : bob, topic, topic, `reply ${n}`));
     const [topicMessage] = s.messages.splice(3, 1);
     const indexer = indexerFor(s);
-    await indexer.applyMessages(s.messages);
-    await indexer.applyMessages([topicMessage!]);
+    await applyMessages(indexer, s.messages);
+    await applyMessages(indexer, [topicMessage!]);
     const { posts } = database.handle.schema;
     const [row] = await database.handle.db.select().from(posts).where(eq(posts.rkey, topic.rkey));
     const linked = await database.handle.db.select({ rkey: posts.rkey }).from(posts).where(and(eq(posts.rootId, row!.id), eq(posts.parentId, row!.id)));
@@ -136,10 +137,10 @@ describe(`indexing a forum (${dialect})`, () => {
     s.remove(replies[3]!);
     s.remove(replies[3]!);
     const indexer = indexerFor(s);
-    await indexer.applyMessages(s.messages);
+    await applyMessages(indexer, s.messages);
     // A resumed stream replays what it already sent: twice more, in pieces.
-    await indexer.applyMessages(s.messages.slice(4));
-    await indexer.applyMessages(s.messages);
+    await applyMessages(indexer, s.messages.slice(4));
+    await applyMessages(indexer, s.messages);
     const { posts } = database.handle.schema;
     const [row] = await database.handle.db.select().from(posts).where(eq(posts.rkey, topic.rkey));
     expect(row!.replyCount).toBe(3);
@@ -161,7 +162,7 @@ describe(`indexing a forum (${dialect})`, () => {
     s.modAction("lock", { post: topic });
     const later = s.reply(mallory, topic, topic, "more spam after the ban");
     const indexer = indexerFor(s);
-    await indexer.applyMessages(s.messages);
+    await applyMessages(indexer, s.messages);
     const { posts, users } = database.handle.schema;
     const byRkey = async (rkey: string) => (await database.handle.db.select().from(posts).where(eq(posts.rkey, rkey)))[0]!;
     expect(await byRkey(reply.rkey)).toMatchObject({ bannedByMod: true, deletedByMod: true });
@@ -174,7 +175,7 @@ describe(`indexing a forum (${dialect})`, () => {
     s.modAction("undelete", { post: reply });
     s.remove(ban);
     s.modAction("unlock", { post: topic });
-    await indexer.applyMessages(s.messages.slice(-4));
+    await applyMessages(indexer, s.messages.slice(-4));
     expect(await byRkey(reply.rkey)).toMatchObject({ bannedByMod: false, deletedByMod: false });
     expect(await byRkey(topic.rkey)).toMatchObject({ locked: false, replyCount: 2 });
   });
@@ -203,9 +204,9 @@ describe(`indexing a forum (${dialect})`, () => {
 
     const oneByOne = await createMigratedTestDatabase();
     try {
-      await indexerFor(s).applyMessages(s.messages);
+      await applyMessages(indexerFor(s), s.messages);
       const indexer = createIndexer({ database: oneByOne.handle, forumDid: s.forumDid, logger: silentLogger });
-      for (const message of s.messages) await indexer.applyMessages([message]);
+      for (const message of s.messages) await applyMessages(indexer, [message]);
       const batched = await databaseSnapshot(database.handle);
       expect(batched).toEqual(await databaseSnapshot(oneByOne.handle));
 
@@ -224,7 +225,7 @@ describe(`indexing a forum (${dialect})`, () => {
     s.forum();
     const board = s.board(s.category("C"), "B");
     const topic = s.topic(alice, board, "Broken \ud800 title", "text \udfff here");
-    await indexerFor(s).applyMessages(s.messages);
+    await applyMessages(indexerFor(s), s.messages);
     const { posts } = database.handle.schema;
     const [row] = await database.handle.db.select().from(posts).where(eq(posts.rkey, topic.rkey));
     expect([row!.title, row!.text]).toEqual(["Broken \ufffd title", "text \ufffd here"]);
@@ -241,7 +242,7 @@ describe(`indexing a forum (${dialect})`, () => {
     s.account(bob, true);
     s.identity(bob, "not a handle!");
     const indexer = indexerFor(s);
-    await indexer.applyMessages(s.messages);
+    await applyMessages(indexer, s.messages);
     const rows = await database.handle.db.select().from(users).orderBy(asc(users.did));
     // The last verified handle stands until it is verified again, now due.
     expect(rows.map((u) => [u.did, u.handle, u.handleRecheckAt, u.accountStatus])).toEqual([

@@ -8,6 +8,7 @@ import { cidFor, tid } from "../support/forum-events.ts";
 import { pick, seededRandom } from "../support/random.ts";
 import { indexThroughJetstream } from "../support/run-indexer.ts";
 import { sampleForum } from "../support/sample-forum.ts";
+import { applyMessages } from "../support/apply-messages.ts";
 
 let databases: MigratedTestDatabase[] = [];
 beforeEach(() => {
@@ -64,7 +65,7 @@ describe(`the indexer under hostile input and dropped connections (${dialect})`,
   it("indexes the valid part of a stream exactly and counts each of 1,000 hostile events", async () => {
     const clean = sampleForum();
     const reference = await freshDatabase();
-    await createIndexer({ database: reference.handle, forumDid: clean.forumDid, logger: silentLogger }).applyMessages(clean.messages);
+    await applyMessages(createIndexer({ database: reference.handle, forumDid: clean.forumDid, logger: silentLogger }), clean.messages);
 
     const { messages: hostile, expected } = hostileMessages(clean.forumDid, Date.UTC(2026, 9, 1) * 1000);
     const random = seededRandom(7);
@@ -73,7 +74,7 @@ describe(`the indexer under hostile input and dropped connections (${dialect})`,
     // Hostile time_us values are older than the clean stream's, so the order of the clean part decides the cursor.
     const database = await freshDatabase();
     const indexer = createIndexer({ database: database.handle, forumDid: clean.forumDid, logger: silentLogger, batchSize: 50 });
-    for (let i = 0; i < mixed.length; i += 50) await indexer.applyMessages(mixed.slice(i, i + 50));
+    for (let i = 0; i < mixed.length; i += 50) await applyMessages(indexer, mixed.slice(i, i + 50));
 
     expect(indexer.status().rejected).toEqual(expected);
     expect(Object.values(indexer.status().rejected).reduce((a, b) => a + b, 0)).toBe(1000);
@@ -84,7 +85,7 @@ describe(`the indexer under hostile input and dropped connections (${dialect})`,
     // Three seconds between events: resuming ten seconds early replays a few, not all.
     const stream = sampleForum({ stepUs: 3_000_000 });
     const reference = await freshDatabase();
-    await createIndexer({ database: reference.handle, forumDid: stream.forumDid, logger: silentLogger }).applyMessages(stream.messages);
+    await applyMessages(createIndexer({ database: reference.handle, forumDid: stream.forumDid, logger: silentLogger }), stream.messages);
 
     const database = await freshDatabase();
     const { server } = await indexThroughJetstream(database.handle, stream.forumDid, stream.messages, { dropEvery: 25, batchSize: 10 });

@@ -1,11 +1,10 @@
 import { ids, recordUri } from "@atbb/lexicon";
 import { and, eq, isNull } from "drizzle-orm";
 import type { CollectionIndexer } from "../context.ts";
-import { checkReference, idOf } from "../references.ts";
+import { idOf } from "../references.ts";
 
 export const boardIndexer: CollectionIndexer<typeof ids.board> = {
   collection: ids.board,
-  check: (record, { forumDid }) => checkReference(record.category.uri, ids.category, forumDid, "board.category"),
   async upsert({ tx, schema, now, dirtyBoards }, { did, rkey, cid, record }) {
     const { boards, categories, posts } = schema;
     const values = {

@@ -4,7 +4,6 @@ import type { CollectionIndexer } from "../context.ts";
 
 export const categoryIndexer: CollectionIndexer<typeof ids.category> = {
   collection: ids.category,
-  check: () => null,
   async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
     const { categories, forums, boards } = schema;
     const values = {

@@ -4,7 +4,6 @@ import type { CollectionIndexer } from "../context.ts";
 
 export const forumIndexer: CollectionIndexer<typeof ids.forum> = {
   collection: ids.forum,
-  check: () => null,
   async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
     const { forums, categories, memberships } = schema;
     const values = {

@@ -1,14 +1,10 @@
-import { ids, recordUri } from "@atbb/lexicon";
+import { ids } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
 import type { CollectionIndexer } from "../context.ts";
-import { checkReference, idOf } from "../references.ts";
+import { idOf } from "../references.ts";
 
 export const membershipIndexer: CollectionIndexer<typeof ids.membership> = {
   collection: ids.membership,
-  check: (record, { forumDid }) =>
-    record.forum.uri !== recordUri(forumDid, ids.forum, "self")
-      ? "membership.forum must point at this forum's space.atbb.forum.forum/self"
-      : checkReference(record.role?.uri, ids.role, forumDid, "membership.role"),
   async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
     const { memberships, forums, roles } = schema;
     const values = {

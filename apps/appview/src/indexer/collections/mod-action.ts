@@ -1,10 +1,7 @@
-import { ids, MOD_ACTIONS } from "@atbb/lexicon";
+import { ids } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
 import type { ApplyContext, CollectionIndexer } from "../context.ts";
 import { recomputeBan, recomputePostModeration } from "../moderation.ts";
-import { checkReference } from "../references.ts";
-
-const USER_ACTIONS = new Set(["ban", "unban"]);
 
 async function applyEffects(ctx: ApplyContext, subject: { did: string | null; postUri: string | null }) {
   if (subject.did) await recomputeBan(ctx, subject.did);
@@ -13,15 +10,6 @@ async function applyEffects(ctx: ApplyContext, subject: { did: string | null; po
 
 export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
   collection: ids.modAction,
-  check(record) {
-    if (!(MOD_ACTIONS as readonly string[]).includes(record.action)) return `unknown action ${JSON.stringify(record.action).slice(0, 40)}`;
-    const { did, post } = record.subject;
-    if ((did === undefined) === (post === undefined)) return "subject must name exactly one of did or post";
-    if (USER_ACTIONS.has(record.action) !== (did !== undefined)) {
-      return `${record.action} needs a ${USER_ACTIONS.has(record.action) ? "did" : "post"} subject`;
-    }
-    return checkReference(post?.uri, ids.post, null, "subject.post");
-  },
   async upsert(ctx, { did, rkey, cid, record }) {
     const { tx, schema, now } = ctx;
     const { modActions } = schema;

@@ -4,24 +4,10 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ApplyContext, CollectionIndexer, RecordWrite } from "../context.ts";
 import { jsonTable, runStatement, upsertRows } from "../bulk.ts";
 import { moderationOf } from "../moderation.ts";
-import { checkReference, idsOf, rowsByUri } from "../references.ts";
+import { idsOf, rowsByUri } from "../references.ts";
 
 export const postIndexer: CollectionIndexer<typeof ids.post> = {
   collection: ids.post,
-  check(record, { forumDid }) {
-    if (record.reply) {
-      return (
-        checkReference(record.reply.root.uri, ids.post, null, "reply.root") ??
-        checkReference(record.reply.parent.uri, ids.post, null, "reply.parent")
-      );
-    }
-    if (!record.board) return "a topic (a post without reply) needs a board";
-    return (
-      checkReference(record.board.uri, ids.board, forumDid, "post.board") ??
-      checkReference(record.forum?.uri, ids.forum, forumDid, "post.forum")
-    );
-  },
-
   async upsert(ctx, write) {
     await upsertPosts(ctx, [write]);
   },

@@ -4,7 +4,6 @@ import type { CollectionIndexer } from "../context.ts";
 
 export const roleIndexer: CollectionIndexer<typeof ids.role> = {
   collection: ids.role,
-  check: () => null,
   async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
     const { roles, rolePermissions, memberships } = schema;
     const values = {

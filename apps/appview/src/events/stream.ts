@@ -1,10 +1,13 @@
-import type { ParseResult } from "../indexer/events.ts";
+// What a live source gives the indexer: validated events in order, each with
+// the cursor that resumes after it. Sources (src/source/) implement this; the
+// indexer reads it and knows nothing else about them.
+import type { Verdict } from "./validate.ts";
 
-/** One event off the wire, already parsed and validated, with the cursor that resumes after it. */
+/** One event off the wire, decoded and validated, with the cursor that resumes after it. */
 export interface SourceEvent {
-  /** Jetstream's time_us, the firehose's seq; null when the event carried none. */
+  /** Jetstream's time_us, the firehose's seq; null when the event carried none (and for backfill, which never moves it). */
   cursor: number | null;
-  parsed: ParseResult;
+  verdict: Verdict;
 }
 
 /**

@@ -1,0 +1,51 @@
+// Cross-record rules the lexicons cannot express: what a record may point at.
+// One rule per collection (a collection without one does not compile); a
+// returned reason rejects the record as `bad_reference`.
+import { ids, MOD_ACTIONS, parseRecordUri, recordUri, type Collection, type RecordTypes } from "@atbb/lexicon";
+
+type Rule<C extends Collection> = (record: RecordTypes[C], forumDid: string) => string | null;
+
+const USER_ACTIONS = new Set(["ban", "unban"]);
+
+export const referenceRules: { [C in Collection]: Rule<C> } = {
+  [ids.forum]: () => null,
+  [ids.category]: () => null,
+  [ids.role]: () => null,
+  [ids.board]: (record, forumDid) => checkReference(record.category.uri, ids.category, forumDid, "board.category"),
+  [ids.membership]: (record, forumDid) =>
+    record.forum.uri !== recordUri(forumDid, ids.forum, "self")
+      ? "membership.forum must point at this forum's space.atbb.forum.forum/self"
+      : checkReference(record.role?.uri, ids.role, forumDid, "membership.role"),
+  [ids.post]: (record, forumDid) => {
+    if (record.reply) {
+      return (
+        checkReference(record.reply.root.uri, ids.post, null, "reply.root") ??
+        checkReference(record.reply.parent.uri, ids.post, null, "reply.parent")
+      );
+    }
+    if (!record.board) return "a topic (a post without reply) needs a board";
+    return (
+      checkReference(record.board.uri, ids.board, forumDid, "post.board") ??
+      checkReference(record.forum?.uri, ids.forum, forumDid, "post.forum")
+    );
+  },
+  [ids.modAction]: (record) => {
+    if (!(MOD_ACTIONS as readonly string[]).includes(record.action)) return `unknown action ${JSON.stringify(record.action).slice(0, 40)}`;
+    const { did, post } = record.subject;
+    if ((did === undefined) === (post === undefined)) return "subject must name exactly one of did or post";
+    if (USER_ACTIONS.has(record.action) !== (did !== undefined)) {
+      return `${record.action} needs a ${USER_ACTIONS.has(record.action) ? "did" : "post"} subject`;
+    }
+    return checkReference(post?.uri, ids.post, null, "subject.post");
+  },
+};
+
+/** Null when fine, else why the reference is not acceptable. `owner`: the DID whose record it must be, if any. */
+export function checkReference(uri: string | undefined, expected: Collection, owner: string | null, what: string): string | null {
+  if (uri === undefined) return null;
+  const target = parseRecordUri(uri);
+  if (!target) return `${what} is not a record at-uri`;
+  if (target.collection !== expected) return `${what} must point at a ${expected} record`;
+  if (owner !== null && target.did !== owner) return `${what} must point at the forum account's record`;
+  return null;
+}
