@@ -52,7 +52,7 @@ async function loadIndexing(config: Config, forumDid: string, database: Database
   const source = await createSource(config, logger);
   const indexer = createIndexer({ database, forumDid, service: source.name, logger: logger.child({ part: "indexer" }) });
   // Handles are verified beside the indexer, by whichever process writes.
-  const handles = createHandleKeeper({ database, identity: identityFor(config), logger: logger.child({ part: "handles" }), recheckMs: config.handles.recheckHours * 3_600_000 });
+  const handles = createHandleKeeper({ database, identity: identityFor(config, logger), logger: logger.child({ part: "handles" }), recheckMs: config.handles.recheckHours * 3_600_000 });
   return { source, indexer, handles };
 }
 
