@@ -78,7 +78,8 @@ export interface Rejection {
 
 export type ParseResult = { ok: true; op: IndexOp } | { ok: false; rejection: Rejection };
 
-const MAX_MESSAGE_BYTES = 1_000_000;
+/** No atBB event comes near this; Jetstream is asked not to send more (maxMessageSizeBytes). */
+export const MAX_MESSAGE_BYTES = 1_000_000;
 const ACCOUNT_STATUS = /^[a-z][a-z0-9-]{0,63}$/;
 
 const reject = (reason: RejectReason, detail: string, rest: Omit<Rejection, "reason" | "detail"> = { timeUs: null }): ParseResult => ({
