@@ -11,7 +11,7 @@ import { recomputeAggregates } from "./aggregates.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
 import { type IndexOp, type RecordOp, type Rejection } from "./events.ts";
 import type { IndexerStatus } from "./status.ts";
-import { upsertUser } from "./users.ts";
+import { updateKnownUser } from "./users.ts";
 
 export type { IndexerStatus } from "./status.ts";
 
@@ -102,9 +102,9 @@ export function createIndexer(options: IndexerOptions): Indexer {
       case "delete":
         return collectionIndexers[op.collection].remove(ctx, op);
       case "identity":
-        return upsertUser(ctx, op.did, { handleRecheckAt: null });
+        return updateKnownUser(ctx, op.did, { handleRecheckAt: null });
       case "account":
-        return upsertUser(ctx, op.did, { accountStatus: op.status });
+        return updateKnownUser(ctx, op.did, { accountStatus: op.status });
     }
   }
 

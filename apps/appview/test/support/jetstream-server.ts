@@ -23,7 +23,9 @@ const frameTime = (frame: FakeFrame): number => {
 };
 
 export class FakeJetstream {
-  readonly requests: { cursor: number | null; wantedCollections: string[]; maxMessageSizeBytes: string | null }[] = [];
+  readonly requests: { cursor: number | null; wantedCollections: string[] }[] = [];
+  /** Each request's maxMessageSizeBytes parameter, in the order of `requests`. */
+  readonly maxMessageSizes: (string | null)[] = [];
   #server: WebSocketServer;
   #events: FakeFrame[];
   #options: FakeJetstreamOptions;
@@ -51,11 +53,8 @@ export class FakeJetstream {
     socket.on("close", () => this.#sockets.delete(socket));
     const cursorParam = url.searchParams.get("cursor");
     const cursor = cursorParam === null ? null : Number(cursorParam);
-    this.requests.push({
-      cursor,
-      wantedCollections: url.searchParams.getAll("wantedCollections"),
-      maxMessageSizeBytes: url.searchParams.get("maxMessageSizeBytes"),
-    });
+    this.requests.push({ cursor, wantedCollections: url.searchParams.getAll("wantedCollections") });
+    this.maxMessageSizes.push(url.searchParams.get("maxMessageSizeBytes"));
     // Events that carry no readable time_us (hostile ones) are replayed too: they sit between readable ones.
     let start = 0;
     if (cursor !== null) {
