@@ -80,6 +80,8 @@ export type ParseResult = { ok: true; op: IndexOp } | { ok: false; rejection: Re
 
 /** No atBB event comes near this; Jetstream is asked not to send more (maxMessageSizeBytes). */
 export const MAX_MESSAGE_BYTES = 1_000_000;
+/** Clock skew tolerated between Jetstream and this machine. */
+export const FUTURE_ALLOWANCE_MS = 5 * 60_000;
 const ACCOUNT_STATUS = /^[a-z][a-z0-9-]{0,63}$/;
 
 const reject = (reason: RejectReason, detail: string, rest: Omit<Rejection, "reason" | "detail"> = { timeUs: null }): ParseResult => ({
@@ -103,6 +105,9 @@ export function parseJetstreamMessage(message: string, forumDid: string): ParseR
   if (typeof timeUs !== "number" || !Number.isSafeInteger(timeUs) || timeUs <= 0) {
     return reject("invalid_envelope", "time_us is not a positive integer");
   }
+  // The cursor is the largest time_us committed: one from the future would pin
+  // it there, hide all lag, and make the next start subscribe from the future.
+  if (timeUs > (Date.now() + FUTURE_ALLOWANCE_MS) * 1000) return reject("invalid_envelope", "time_us is in the future");
   if (!isDid(did)) return reject("invalid_envelope", "did is not a DID", { timeUs });
   // PostgreSQL text cannot hold NUL; no legitimate forum text needs it.
   if (message.includes("\\u0000")) return reject("invalid_record", "contains a NUL character", { timeUs, did });
