@@ -11,6 +11,7 @@ import { recomputeAggregates } from "./aggregates.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
 import { type IndexOp, type RecordOp, type Rejection } from "./events.ts";
 import type { IndexerStatus } from "./status.ts";
+import { rejectionLog } from "./rejection-log.ts";
 import { updateKnownUser } from "./users.ts";
 
 export type { IndexerStatus } from "./status.ts";
@@ -82,12 +83,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
   let stopping = false;
   let running: Promise<void> | null = null;
 
+  const logRejection = rejectionLog(logger);
   function count(rejection: Rejection) {
     rejected[rejection.reason] = (rejected[rejection.reason] ?? 0) + 1;
-    logger.warn(
-      { reason: rejection.reason, detail: rejection.detail, did: rejection.did, collection: rejection.collection, rkey: rejection.rkey },
-      "event rejected",
-    );
+    logRejection(rejection);
   }
 
   async function loadCursor(): Promise<number | null> {
