@@ -84,6 +84,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
 
   let leadership: Leadership | null = null;
   let stopping = false;
+  let requestShutdown: (reason: string) => void = () => {};
   let indexing: Promise<void> | null = null;
   if (parts && indexer) {
     const { source } = parts;
@@ -95,7 +96,12 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
           await backfillIfNeeded({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) });
         }
         if (!stopping) await indexer.run(source);
-      })().catch((error: unknown) => logger.fatal({ err: error }, "indexer stopped on an error"));
+      })().catch((error: unknown) => {
+        // An indexer that cannot go on must not leave a process that looks alive: exit non-zero, so the supervisor restarts it.
+        logger.fatal({ err: error }, "indexer stopped on an error; shutting down");
+        process.exitCode = 1;
+        requestShutdown("indexer failed");
+      });
     };
     if (config.dialect === "postgresql") {
       leadership = electLeader(config.databaseUrl, logger);
@@ -108,6 +114,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
+      if (stopping) return;
       logger.info({ signal }, "shutting down");
       stopping = true;
       const force = setTimeout(() => {
@@ -129,6 +136,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
         resolve();
       })();
     };
+    requestShutdown = shutdown;
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   });
