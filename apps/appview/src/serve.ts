@@ -12,6 +12,7 @@ import { migrationsFolder } from "./migrations.ts";
 import type { EventSource } from "./source/index.ts";
 
 const SHUTDOWN_BOUND_MS = 10_000;
+const FILE_CHECK_MS = 2_000;
 
 export class NotMigratedError extends Error {}
 
@@ -56,7 +57,8 @@ async function loadIndexing(config: Config, forumDid: string, database: Database
   return { source, indexer, handles };
 }
 
-export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<void> {
+/** Serves until SIGTERM/SIGINT (resolves 0), or until a part cannot go on (resolves 1: the supervisor should restart it). */
+export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<number> {
   await refuseUnmigrated(config);
   const folder = migrationsFolder(config.dialect);
 
@@ -82,9 +84,23 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
     });
   });
 
-  let leadership: Leadership | null = null;
   let stopping = false;
+  let exitCode = 0;
+  /** Set once the signal handlers are: how a part that cannot go on stops the whole process. */
   let requestShutdown: (reason: string) => void = () => {};
+  // A SQLite file deleted or replaced under a running server would go on taking
+  // writes nobody will read: stop loudly instead, so the operator finds out now.
+  const fileWatch = setInterval(() => {
+    const problem = database.fileProblem();
+    if (problem === null) return;
+    clearInterval(fileWatch);
+    logger.fatal({ problem }, "the database file is not the one this server opened; shutting down");
+    exitCode = 1;
+    requestShutdown("database file lost");
+  }, FILE_CHECK_MS);
+  fileWatch.unref();
+
+  let leadership: Leadership | null = null;
   let indexing: Promise<void> | null = null;
   if (parts && indexer) {
     const { source } = parts;
@@ -99,7 +115,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
       })().catch((error: unknown) => {
         // An indexer that cannot go on must not leave a process that looks alive: exit non-zero, so the supervisor restarts it.
         logger.fatal({ err: error }, "indexer stopped on an error; shutting down");
-        process.exitCode = 1;
+        exitCode = 1;
         requestShutdown("indexer failed");
       });
     };
@@ -127,6 +143,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
         // Idle keep-alive sockets would hold close() open until they time out.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         await closed;
+        clearInterval(fileWatch);
         // The batch in progress commits with its cursor, or rolls back; nothing partial.
         await Promise.all([indexer?.stop(), handles?.stop()]);
         await indexing;
@@ -140,4 +157,5 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   });
+  return exitCode;
 }

@@ -15,6 +15,8 @@ export interface HealthDeps {
 
 async function probeDatabase(database: DatabaseHandle) {
   const started = performance.now();
+  const fileProblem = database.fileProblem();
+  if (fileProblem !== null) return { status: "down" as const, dialect: database.dialect, latencyMs: null, problem: fileProblem };
   try {
     await database.rows(sql`select 1 as ok`);
     return { status: "up" as const, dialect: database.dialect, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
