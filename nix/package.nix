@@ -65,6 +65,7 @@ stdenv.mkDerivation {
       ../package.json
       ../pnpm-lock.yaml
       ../pnpm-workspace.yaml
+      ../patches
       ../tsconfig.json
       ../tsconfig.base.json
       ../apps

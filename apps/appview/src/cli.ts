@@ -205,8 +205,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "serve": {
       const [{ serve }, { createLogger }] = await Promise.all([import("./serve.ts"), import("./logger.ts")]);
-      await serve(config, createLogger(config.logLevel), { indexer: !values["no-indexer"] });
-      return 0;
+      return serve(config, createLogger(config.logLevel), { indexer: !values["no-indexer"] });
     }
     case "migrate":
       await runMigrate(config);

@@ -10,6 +10,8 @@ export const DEFAULT_DATABASE_URL = "file:./data/atbb.db";
 export const DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network";
 export const DEFAULT_PLC_URL = "https://plc.directory";
 export const SOURCES = ["jetstream", "firehose"] as const;
+
+const isLoopbackUrl = (url: string): boolean => ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
 export type SourceKind = (typeof SOURCES)[number];
 
 export interface Config {
@@ -25,6 +27,8 @@ export interface Config {
   source: SourceKind;
   firehoseUrl: string | null;
   plcUrl: string;
+  /** Development networks only: identity lookups and backfill may reach plain http on loopback. */
+  allowLoopback: boolean;
   relayUrl: string | null;
   handles: {
     /** Resolve handles with this service's com.atproto.identity.resolveHandle (a development network); else DNS and https. */
@@ -95,6 +99,7 @@ const environment = z.object({
   PLC_URL: url(["https:", "http:"], "an http(s) URL").default(DEFAULT_PLC_URL),
   RELAY_URL: url(["https:", "http:"], "an http(s) URL").optional(),
   HANDLE_RESOLVER_URL: url(["https:", "http:"], "an http(s) URL").optional(),
+  ALLOW_LOOPBACK: z.enum(["true", "false"], { message: "must be true or false" }).default("false").transform((value) => value === "true"),
   HANDLE_RECHECK_HOURS: positive("a number of hours", 24, 0.01),
   BACKFILL: z.enum(["auto", "off"], { message: "must be auto or off" }).default("auto"),
   BACKFILL_MAX_AGE_HOURS: positive("a number of hours", 20, 0.01),
@@ -148,6 +153,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.success && parsed.data.SOURCE === "firehose" && parsed.data.FIREHOSE_URL === undefined) {
     problems.push("FIREHOSE_URL: must be set when SOURCE=firehose (e.g. wss://bsky.network, or your PDS)");
   }
+  if (parsed.success && !parsed.data.ALLOW_LOOPBACK) {
+    // Identity lookups refuse loopback addresses (the addresses they reach come from
+    // DID documents anyone writes): a loopback service here would fail at the first lookup.
+    for (const name of ["PLC_URL", "HANDLE_RESOLVER_URL"] as const) {
+      const value = parsed.data[name];
+      if (value !== undefined && isLoopbackUrl(value)) {
+        problems.push(`${name}: ${value} is a loopback address; for a development network (such as @atproto/dev-env) also set ALLOW_LOOPBACK=true`);
+      }
+    }
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -161,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     source: e.SOURCE,
     firehoseUrl: e.FIREHOSE_URL ?? null,
     plcUrl: e.PLC_URL,
+    allowLoopback: e.ALLOW_LOOPBACK,
     relayUrl: e.RELAY_URL ?? null,
     handles: { resolverUrl: e.HANDLE_RESOLVER_URL ?? null, recheckHours: e.HANDLE_RECHECK_HOURS },
     backfill: {

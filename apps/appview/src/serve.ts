@@ -12,6 +12,7 @@ import { migrationsFolder } from "./migrations.ts";
 import type { EventSource } from "./source/index.ts";
 
 const SHUTDOWN_BOUND_MS = 10_000;
+const FILE_CHECK_MS = 2_000;
 
 export class NotMigratedError extends Error {}
 
@@ -52,11 +53,12 @@ async function loadIndexing(config: Config, forumDid: string, database: Database
   const source = await createSource(config, logger);
   const indexer = createIndexer({ database, forumDid, service: source.name, logger: logger.child({ part: "indexer" }) });
   // Handles are verified beside the indexer, by whichever process writes.
-  const handles = createHandleKeeper({ database, identity: identityFor(config), logger: logger.child({ part: "handles" }), recheckMs: config.handles.recheckHours * 3_600_000 });
+  const handles = createHandleKeeper({ database, identity: identityFor(config, logger), logger: logger.child({ part: "handles" }), recheckMs: config.handles.recheckHours * 3_600_000 });
   return { source, indexer, handles };
 }
 
-export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<void> {
+/** Serves until SIGTERM/SIGINT (resolves 0), or until a part cannot go on (resolves 1: the supervisor should restart it). */
+export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<number> {
   await refuseUnmigrated(config);
   const folder = migrationsFolder(config.dialect);
 
@@ -82,8 +84,23 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
     });
   });
 
-  let leadership: Leadership | null = null;
   let stopping = false;
+  let exitCode = 0;
+  /** Set once the signal handlers are: how a part that cannot go on stops the whole process. */
+  let requestShutdown: (reason: string) => void = () => {};
+  // A SQLite file deleted or replaced under a running server would go on taking
+  // writes nobody will read: stop loudly instead, so the operator finds out now.
+  const fileWatch = setInterval(() => {
+    const problem = database.fileProblem();
+    if (problem === null) return;
+    clearInterval(fileWatch);
+    logger.fatal({ problem }, "the database file is not the one this server opened; shutting down");
+    exitCode = 1;
+    requestShutdown("database file lost");
+  }, FILE_CHECK_MS);
+  fileWatch.unref();
+
+  let leadership: Leadership | null = null;
   let indexing: Promise<void> | null = null;
   if (parts && indexer) {
     const { source } = parts;
@@ -95,7 +112,12 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
           await backfillIfNeeded({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) });
         }
         if (!stopping) await indexer.run(source);
-      })().catch((error: unknown) => logger.fatal({ err: error }, "indexer stopped on an error"));
+      })().catch((error: unknown) => {
+        // An indexer that cannot go on must not leave a process that looks alive: exit non-zero, so the supervisor restarts it.
+        logger.fatal({ err: error }, "indexer stopped on an error; shutting down");
+        exitCode = 1;
+        requestShutdown("indexer failed");
+      });
     };
     if (config.dialect === "postgresql") {
       leadership = electLeader(config.databaseUrl, logger);
@@ -108,6 +130,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
+      if (stopping) return;
       logger.info({ signal }, "shutting down");
       stopping = true;
       const force = setTimeout(() => {
@@ -120,6 +143,7 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
         // Idle keep-alive sockets would hold close() open until they time out.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         await closed;
+        clearInterval(fileWatch);
         // The batch in progress commits with its cursor, or rolls back; nothing partial.
         await Promise.all([indexer?.stop(), handles?.stop()]);
         await indexing;
@@ -129,7 +153,9 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
         resolve();
       })();
     };
+    requestShutdown = shutdown;
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   });
+  return exitCode;
 }

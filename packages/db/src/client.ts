@@ -7,7 +7,7 @@ import type { SQL } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { Client } from "@libsql/client";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import postgres from "postgres";
 import type * as pgSchema from "./schema.ts";
@@ -41,6 +41,14 @@ export interface DatabaseHandle {
    * statement per text: for hot reads whose text is built once.
    */
   values(text: string, params: readonly StatementParam[]): Promise<unknown[][]>;
+  /**
+   * Why the file this handle reads and writes is no longer the one its path
+   * names (deleted, or replaced by another), or null. A deleted SQLite file
+   * stays writable through the open handle, so nothing else would notice:
+   * writes would go into a file nobody will read again, and the next start
+   * would find no database at all. Always null for PostgreSQL and memory.
+   */
+  fileProblem(): string | null;
   close(): Promise<void>;
 }
 
@@ -126,6 +134,7 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Data
     url,
     rows: async <T extends Record<string, unknown>>(query: SQL) => [...(await db.execute(query))] as T[],
     values: async (text, params) => client.unsafe(text, [...params], { prepare: true }).values(),
+    fileProblem: () => null,
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -168,6 +177,7 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
     await configureBothConnections(client);
   }
   const reader = local && !url.includes(":memory:") ? await openReader(sqliteFilePath(url), options.busyTimeoutMs ?? 5000) : null;
+  const fileProblem = reader ? watchFile(sqliteFilePath(url)) : () => null;
   const db = drizzle(client, { schema });
   serialiseTransactions(db);
   return {
@@ -180,10 +190,25 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
       : // libsql's rows are array-likes that carry each value twice (index and
         // column name); copying them to plain arrays keeps the contract of PostgreSQL's.
         async (text, params) => (await client.execute({ sql: text, args: [...params] })).rows.map((row) => Array.from(row)),
+    fileProblem,
     close: async () => {
       reader?.close();
       client.close();
     },
+  };
+}
+
+/** Remembers which file the path names now (device and inode), and tells when that stops being so. */
+function watchFile(file: string): () => string | null {
+  const opened = statSync(file);
+  return () => {
+    let now;
+    try {
+      now = statSync(file);
+    } catch (error) {
+      return `the database file ${file} is gone (${(error as NodeJS.ErrnoException).code ?? "error"}) while open: it was deleted or moved`;
+    }
+    return now.ino === opened.ino && now.dev === opened.dev ? null : `the database file ${file} was replaced by another file while open`;
   };
 }
 

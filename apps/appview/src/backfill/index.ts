@@ -63,7 +63,7 @@ export async function backfillIfNeeded(run: BackfillRun): Promise<BackfillReport
       indexer,
       forumDid,
       logger,
-      pds: createPdsLocator({ identity: identityFor(config), overrides: config.pdsUrl ? { [forumDid]: config.pdsUrl } : {} }),
+      pds: createPdsLocator({ identity: identityFor(config, logger), overrides: config.pdsUrl ? { [forumDid]: config.pdsUrl } : {} }),
       relayUrl: config.relayUrl,
       concurrency: config.backfill.concurrency,
       requestsPerSecond: config.backfill.requestsPerSecond,

@@ -1,6 +1,6 @@
 // The one validator: every candidate, from whichever source, becomes an
 // operation the indexer may apply or a rejection with its reason. It checks,
-// in this order: the event's time, the author's DID, that no text in it holds
+// in this order: the event's time (not in the future), the author's DID, that no text in it holds
 // NUL, the collection, the record key, that forum-owned collections come from
 // the forum account, the operation, the CID, the record against its lexicon,
 // and what the record points at (rules.ts). The first fault is the reason.
@@ -19,6 +19,8 @@ import { referenceRules } from "./rules.ts";
 
 export type Verdict = { ok: true; op: IndexOp } | { ok: false; rejection: Rejection };
 
+/** Clock skew tolerated between the network and this machine. */
+export const FUTURE_ALLOWANCE_MS = 5 * 60_000;
 const ACCOUNT_STATUS = /^[a-z][a-z0-9-]{0,63}$/;
 /** Deeper than any lexicon field (the record is one level down): what lies below is never stored, so never searched for NUL. */
 const FIELD_DEPTH = 8;
@@ -34,6 +36,9 @@ const accepted = (op: OpFields): Verdict => ({ ok: true, op: op as IndexOp });
 export function validate(candidate: Candidate, forumDid: string): Verdict {
   const { timeUs, did } = candidate;
   if (!Number.isSafeInteger(timeUs) || timeUs <= 0) return rejected("invalid_envelope", "time_us is not a positive integer", { timeUs: null });
+  // Jetstream's cursor is the largest time_us committed: one from the future
+  // would pin it there, hide all lag, and make the next start subscribe from the future.
+  if (timeUs > (Date.now() + FUTURE_ALLOWANCE_MS) * 1000) return rejected("invalid_envelope", "time_us is in the future", { timeUs: null });
   if (!isDid(did)) return rejected("invalid_envelope", "did is not a DID", { timeUs });
   // PostgreSQL text cannot hold NUL; no legitimate forum text needs it.
   if (holdsNul(candidate, 0)) return rejected("invalid_record", "contains a NUL character", { timeUs, did });

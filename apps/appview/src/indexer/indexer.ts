@@ -11,7 +11,9 @@ import { collectionIndexers } from "./collections/index.ts";
 import { recomputeAggregates } from "./aggregates.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
 import type { IndexerStatus } from "./status.ts";
-import { upsertUser } from "./users.ts";
+import { rejectionLog } from "./rejection-log.ts";
+import { updateKnownUser } from "./users.ts";
+import { describeError, isEventError } from "./write-errors.ts";
 
 export type { IndexerStatus } from "./status.ts";
 
@@ -23,6 +25,8 @@ export interface IndexerOptions {
   service?: string;
   batchSize?: number;
   batchMaxWaitMs?: number;
+  /** While the database refuses writes (disk full, connection lost…): backoff, and how long before run() gives up. */
+  retry?: { baseMs?: number; maxMs?: number; giveUpAfterMs?: number };
 }
 
 export interface Indexer {
@@ -96,13 +100,17 @@ export function createIndexer(options: IndexerOptions): Indexer {
   let source: EventSource | null = null;
   let stopping = false;
   let running: Promise<void> | null = null;
+  /** Set while the database refuses the live stream's writes (health reports it). */
+  let failing: { since: string; error: string } | null = null;
+  let wakeRetry: (() => void) | null = null;
+  const retryBaseMs = options.retry?.baseMs ?? 500;
+  const retryMaxMs = options.retry?.maxMs ?? 30_000;
+  const giveUpAfterMs = options.retry?.giveUpAfterMs ?? 10 * 60_000;
 
+  const logRejection = rejectionLog(logger);
   function count(rejection: Rejection) {
     rejected[rejection.reason] = (rejected[rejection.reason] ?? 0) + 1;
-    logger.warn(
-      { reason: rejection.reason, detail: rejection.detail, did: rejection.did, collection: rejection.collection, rkey: rejection.rkey },
-      "event rejected",
-    );
+    logRejection(rejection);
   }
 
   async function loadCursor(): Promise<number | null> {
@@ -117,9 +125,9 @@ export function createIndexer(options: IndexerOptions): Indexer {
       case "delete":
         return collectionIndexers[op.collection].remove(ctx, op);
       case "identity":
-        return upsertUser(ctx, op.did, { handleRecheckAt: null });
+        return updateKnownUser(ctx, op.did, { handleRecheckAt: null });
       case "account":
-        return upsertUser(ctx, op.did, { accountStatus: op.status });
+        return updateKnownUser(ctx, op.did, { accountStatus: op.status });
     }
   }
 
@@ -159,10 +167,12 @@ export function createIndexer(options: IndexerOptions): Indexer {
       await database.db.transaction((tx) => writeBatch(tx, ops, batchCursor, alongside));
       applied += ops.length;
     } catch (error) {
+      // The database's own condition (connection, disk, read-only…): nothing is skipped; the caller retries.
+      if (!isEventError(error)) throw error;
       if (ops.length <= 1) {
         // One event the database refuses: skip it (cursor included) rather than stall forever.
         const op = ops[0];
-        count({ reason: "database_error", detail: error instanceof Error ? `${error.message.slice(0, 200)} ${String((error as { cause?: unknown }).cause ?? "").slice(0, 200)}` : String(error), timeUs: op?.timeUs ?? null, did: op?.did });
+        count({ reason: "database_error", detail: describeError(error), timeUs: op?.timeUs ?? null, did: op?.did });
         if (bookkeeping) await database.db.transaction((tx) => writeBatch(tx, [], batchCursor, alongside));
         return;
       }
@@ -176,7 +186,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
     if (batchCursor !== null && (cursor === null || batchCursor > cursor)) cursor = batchCursor;
   }
 
-  async function applyEvents(events: SourceEvent[], alongside?: Alongside): Promise<void> {
+  /** The batch's operations and cursor; rejected events are counted here, once. */
+  function sortEvents(events: SourceEvent[]): { ops: IndexOp[]; batchCursor: number | null } {
     const ops: IndexOp[] = [];
     let batchCursor: number | null = null;
     for (const { cursor: eventCursor, verdict } of events) {
@@ -184,6 +195,11 @@ export function createIndexer(options: IndexerOptions): Indexer {
       if (verdict.ok) ops.push(verdict.op);
       else count(verdict.rejection);
     }
+    return { ops, batchCursor };
+  }
+
+  async function applyEvents(events: SourceEvent[], alongside?: Alongside): Promise<void> {
+    const { ops, batchCursor } = sortEvents(events);
     await applyOps(ops, batchCursor, alongside);
   }
 
@@ -193,6 +209,40 @@ export function createIndexer(options: IndexerOptions): Indexer {
     await database.db.transaction((tx) => writeBatch(tx, [verdict.op], null));
     applied++;
     return verdict;
+  }
+
+  /**
+   * Applies a batch of the live stream, retrying while the database cannot
+   * take it (the cursor stays put, so nothing is lost), and giving up — run()
+   * rejects, so the process exits and its supervisor restarts it — once that
+   * has lasted `giveUpAfterMs`.
+   */
+  async function applyLive(events: SourceEvent[]): Promise<void> {
+    const { ops, batchCursor } = sortEvents(events);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await applyOps(ops, batchCursor);
+        if (failing) logger.info({ failingSince: failing.since }, "the database takes writes again; indexing resumed");
+        failing = null;
+        return;
+      } catch (error) {
+        failing ??= { since: new Date().toISOString(), error: describeError(error) };
+        failing.error = describeError(error);
+        // Stopping: the batch is simply not applied; the cursor did not move, so the next start replays it.
+        if (stopping) return;
+        if (Date.now() - Date.parse(failing.since) >= giveUpAfterMs) throw error;
+        const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** attempt);
+        logger.error({ err: failing.error, attempt: attempt + 1, retryInMs: delay, cursor }, "the database refused a batch; retrying it, the cursor unmoved");
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wakeRetry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeRetry = null;
+      }
+    }
   }
 
   async function run(from: EventSource): Promise<void> {
@@ -224,7 +274,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
         const batch = await collect();
         await writing;
         if (batch.length > 0) {
-          writing = applyEvents(batch);
+          writing = applyLive(batch);
           // Observed by the next await; until then a failure must not count as unhandled.
           writing.catch(() => {});
         }
@@ -243,8 +293,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
     loadCursor,
     async stop() {
       stopping = true;
+      wakeRetry?.();
       await source?.stop();
-      await running;
+      // A run that failed has already said so to whoever awaits run().
+      await running?.catch(() => {});
     },
     status: () => ({
       connected: source?.connected ?? false,
@@ -253,6 +305,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       lagMs: cursor === null || service !== "jetstream" ? null : Math.max(0, Date.now() - Math.floor(cursor / 1000)),
       applied,
       rejected: { ...rejected },
+      failing: failing && { ...failing },
     }),
   };
 }

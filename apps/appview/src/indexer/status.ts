@@ -9,4 +9,6 @@ export interface IndexerStatus {
   lagMs: number | null;
   applied: number;
   rejected: Partial<Record<RejectReason, number>>;
+  /** Since when, and why, the database refuses the stream's writes; null while they go in. */
+  failing: { since: string; error: string } | null;
 }

@@ -6,7 +6,8 @@ import WebSocket from "ws";
 import { rejected, validate, type Candidate, type EventSource, type SourceEvent, type Verdict } from "../events/index.ts";
 import type { Logger } from "../logger.ts";
 
-const MAX_MESSAGE_BYTES = 1_000_000;
+/** No atBB event comes near this; Jetstream is asked not to send more (maxMessageSizeBytes). */
+export const MAX_MESSAGE_BYTES = 1_000_000;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -59,8 +60,50 @@ export function jetstreamEvent(message: string, forumDid: string): SourceEvent {
   return { cursor: verdict.ok ? verdict.op.timeUs : verdict.rejection.timeUs, verdict };
 }
 
+/**
+ * A frame that arrived but cannot be read as an event: not UTF-8, or larger
+ * than any event may be. It is stepped past (rejected and counted) instead of
+ * closing the connection: a reconnect would resume at the same cursor and be
+ * sent the same frame again, for ever.
+ */
+export interface UnreadableFrame {
+  unreadable: string;
+  /** The envelope's time_us when its head shows one, so the cursor can move past it. */
+  timeUs: number | null;
+}
+
 /** Jetstream replays from the cursor; we step back this far to cover clock skew between instances. */
 export const RESUME_OVERLAP_US = 10_000_000;
+
+/**
+ * Frames up to this size are read (and, past MAX_MESSAGE_BYTES, stepped over);
+ * a larger one closes the connection (1009) unread. Jetstream is asked not to
+ * send anything past MAX_MESSAGE_BYTES, so only a Jetstream that ignores the
+ * request sends one, and then reconnects back off instead of looping.
+ */
+const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+// Jetstream writes the envelope's fields before the commit, so the first
+// time_us in a frame is the envelope's, never one inside a record.
+const HEAD_TIME_US = /"time_us"\s*:\s*(\d{1,16})[,}]/;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function readFrame(data: Buffer): string | UnreadableFrame {
+  const headTime = () => {
+    const match = HEAD_TIME_US.exec(data.subarray(0, 512).toString("latin1"));
+    return match ? Number(match[1]) : null;
+  };
+  if (data.length > MAX_MESSAGE_BYTES) return { unreadable: `a ${data.length}-byte frame, over the ${MAX_MESSAGE_BYTES}-byte limit`, timeUs: headTime() };
+  try {
+    return utf8.decode(data);
+  } catch {
+    return { unreadable: "a frame that is not valid UTF-8", timeUs: headTime() };
+  }
+}
+
+function unreadableEvent(frame: UnreadableFrame): SourceEvent {
+  return { cursor: frame.timeUs, verdict: rejected("invalid_json", frame.unreadable, { timeUs: frame.timeUs }) };
+}
 
 export interface JetstreamOptions {
   /** e.g. wss://jetstream2.us-east.bsky.network (the /subscribe path is added). */
@@ -100,23 +143,27 @@ export class JetstreamSource implements EventSource {
     const url = new URL(this.#options.url);
     if (!url.pathname.endsWith("/subscribe")) url.pathname = `${url.pathname.replace(/\/$/, "")}/subscribe`;
     for (const collection of this.#options.wantedCollections) url.searchParams.append("wantedCollections", collection);
+    url.searchParams.set("maxMessageSizeBytes", String(MAX_MESSAGE_BYTES));
     if (cursor !== null) url.searchParams.set("cursor", String(Math.max(0, cursor - RESUME_OVERLAP_US)));
     return url.toString();
   }
 
   async *events(resumeCursor: () => number | null, forumDid: string): AsyncIterable<SourceEvent> {
-    for await (const message of this.messages(resumeCursor)) yield jetstreamEvent(message, forumDid);
+    for await (const message of this.messages(resumeCursor)) {
+      yield typeof message === "string" ? jetstreamEvent(message, forumDid) : unreadableEvent(message);
+    }
   }
 
-  /** The raw JSON messages, reconnecting with backoff. */
-  async *messages(resumeCursor: () => number | null): AsyncIterable<string> {
+  /** The raw JSON messages (and frames that cannot be read as one), reconnecting with backoff. */
+  async *messages(resumeCursor: () => number | null): AsyncIterable<string | UnreadableFrame> {
     const { logger, backoffBaseMs, backoffMaxMs, highWaterMark } = this.#options;
     let failures = 0;
     while (!this.#stopped) {
-      const queue: string[] = [];
+      const queue: (string | UnreadableFrame)[] = [];
       let closed = false;
       const url = this.subscribeUrl(resumeCursor());
-      const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 4 * 1024 * 1024 });
+      // UTF-8 is checked by readFrame, so a bad frame is stepped past rather than closing the connection (1007).
+      const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
       this.#socket = socket;
       const wake = () => {
         const wakeUp = this.#wake;
@@ -125,16 +172,17 @@ export class JetstreamSource implements EventSource {
       };
       socket.on("open", () => {
         this.#connected = true;
-        failures = 0;
         logger.info({ url }, "jetstream connected");
       });
       socket.on("message", (data: WebSocket.RawData) => {
-        queue.push(data.toString());
+        // perMessageDeflate is off and frames are not fragmented into arrays: data is one Buffer.
+        queue.push(readFrame(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)])));
         if (queue.length >= highWaterMark) socket.pause();
         wake();
       });
       socket.on("error", (error) => logger.warn({ err: error.message }, "jetstream connection error"));
-      socket.on("close", () => {
+      socket.on("close", (code) => {
+        if (code === 1009) logger.error({ url, maxFrameBytes: MAX_FRAME_BYTES }, "jetstream sent a frame too large to read, ignoring maxMessageSizeBytes; reconnecting with backoff");
         closed = true;
         this.#connected = false;
         wake();
@@ -145,6 +193,9 @@ export class JetstreamSource implements EventSource {
         if (message !== undefined) {
           if (queue.length < highWaterMark / 2 && socket.isPaused) socket.resume();
           yield message;
+          // Only a processed event proves the connection works: a server that accepts
+          // connections and then drops each one must still meet a growing backoff.
+          failures = 0;
           continue;
         }
         if (closed) break;

@@ -244,10 +244,30 @@ describe(`indexing a forum (${dialect})`, () => {
     const indexer = indexerFor(s);
     await applyMessages(indexer, s.messages);
     const rows = await database.handle.db.select().from(users).orderBy(asc(users.did));
-    // The last verified handle stands until it is verified again, now due.
+    // The last verified handle stands until it is verified again, now due. Bob,
+    // whom the forum has never seen write, is not made a user by his account events.
     expect(rows.map((u) => [u.did, u.handle, u.handleRecheckAt, u.accountStatus])).toEqual([
       [alice, "alice.example.com", null, "takendown"],
-      [bob, null, null, "active"],
     ]);
+  });
+
+  it("adds no user for 10,000 identity and account events of accounts the forum does not know", async () => {
+    const s = new ForumStream();
+    const board = s.board(s.category("C"), "B");
+    s.topic(alice, board, "Hello");
+    for (let i = 0; i < 5_000; i++) {
+      const stranger = `did:plc:${i.toString(36).padStart(24, "x")}`;
+      s.identity(stranger, `stranger${i}.example.com`);
+      s.account(stranger, i % 2 === 0, "deactivated");
+    }
+    s.account(alice, false, "deactivated");
+    const indexer = indexerFor(s);
+    await applyMessages(indexer, s.messages);
+    const { users } = database.handle.schema;
+    const rows = await database.handle.db.select().from(users).orderBy(asc(users.did));
+    expect(rows.map((u) => [u.did, u.accountStatus])).toEqual(
+      [[alice, "deactivated"], [s.forumDid, "active"]].sort(([a], [b]) => (a! < b! ? -1 : 1)),
+    );
+    expect(indexer.status().rejected).toEqual({});
   });
 });

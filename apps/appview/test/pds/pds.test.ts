@@ -88,6 +88,7 @@ describe(`a real PDS (${dialect})`, () => {
     SOURCE: "firehose",
     FIREHOSE_URL: pds.firehoseUrl,
     PLC_URL: pds.plcUrl,
+    ALLOW_LOOPBACK: "true",
     ...extra,
   });
 
@@ -103,7 +104,7 @@ describe(`a real PDS (${dialect})`, () => {
 
   function follow(database: MigratedTestDatabase): { indexer: Indexer; running: Promise<void>; source: FirehoseSource } {
     const indexer = createIndexer({ database: database.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
-    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl }), logger: silentLogger });
+    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }), logger: silentLogger });
     return { indexer, source, running: indexer.run(source) };
   }
 
@@ -159,7 +160,7 @@ describe(`a real PDS (${dialect})`, () => {
     const target = await fresh();
     const config = loadConfig(cleanEnv(env(target.url, { RELAY_URL: relayUrl })));
     const indexer = createIndexer({ database: target.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger });
-    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl }), logger: silentLogger });
+    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }), logger: silentLogger });
     const report = await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger });
     const errors = await target.handle.db.select().from(target.handle.schema.backfillErrors);
     expect([report, errors]).toMatchObject([{ repos: 3, errors: 1 }, [{}]]);
@@ -257,7 +258,7 @@ describe(`handles on a real PDS (${dialect})`, () => {
     const { firehoseCursor } = database.handle.schema;
     await database.handle.db.insert(firehoseCursor).values({ service: "firehose", cursor: 0, updatedAt: new Date() });
     const indexer = createIndexer({ database: database.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
-    const identity = identityFor({ plcUrl: pds.plcUrl, handles: { resolverUrl: pds.pdsUrl } });
+    const identity = identityFor({ plcUrl: pds.plcUrl, allowLoopback: true, handles: { resolverUrl: pds.pdsUrl } });
     const running = indexer.run(new FirehoseSource({ url: pds.firehoseUrl, identity, logger: silentLogger }));
     const keeper = createHandleKeeper({ database: database.handle, identity, logger: silentLogger, recheckMs: 3_600_000 });
     const handles = async () => {

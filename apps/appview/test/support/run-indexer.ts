@@ -3,12 +3,13 @@ import { createIndexer, type Indexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { JetstreamSource } from "../../src/source/jetstream.ts";
 import { timeOf } from "./forum-events.ts";
-import { FakeJetstream, type FakeJetstreamOptions } from "./jetstream-server.ts";
+import { FakeJetstream, type FakeFrame, type FakeJetstreamOptions } from "./jetstream-server.ts";
 
 /** The largest readable time_us in a stream: where the cursor must end. */
-export function finalCursor(messages: string[]): number {
+export function finalCursor(messages: FakeFrame[]): number {
   let last = 0;
   for (const message of messages) {
+    if (typeof message !== "string") continue;
     try {
       last = Math.max(last, timeOf(message));
     } catch {
@@ -25,8 +26,8 @@ export function finalCursor(messages: string[]): number {
 export async function indexThroughJetstream(
   database: DatabaseHandle,
   forumDid: string,
-  messages: string[],
-  options: FakeJetstreamOptions & { batchSize?: number } = {},
+  messages: FakeFrame[],
+  options: FakeJetstreamOptions & { batchSize?: number; deadlineMs?: number } = {},
 ): Promise<{ indexer: Indexer; server: FakeJetstream }> {
   const server = await FakeJetstream.start(messages, options);
   const source = new JetstreamSource({ url: server.url, logger: silentLogger, backoffBaseMs: 5, backoffMaxMs: 20 });
@@ -34,7 +35,7 @@ export async function indexThroughJetstream(
   const running = indexer.run(source);
   const target = finalCursor(messages);
   try {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + (options.deadlineMs ?? 60_000);
     while ((indexer.status().cursor ?? 0) < target) {
       if (Date.now() > deadline) throw new Error(`indexer stuck at cursor ${indexer.status().cursor}, expected ${target}`);
       await new Promise((resolve) => setTimeout(resolve, 10));

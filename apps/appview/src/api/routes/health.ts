@@ -15,6 +15,8 @@ export interface HealthDeps {
 
 async function probeDatabase(database: DatabaseHandle) {
   const started = performance.now();
+  const fileProblem = database.fileProblem();
+  if (fileProblem !== null) return { status: "down" as const, dialect: database.dialect, latencyMs: null, problem: fileProblem };
   try {
     await database.rows(sql`select 1 as ok`);
     return { status: "up" as const, dialect: database.dialect, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
@@ -34,13 +36,15 @@ export function healthRoutes({ database, indexer, migrationsFolder }: HealthDeps
     .get("/", async (c) => {
       const db = await probeDatabase(database);
       const indexing = indexer?.status() ?? null;
+      // The indexer cannot write: the database answers reads, but the forum stands still.
+      const unhealthy = db.status === "down" || indexing?.failing != null;
       const status =
-        db.status === "down"
+        unhealthy
           ? "unhealthy"
           : indexing && (!indexing.connected || (indexing.lagMs ?? 0) > DEGRADED_LAG_MS)
             ? "degraded"
             : "healthy";
-      return c.json({ status, database: db, indexer: indexing ?? { enabled: false } }, db.status === "down" ? 503 : 200);
+      return c.json({ status, database: db, indexer: indexing ?? { enabled: false } }, unhealthy ? 503 : 200);
     })
     .get("/live", (c) => c.json({ status: "ok" }))
     .get("/ready", async (c) => {
