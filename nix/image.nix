@@ -8,6 +8,7 @@
   lib,
   dockerTools,
   writeShellScript,
+  writeShellScriptBin,
   writeTextDir,
   buildEnv,
   atbb,
@@ -17,10 +18,19 @@ let
   uid = "990";
   stateDir = "/var/lib/atbb";
 
+  # /bin/atbb: the database defaults to a file in the volume, unless the
+  # environment names one (DATABASE_URL, or DATABASE_URL_FILE from a secret).
+  command = writeShellScriptBin "atbb" ''
+    if [ -z "''${DATABASE_URL:-}" ] && [ -z "''${DATABASE_URL_FILE:-}" ]; then
+      export DATABASE_URL=file:${stateDir}/atbb.db
+    fi
+    exec ${lib.getExe atbb} "$@"
+  '';
+
   start = writeShellScript "atbb-start" ''
     set -e
-    ${lib.getExe atbb} migrate
-    exec ${lib.getExe atbb} serve "$@"
+    ${lib.getExe command} migrate
+    exec ${lib.getExe command} serve "$@"
   '';
 
   accounts = buildEnv {
@@ -41,7 +51,7 @@ dockerTools.streamLayeredImage {
   name = "atbb";
   tag = atbb.version;
   contents = [
-    atbb
+    command
     accounts
     dockerTools.caCertificates
   ];
@@ -59,7 +69,6 @@ dockerTools.streamLayeredImage {
     WorkingDir = stateDir;
     Env = [
       "PATH=/bin"
-      "DATABASE_URL=file:${stateDir}/atbb.db"
       "HOST=0.0.0.0"
       "PORT=3000"
       # Where the app keeps the keys and secrets it generates when none are given.
