@@ -40,31 +40,34 @@ pkgs.testers.runNixOSTest {
           imports = [ module ];
           virtualisation.memorySize = 2048;
 
-          services.atbb = {
-            enable = true;
-            inherit forumDid;
-            database.type = if database == "sqlite" then "sqlite" else "postgresql";
-            jetstreamUrl = "ws://127.0.0.1:${toString jetstreamPort}";
-            settings = {
-              # The VM has no network: nothing to backfill from.
-              BACKFILL = "off";
-              # Reaches the process unchanged only if % is escaped for systemd.
-              ATBB_TEST_PERCENT = "100%d";
-            };
-            nginx = lib.mkIf nginx {
+          services.atbb = lib.mkMerge [
+            {
               enable = true;
-              inherit domain;
-            };
-            # nginx without TLS would make it http://forum.test, which is no
-            # address for OAuth; the derived value is checked by evaluation.
-            publicUrl = null;
-          }
-          // lib.optionalAttrs external {
-            database.urlFile = "/etc/atbb/database-url";
-            forum.handle = "forum.test";
-            forum.appPasswordFile = "/etc/atbb/forum-app-password";
-            pdsUrl = "http://127.0.0.1:2583";
-          };
+              inherit forumDid;
+              database.type = if database == "sqlite" then "sqlite" else "postgresql";
+              jetstreamUrl = "ws://127.0.0.1:${toString jetstreamPort}";
+              settings = {
+                # The VM has no network: nothing to backfill from.
+                BACKFILL = "off";
+                # Reaches the process unchanged only if % is escaped for systemd.
+                ATBB_TEST_PERCENT = "100%d";
+              };
+              nginx = lib.mkIf nginx {
+                enable = true;
+                inherit domain;
+              };
+              # nginx without TLS would make it http://forum.test, which is no
+              # address for OAuth; the derived value is checked by evaluation.
+              publicUrl = null;
+            }
+            (lib.mkIf external {
+              database.urlFile = "/etc/atbb/database-url";
+              forum.handle = "forum.test";
+              forum.appPasswordFile = "/etc/atbb/forum-app-password";
+              # Nothing listens there: the forum account's agent keeps retrying.
+              pdsUrl = "http://127.0.0.1:2583";
+            })
+          ];
 
           # Root-only copies, as agenix or sops-nix would leave them (the text
           # is in this test's store; a real deployment keeps it out).
