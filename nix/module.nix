@@ -12,14 +12,11 @@
 
 let
   inherit (lib)
-    concatMap
     concatStringsSep
     filter
-    filterAttrs
     hasPrefix
     literalExpression
     mapAttrs
-    mapAttrsToList
     mkEnableOption
     mkIf
     mkMerge
@@ -218,53 +215,15 @@ let
     else
       "${atbb} migrate";
 
-  # `atbb` for operators: the command runs as a transient unit with the
-  # AppView's user, sandbox, environment and credentials (LoadCredential works
-  # only for units, and the secret files are often readable by root alone).
-  # Transient units take values literally: no %-escaping, and the credential
-  # paths are spelled out for the unit's name.
-  operatorProperties = filterAttrs (_: value: value != null) (
-    hardening
-    // {
-      LoadCredential = loadCredentials appviewCredentials;
-    }
-  );
-  propertyArguments = concatStringsSep " \\\n  " (
-    concatMap (
-      name:
-      map (value: lib.escapeShellArg "--property=${name}=${systemdValue value}") (
-        lib.toList operatorProperties.${name}
-      )
-    ) (builtins.attrNames operatorProperties)
-  );
-  systemdValue =
-    value:
-    if value == true then
-      "true"
-    else if value == false then
-      "false"
-    else
-      toString value;
-  environmentArguments = concatStringsSep " \\\n  " (
-    mapAttrsToList (name: value: lib.escapeShellArg "--setenv=${name}=${value}") plainEnvironment
-    ++ map (
-      credential: ''"--setenv=${credential.variable}=/run/credentials/$unit.service/${credential.name}"''
-    ) appviewCredentials
-  );
-  operatorCommand = pkgs.writeShellScriptBin "atbb" ''
-    set -euo pipefail
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "atbb: run it as root (sudo atbb …): the command then runs as ${cfg.user}, with the forum's environment and credentials" >&2
-      exit 1
-    fi
-    unit="atbb-command-$$"
-    if [ -t 0 ] && [ -t 1 ]; then io=--pty; else io=--pipe; fi
-    exec ${lib.getExe' config.systemd.package "systemd-run"} --quiet --wait --collect \
-      --service-type=exec "$io" --unit="$unit" --description="atbb command" \
-      ${propertyArguments} \
-      ${environmentArguments} \
-      -- ${atbb} "$@"
-  '';
+  operatorCommand = import ./operator-command.nix {
+    inherit lib;
+    inherit (pkgs) writeShellScriptBin;
+    systemd = config.systemd.package;
+    inherit (cfg) package;
+    properties = hardening;
+    environment = plainEnvironment;
+    credentials = appviewCredentials;
+  };
 
   secretPathOption =
     description:
