@@ -120,9 +120,9 @@ let
     // optionalAttrs (cfg.forum.handle != null) { FORUM_HANDLE = cfg.forum.handle; }
     // optionalAttrs (cfg.publicUrl != null) { PUBLIC_URL = cfg.publicUrl; };
 
-  # systemd expands specifiers (%h, %n, …) in Environment=, so a literal % (a
-  # percent-encoded password, say) is written %%; only the credential paths
-  # use one on purpose (%d, the unit's credentials directory).
+  # systemd expands specifiers (%h, %n, …) in Environment=, so a literal % (in
+  # a percent-encoded URL, say) is written %%; only the credential paths use
+  # one on purpose (%d, the unit's credentials directory).
   unitEnvironment =
     credentials:
     mapAttrs (_: lib.replaceStrings [ "%" ] [ "%%" ]) plainEnvironment

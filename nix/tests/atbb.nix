@@ -123,7 +123,7 @@ pkgs.testers.runNixOSTest {
     from urllib.parse import urljoin
 
     sys.path.insert(0, "${./.}")
-    from forum_events import ForumStream
+    from forum_events import ForumStream  # type: ignore  # (nix/tests/forum_events.py, put on sys.path above)
 
     member, other = "did:plc:atbbtestmemberaaaaaaaaaa", "did:plc:atbbtestmemberbbbbbbbbbb"
 
