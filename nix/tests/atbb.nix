@@ -257,7 +257,7 @@ pkgs.testers.runNixOSTest {
         print(status)
         assert "${if database == "sqlite" then "sqlite" else "postgres"}" in status.lower(), status
         # From another user it refuses, saying why (starting a unit as atbb needs root).
-        machine.succeed("su -s /bin/sh nobody -c 'atbb status' 2>&1 | grep -q 'run it as root'")
+        machine.succeed("su -s /bin/sh nobody -c '/run/current-system/sw/bin/atbb status' 2>&1 | grep -q 'run it as root'")
 
     with subtest("every unit's exposure stays at or below 2.0"):
         for unit in ["atbb-migrate.service", "atbb-appview.service"]:
