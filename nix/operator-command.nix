@@ -51,9 +51,10 @@ writeShellScriptBin "atbb" ''
     exit 1
   fi
   unit="atbb-command-$$"
-  if [ -t 0 ] && [ -t 1 ]; then io=--pty; else io=--pipe; fi
-  exec ${lib.getExe' systemd "systemd-run"} --quiet --wait --collect \
-    --service-type=exec "$io" --unit="$unit" --description="atbb command" \
+  # --pipe rather than --pty: the sandbox (PrivateDevices, DevicePolicy=closed)
+  # keeps terminals out; the app then logs lines instead of drawing progress bars.
+  exec ${lib.getExe' systemd "systemd-run"} --quiet --wait --collect --pipe \
+    --service-type=exec --unit="$unit" --description="atbb command" \
     ${arguments} \
     -- ${lib.getExe package} "$@"
 ''
