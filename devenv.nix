@@ -12,6 +12,9 @@
   ...
 }:
 
+let
+  postgres = config.services.postgres;
+in
 {
   packages = [
     pkgs.pnpm_10
@@ -23,18 +26,26 @@
     package = pkgs.nodejs_24;
   };
 
+  # initdb makes the developer's own login the cluster's superuser; the
+  # AppView connects as `atbb`, an ordinary role that owns only its database,
+  # as it would in production.
   services.postgres = {
     enable = lib.mkDefault true;
     listen_addresses = "127.0.0.1";
-    initialDatabases = [ { name = "atbb"; } ];
+    initialDatabases = [
+      {
+        name = "atbb";
+        user = "atbb";
+        pass = "atbb";
+      }
+    ];
   };
 
-  env.DATABASE_URL = lib.mkDefault "postgresql://${config.env.USER or "postgres"}@/atbb?host=${config.env.PGHOST or "/tmp"}";
+  # devenv may move PostgreSQL off 5432 when the port is taken: take the port it chose.
+  env.DATABASE_URL = lib.mkDefault "postgresql://atbb:atbb@${config.env.PGHOST}:${toString config.env.PGPORT}/atbb";
 
   processes.appview = {
     exec = "pnpm install --frozen-lockfile && pnpm atbb migrate && pnpm atbb serve";
-    process-compose = lib.mkIf config.services.postgres.enable {
-      depends_on.postgres.condition = "process_healthy";
-    };
+    after = lib.optional postgres.enable "devenv:processes:postgres";
   };
 }

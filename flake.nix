@@ -10,34 +10,41 @@
         "x86_64-linux"
         "aarch64-linux"
       ];
-      forAllSystems = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
+      forAllSystems =
+        f: nixpkgs.lib.genAttrs systems (system: f (nixpkgs.legacyPackages.${system}.extend self.overlays.default));
     in
     {
-      packages = forAllSystems (pkgs: rec {
-        atbb = pkgs.callPackage ./nix/package.nix { };
-        default = atbb;
+      # `pkgs.atbb` built with the host's own nixpkgs (and its overlays).
+      overlays.default = final: _prev: { atbb = final.callPackage ./nix/package.nix { }; };
+
+      packages = forAllSystems (pkgs: {
+        inherit (pkgs) atbb;
+        default = pkgs.atbb;
+        # `nix build .#image && ./result | docker load` (docs/container.md).
+        image = pkgs.callPackage ./nix/image.nix { };
       });
 
+      # The module builds the package with the system's pkgs; no second nixpkgs.
       nixosModules = rec {
-        atbb =
-          { lib, pkgs, ... }:
-          {
-            imports = [ ./nix/module.nix ];
-            services.atbb.package = lib.mkDefault self.packages.${pkgs.stdenv.hostPlatform.system}.atbb;
-          };
+        atbb = ./nix/module.nix;
         default = atbb;
       };
 
       checks = forAllSystems (
         pkgs:
         let
-          module = self.nixosModules.atbb;
+          vmTest =
+            database: nginx:
+            import ./nix/tests/atbb.nix {
+              inherit pkgs database nginx;
+              module = self.nixosModules.atbb;
+            };
         in
         {
-          package = self.packages.${pkgs.stdenv.hostPlatform.system}.atbb;
-          sqlite = import ./nix/tests/sqlite.nix { inherit pkgs module; };
-          postgresql = import ./nix/tests/postgresql.nix { inherit pkgs module; };
-          postgresql-external = import ./nix/tests/postgresql-external.nix { inherit pkgs module; };
+          package = pkgs.atbb;
+          vm-sqlite = vmTest "sqlite" true;
+          vm-postgresql = vmTest "postgresql" true;
+          vm-postgresql-external = vmTest "postgresql-external" false;
         }
       );
 
@@ -52,6 +59,7 @@
         };
       });
 
-      formatter = forAllSystems (pkgs: pkgs.nixfmt-rfc-style);
+      # nixfmt over the whole tree (`nix fmt`); nixfmt-rfc-style is a deprecated alias now.
+      formatter = forAllSystems (pkgs: pkgs.nixfmt-tree);
     };
 }

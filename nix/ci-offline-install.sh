@@ -11,6 +11,8 @@ trap 'rm -rf "$work"' EXIT
 node scripts/offline-deps.ts check
 node scripts/offline-deps.ts download "$work/tarballs"
 export npm_config_store_dir="$work/store" CI=true
+# As in nix/package.nix: the pnpm at hand runs, whatever version package.json names.
+export npm_config_manage_package_manager_versions=false npm_config_package_manager_strict=false
 node scripts/offline-deps.ts fill-store "$work/tarballs" "$work/store"
 
 git clone --quiet . "$work/src"

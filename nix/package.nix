@@ -59,21 +59,33 @@ stdenv.mkDerivation {
   pname = "atbb";
   inherit (packageJson) version;
 
-  src = lib.fileset.toSource {
-    root = ../.;
-    fileset = lib.fileset.unions [
-      ../package.json
-      ../pnpm-lock.yaml
-      ../pnpm-workspace.yaml
-      ../patches
-      ../tsconfig.json
-      ../tsconfig.base.json
-      ../apps
-      ../packages
-      ../scripts
-      ./pnpm-deps.json
-    ];
-  };
+  # Only what git tracks: a working tree's node_modules, dist or data never
+  # reach the build. From a flake the source is already the tracked files
+  # (without .git), so the plain file set is the same thing there.
+  src =
+    let
+      root = ../.;
+      wanted = lib.fileset.unions [
+        ../package.json
+        ../pnpm-lock.yaml
+        ../pnpm-workspace.yaml
+        ../patches
+        ../tsconfig.json
+        ../tsconfig.base.json
+        ../apps
+        ../packages
+        ../scripts
+        ./pnpm-deps.json
+      ];
+    in
+    lib.fileset.toSource {
+      inherit root;
+      fileset =
+        if builtins.pathExists (root + "/.git") then
+          lib.fileset.intersection (lib.fileset.gitTracked root) wanted
+        else
+          wanted;
+    };
 
   nativeBuildInputs = [
     nodejs_24
@@ -88,6 +100,9 @@ stdenv.mkDerivation {
   buildPhase = ''
     runHook preBuild
     export HOME=$TMPDIR CI=true npm_config_store_dir=$TMPDIR/pnpm-store
+    # package.json names a pnpm version; pnpm 10 would fetch it when nixpkgs'
+    # pnpm_10 is another release. Use the pnpm given here, whatever its version.
+    export npm_config_manage_package_manager_versions=false npm_config_package_manager_strict=false
     node scripts/offline-deps.ts fill-store ${tarballs} $npm_config_store_dir
     # No install script is needed: native addons ship prebuilt (see pnpm-workspace.yaml).
     pnpm install --offline --frozen-lockfile --ignore-scripts
