@@ -1,5 +1,7 @@
 // Database rows → API JSON: ids as strings, timestamps as ISO-8601 with
 // milliseconds, and moderation applied to what a post shows.
+import type { PostRow } from "./queries.ts";
+
 const DAY_MS = 86_400_000;
 const dayPrefixes = new Map<number, string>();
 const twoDigits = (n: number) => (n < 10 ? "0" : "") + n;
@@ -26,30 +28,6 @@ export function iso(date: Date | null): string | null {
   return `${prefix}${twoDigits(Math.floor(second / 3600))}:${twoDigits(Math.floor(second / 60) % 60)}:${twoDigits(second % 60)}.${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
 }
 export const idString = (id: number | null): string | null => (id === null ? null : String(id));
-
-export interface PostRow {
-  id: number;
-  did: string;
-  rkey: string;
-  cid: string;
-  title: string | null;
-  text: string;
-  boardId: number | null;
-  rootId: number | null;
-  parentId: number | null;
-  createdAt: Date;
-  updatedAt: Date | null;
-  deletedByUser: boolean;
-  deletedByMod: boolean;
-  bannedByMod: boolean;
-  locked: boolean;
-  replyCount: number;
-  lastReplyAt: Date | null;
-  lastActivityAt: Date | null;
-  handle: string | null;
-  accountStatus: string | null;
-  banExpiresAt: Date | null;
-}
 
 /** Why a post's content is not shown, or null when it is. */
 export function hiddenReason(post: PostRow, now: Date): string | null {
