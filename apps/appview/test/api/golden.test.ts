@@ -13,6 +13,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
 import { silentLogger } from "../../src/logger.ts";
+import { ErrorBody } from "../../src/api/bodies/errors.ts";
+import type { z } from "zod";
 import { seededApp } from "../support/seeded-app.ts";
 import { goldenForum, goldenMember } from "./golden-forum.ts";
 
@@ -163,17 +165,35 @@ const headerRequests: [name: string, target: () => App, method: string, path: st
   ["cors: error", () => corsApp, "GET", "/api/topics/abc", { origin: "https://forum.example" }],
 ];
 
+interface Asked {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+/** Asks every request once; both tests read the same answers. */
+let asked: Promise<{ answers: Record<string, Answer>; bodies: Asked[] }> | undefined;
+function askAll() {
+  asked ??= (async () => {
+    const answers: Record<string, Answer> = {};
+    const bodies: Asked[] = [];
+    for (const [method, path] of await requests()) {
+      const { response, text, body } = await answer(app, method, path);
+      // The recorded body is the parsed text; its JSON.stringify is the text again (checked here), so comparing texts is byte-exact.
+      if (body !== null) expect(JSON.stringify(body)).toBe(text);
+      answers[`${method} ${path}`] = { status: response.status, contentType: response.headers.get("content-type"), body: comparable(path, body) };
+      bodies.push({ method, path, status: response.status, body });
+    }
+    return { answers, bodies };
+  })();
+  return asked;
+}
+
 describe(`the golden run (${dialect})`, () => {
   it("answers every request with the recorded status and byte-identical body", async () => {
     const golden: Golden = recording || !existsSync(goldenFile) ? { answers: {}, headers: {} } : JSON.parse(readFileSync(goldenFile, "utf8"));
-    const answers: Record<string, Answer> = {};
-    for (const [method, path] of await requests()) {
-      const { response, text, body } = await answer(app, method, path);
-      const key = `${method} ${path}`;
-      // The recorded body is the parsed text; its JSON.stringify is the text again (checked here), so comparing texts is byte-exact.
-      if (body !== null) expect(JSON.stringify(body)).toBe(text);
-      answers[key] = { status: response.status, contentType: response.headers.get("content-type"), body: comparable(path, body) };
-    }
+    const { answers } = await askAll();
     const headers: Golden["headers"] = {};
     for (const [name, target, method, path, requestHeaders] of headerRequests) {
       const { response } = await answer(target(), method, path, { headers: requestHeaders });
@@ -192,5 +212,24 @@ describe(`the golden run (${dialect})`, () => {
       expect([key, JSON.stringify(got.body)]).toEqual([key, JSON.stringify(recorded.body)]);
     }
     expect(headers).toEqual(golden.headers);
+  });
+
+  it("answers every request with a body its route's declaration describes, and exercises every declared route", async () => {
+    const { bodies } = await askAll();
+    const declared = app.openAPIRegistry.definitions.flatMap((definition) => (definition.type === "route" ? [definition.route] : []));
+    const pattern = (path: string) => new RegExp(`^${path.replaceAll(/\{[^}]+\}/g, "[^/]+")}$`);
+    const served = new Set<string>();
+    for (const { method, path, status, body } of bodies) {
+      if (method === "HEAD") continue;
+      const pathname = new URL(path, "http://x").pathname;
+      const route = declared.find((r) => r.method.toUpperCase() === method && pattern(r.path).test(pathname));
+      // No declaration: the app's own "no route" answer.
+      const schema = route ? (route.responses[status] as any)?.content["application/json"].schema : ErrorBody;
+      expect([method, path, status, schema !== undefined]).toEqual([method, path, status, true]);
+      const result = (schema as z.ZodType).safeParse(body);
+      expect([method, path, result.error?.issues ?? null]).toEqual([method, path, null]);
+      if (route && status === 200) served.add(`${route.method} ${route.path}`);
+    }
+    expect([...served].sort()).toEqual(declared.map((r) => `${r.method} ${r.path}`).sort());
   });
 });
