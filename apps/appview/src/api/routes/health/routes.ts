@@ -5,7 +5,7 @@ import { answer } from "../../resource.ts";
 export const health = createRoute({
   method: "get",
   path: "/",
-  summary: "Overall health: database (a real query) and indexer",
+  summary: "Overall health: database (a real query) and indexer (connected, cursor, lag, counters)",
   responses: {
     200: answer("Healthy, or degraded (the indexer is disconnected or lags more than five minutes)", Health),
     503: answer("Unhealthy: the database is unreachable", Health),

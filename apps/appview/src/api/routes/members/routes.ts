@@ -22,6 +22,6 @@ export const permissions = createRoute({
 export const roles = createRoute({
   method: "get",
   path: "/",
-  summary: "Roles by priority, each with its permissions",
+  summary: "Roles by priority (lower is more powerful), each with its permissions",
   responses: { 200: answer("Every role, most powerful first", z.strictObject({ roles: z.array(RoleWithPermissions) })) },
 });
