@@ -35,6 +35,13 @@ export function pagination(defaultLimit: number, maxLimit: number) {
   });
 }
 
+/** The paging fields of an answer, beside its items: what `pagination` read, and how many items there are in all. */
+export const pageFields = (total: string) => ({
+  total: z.number().int().describe(total),
+  offset: z.number().int(),
+  limit: z.number().int(),
+});
+
 export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Board } from "../../bodies/places.ts";
 import { Topic } from "../../bodies/posts.ts";
 import { answer, invalidInput, unknownResource } from "../../resource.ts";
-import { idParam, pagination } from "../../validation.ts";
+import { idParam, pageFields, pagination } from "../../validation.ts";
 
 export const one = createRoute({
   method: "get",
@@ -20,12 +20,7 @@ export const topics = createRoute({
   responses: {
     200: answer(
       "A page of the board's topics, most recently active first",
-      z.strictObject({
-        topics: z.array(Topic),
-        total: z.number().int().describe("Every topic of the board, those whose content is hidden included"),
-        offset: z.number().int(),
-        limit: z.number().int(),
-      }),
+      z.strictObject({ topics: z.array(Topic), ...pageFields("Every topic of the board, those whose content is hidden included") }),
     ),
     ...invalidInput,
     ...unknownResource,

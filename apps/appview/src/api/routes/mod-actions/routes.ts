@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ModAction } from "../../bodies/mod-actions.ts";
 import { answer, invalidInput } from "../../resource.ts";
-import { pagination } from "../../validation.ts";
+import { pageFields, pagination } from "../../validation.ts";
 
 export const log = createRoute({
   method: "get",
@@ -11,7 +11,7 @@ export const log = createRoute({
   responses: {
     200: answer(
       "A page of the log",
-      z.strictObject({ modActions: z.array(ModAction), total: z.number().int(), offset: z.number().int(), limit: z.number().int() }),
+      z.strictObject({ modActions: z.array(ModAction), ...pageFields("Every action in the log") }),
     ),
     ...invalidInput,
   },

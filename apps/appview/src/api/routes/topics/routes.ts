@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Reply, Topic } from "../../bodies/posts.ts";
 import { answer, invalidInput, unknownResource } from "../../resource.ts";
-import { idParam, pagination } from "../../validation.ts";
+import { idParam, pageFields, pagination } from "../../validation.ts";
 
 export const one = createRoute({
   method: "get",
@@ -11,13 +11,7 @@ export const one = createRoute({
   responses: {
     200: answer(
       "The topic and a page of its replies",
-      z.strictObject({
-        topic: Topic,
-        replies: z.array(Reply),
-        total: z.number().int().describe("Every reply of the topic, those whose content is hidden included"),
-        offset: z.number().int(),
-        limit: z.number().int(),
-      }),
+      z.strictObject({ topic: Topic, replies: z.array(Reply), ...pageFields("Every reply of the topic, those whose content is hidden included") }),
     ),
     ...invalidInput,
     ...unknownResource,
