@@ -1,4 +1,5 @@
 // The public moderation log.
+import type { Schema } from "@atbb/db";
 import { z } from "@hono/zod-openapi";
 import { AtUri, Id, iso, Timestamp } from "./time.ts";
 
@@ -16,20 +17,7 @@ export const ModAction = z
   })
   .openapi("ModAction");
 
-interface ModActionRow {
-  id: number;
-  did: string;
-  rkey: string;
-  action: string;
-  subjectDid: string | null;
-  subjectPostUri: string | null;
-  reason: string | null;
-  createdBy: string | null;
-  createdAt: Date;
-  expiresAt: Date | null;
-}
-
-export const serializeModAction = (a: ModActionRow, now: Date): z.input<typeof ModAction> => ({
+export const serializeModAction = (a: Schema["modActions"]["$inferSelect"], now: Date): z.input<typeof ModAction> => ({
   id: String(a.id),
   uri: `at://${a.did}/space.atbb.modAction/${a.rkey}`,
   action: a.action,

@@ -1,5 +1,6 @@
 // The forum's structure: the forum record, its categories and their boards.
 import { z } from "@hono/zod-openapi";
+import type { Schema } from "@atbb/db";
 import type { BoardPlace, ForumPlace } from "../queries.ts";
 import { AtUri, Id, iso, idString, Timestamp } from "./time.ts";
 
@@ -19,16 +20,7 @@ export const Board = z
 
 export const CategoryWithBoards = Category.extend({ boards: z.array(Board) }).openapi("CategoryWithBoards");
 
-interface ForumRow {
-  id: number;
-  did: string;
-  rkey: string;
-  name: string;
-  description: string | null;
-  createdAt: Date;
-}
-
-export const serializeForum = (forum: ForumRow): z.input<typeof Forum> => ({
+export const serializeForum = (forum: Schema["forums"]["$inferSelect"]): z.input<typeof Forum> => ({
   id: String(forum.id),
   did: forum.did,
   uri: `at://${forum.did}/space.atbb.forum.forum/${forum.rkey}`,
