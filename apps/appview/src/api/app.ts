@@ -54,7 +54,7 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
 }
 
 /** The OpenAPI document of an app's declared routes: parameters, and every answer's body. */
-export function openApiDocument(app: OpenAPIHono) {
+function openApiDocument(app: OpenAPIHono) {
   return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
