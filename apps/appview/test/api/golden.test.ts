@@ -224,9 +224,10 @@ describe(`the golden run (${dialect})`, () => {
       const pathname = new URL(path, "http://x").pathname;
       const route = declared.find((r) => r.method.toUpperCase() === method && pattern(r.path).test(pathname));
       // No declaration: the app's own "no route" answer.
-      const schema = route ? (route.responses[status] as any)?.content["application/json"].schema : ErrorBody;
+      const declaredAnswer = route?.responses[status] as { content?: Record<string, { schema?: z.ZodType }> } | undefined;
+      const schema = route ? declaredAnswer?.content?.["application/json"]?.schema : ErrorBody;
       expect([method, path, status, schema !== undefined]).toEqual([method, path, status, true]);
-      const result = (schema as z.ZodType).safeParse(body);
+      const result = schema!.safeParse(body);
       expect([method, path, result.error?.issues ?? null]).toEqual([method, path, null]);
       if (route && status === 200) served.add(`${route.method} ${route.path}`);
     }
