@@ -49,6 +49,12 @@ export interface DatabaseHandle {
    * would find no database at all. Always null for PostgreSQL and memory.
    */
   fileProblem(): string | null;
+  /**
+   * A statement written with drizzle's `sql` (columns from `schema`,
+   * parameters as `jsonSql[dialect].param(n)`) as this dialect's text, for
+   * `values()`. Render it once, where the statement is made, not per call.
+   */
+  sqlText(query: SQL): string;
   close(): Promise<void>;
 }
 
@@ -124,7 +130,11 @@ export function postgresClient(url: string, options: postgres.Options<{}> = {}):
 }
 
 async function openPostgres(url: string, options: CreateDbOptions): Promise<DatabaseHandle> {
-  const [{ drizzle }, schema] = await Promise.all([import("drizzle-orm/postgres-js"), import("./schema.ts")]);
+  const [{ drizzle }, { PgDialect }, schema] = await Promise.all([
+    import("drizzle-orm/postgres-js"),
+    import("drizzle-orm/pg-core"),
+    import("./schema.ts"),
+  ]);
   const client = postgresClient(url, { max: options.maxConnections ?? 10, idle_timeout: 30 });
   const db = drizzle(client, { schema });
   return {
@@ -135,7 +145,21 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Data
     rows: async <T extends Record<string, unknown>>(query: SQL) => [...(await db.execute(query))] as T[],
     values: async (text, params) => client.unsafe(text, [...params], { prepare: true }).values(),
     fileProblem: () => null,
+    sqlText: textOf(new PgDialect()),
     close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * Renders with the dialect's own quoting. A bound value would be fixed into
+ * the text's parameters once and never again: values() statements take theirs
+ * by position on each call, so one is an error in the statement.
+ */
+function textOf(dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } }) {
+  return (query: SQL): string => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    if (params.length > 0) throw new Error(`A statement for values() binds ${params.length} value(s) in its text; pass them by position instead: ${text}`);
+    return text;
   };
 }
 
@@ -151,9 +175,10 @@ function sqliteFilePath(url: string): string {
 }
 
 async function openSqlite(url: string, options: CreateDbOptions): Promise<DatabaseHandle> {
-  const [{ createClient }, { drizzle }, schema] = await Promise.all([
+  const [{ createClient }, { drizzle }, { SQLiteAsyncDialect }, schema] = await Promise.all([
     import("@libsql/client"),
     import("drizzle-orm/libsql"),
+    import("drizzle-orm/sqlite-core"),
     import("./schema.sqlite.ts"),
   ]);
   const local = url.toLowerCase().startsWith("file:");
@@ -191,6 +216,7 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
         // column name); copying them to plain arrays keeps the contract of PostgreSQL's.
         async (text, params) => (await client.execute({ sql: text, args: [...params] })).rows.map((row) => Array.from(row)),
     fileProblem,
+    sqlText: textOf(new SQLiteAsyncDialect()),
     close: async () => {
       reader?.close();
       client.close();

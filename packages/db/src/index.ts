@@ -27,3 +27,4 @@ export {
   type MigrationStatus,
 } from "./migrate.ts";
 export * as schema from "./schema.ts";
+export * from "./sql/index.ts";

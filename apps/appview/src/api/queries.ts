@@ -1,10 +1,12 @@
-// The read API's hot queries: one statement per request, its SQL text built
-// once per dialect when the routes are (no query building per request, and
-// PostgreSQL reuses one prepared statement per text), its rows as JSON
-// (json-rows.ts).
-import type { DatabaseHandle } from "@atbb/db";
-import { countCell, dateOrNull, flag, jsonCell, jsonSql, type JsonSql } from "./json-rows.ts";
-import type { PostRow } from "./serialize.ts";
+// The read API's hot queries: one statement per request, its text rendered
+// once per dialect from the schema's columns when the routes are made (no
+// query building per request, and each text keeps one prepared statement:
+// DatabaseHandle.values()), its rows as JSON arrays whose shape is one column
+// list (rowShape) for both the SQL and the decoding.
+import { aliasedTable, countCell, jsonCell, jsonSql, rowShape, outerJoined, type DatabaseHandle, type RowOf, type Schema } from "@atbb/db";
+import { sql, type SQL } from "drizzle-orm";
+
+type Statements = Pick<DatabaseHandle, "dialect" | "schema" | "sqlText">;
 
 /** Forum order: sort_order first (unset last), then name by code point — the same on both dialects. */
 export function forumOrder<T extends { sortOrder: number | null; name: string; id: number }>(rows: T[]): T[] {
@@ -16,39 +18,49 @@ export function forumOrder<T extends { sortOrder: number | null; name: string; i
   );
 }
 
-/** A post and what moderation needs of its author, as postJson selects it. */
-type PostJson = [
-  id: number, did: string, rkey: string, cid: string, title: string | null, text: string,
-  boardId: number | null, rootId: number | null, parentId: number | null,
-  createdAt: number, updatedAt: number | null,
-  deletedByUser: boolean | number, deletedByMod: boolean | number, bannedByMod: boolean | number, locked: boolean | number,
-  replyCount: number, lastReplyAt: number | null, lastActivityAt: number | null,
-  handle: string | null, accountStatus: string | null, banExpiresAt: number | null,
-];
+/** A post and what moderation needs of its author (read through a left join: a post may come before its author's row). */
+const postColumns = (post: Schema["posts"], author: Schema["users"]) => ({
+  id: post.id,
+  did: post.did,
+  rkey: post.rkey,
+  cid: post.cid,
+  title: post.title,
+  text: post.text,
+  boardId: post.boardId,
+  rootId: post.rootId,
+  parentId: post.parentId,
+  createdAt: post.createdAt,
+  updatedAt: post.updatedAt,
+  deletedByUser: post.deletedByUser,
+  deletedByMod: post.deletedByMod,
+  bannedByMod: post.bannedByMod,
+  locked: post.locked,
+  replyCount: post.replyCount,
+  lastReplyAt: post.lastReplyAt,
+  lastActivityAt: post.lastActivityAt,
+  handle: outerJoined(author.handle),
+  accountStatus: outerJoined(author.accountStatus),
+  banExpiresAt: outerJoined(author.banExpiresAt),
+});
 
-function postJson(q: JsonSql, post: string, author: string): string {
-  const ms = (column: string) => q.epochMs(`${post}.${column}`);
-  return q.array([
-    ...["id", "did", "rkey", "cid", "title", "text", "board_id", "root_id", "parent_id"].map((column) => `${post}.${column}`),
-    ms("created_at"), ms("updated_at"),
-    ...["deleted_by_user", "deleted_by_mod", "banned_by_mod", "locked", "reply_count"].map((column) => `${post}.${column}`),
-    ms("last_reply_at"), ms("last_activity_at"),
-    `${author}.handle`, `${author}.account_status`, q.epochMs(`${author}.ban_expires_at`),
-  ]);
-}
+export type PostRow = RowOf<ReturnType<typeof postColumns>>;
 
-function postFromJson(p: PostJson): PostRow {
-  return {
-    id: p[0], did: p[1], rkey: p[2], cid: p[3], title: p[4], text: p[5],
-    boardId: p[6], rootId: p[7], parentId: p[8],
-    createdAt: new Date(p[9]), updatedAt: dateOrNull(p[10]),
-    deletedByUser: flag(p[11]), deletedByMod: flag(p[12]), bannedByMod: flag(p[13]), locked: flag(p[14]),
-    replyCount: p[15], lastReplyAt: dateOrNull(p[16]), lastActivityAt: dateOrNull(p[17]),
-    handle: p[18], accountStatus: p[19], banExpiresAt: dateOrNull(p[20]),
-  };
-}
+const postShape = (post: Schema["posts"], author: Schema["users"]) => rowShape(postColumns(post, author));
 
-const postsOf = (cell: unknown) => jsonCell<PostJson[]>(cell).map(postFromJson);
+/** What the forum index shows of a category or a board. */
+const placeColumns = (place: Schema["categories"] | Schema["boards"]) => ({
+  id: place.id,
+  did: place.did,
+  rkey: place.rkey,
+  name: place.name,
+  description: place.description,
+  sortOrder: place.sortOrder,
+  createdAt: place.createdAt,
+});
+
+export type ForumPlace = RowOf<ReturnType<typeof placeColumns>>;
+const boardPlaceColumns = (boards: Schema["boards"]) => ({ ...placeColumns(boards), categoryId: boards.categoryId });
+export type BoardPlace = RowOf<ReturnType<typeof boardPlaceColumns>>;
 
 /**
  * A page of posts as a deferred join: the page's ids come from an index-only
@@ -57,17 +69,31 @@ const postsOf = (cell: unknown) => jsonCell<PostJson[]>(cell).map(postFromJson);
  * primary key. Deep pages stay nearly as cheap as the first. (The page's
  * tables keep their names: query-plans.test.ts reads the plan by them.)
  */
-function postsPage(q: JsonSql, pageIds: string, order: string): string {
-  const ordered = order.split(", ").map((term) => `posts.${term}`).join(", ");
-  return `select ${q.arrayOf(postJson(q, "posts", "users"), ordered)} from posts left join users on users.did = posts.did
-    where posts.id in (select id from posts where ${pageIds} order by ${order} limit ${q.param(2)} offset ${q.param(3)})`;
+function postsPage({ dialect, schema }: Statements, pageIds: SQL, order: SQL): SQL {
+  const { posts, users } = schema;
+  const q = jsonSql[dialect];
+  return sql`select ${q.arrayOf(postShape(posts, users).json(dialect), order)} from ${posts} left join ${users} on ${users.did} = ${posts.did}
+    where ${posts.id} in (select ${posts.id} from ${posts} where ${pageIds} order by ${order} limit ${q.param(2)} offset ${q.param(3)})`;
 }
 
 /** A board's topics by last activity, over posts_board_topics_idx (board_id, last_activity_at, id where root_uri is null). */
-export const boardTopicsPageSql = (q: JsonSql) => postsPage(q, `board_id = ${q.param(1)} and root_uri is null`, "last_activity_at desc, id desc");
+function boardTopicsPageQuery(statements: Statements): SQL {
+  const { posts } = statements.schema;
+  const q = jsonSql[statements.dialect];
+  return postsPage(statements, sql`${posts.boardId} = ${q.param(1)} and ${posts.rootUri} is null`, sql`${posts.lastActivityAt} desc, ${posts.id} desc`);
+}
 
 /** A topic's replies, oldest first, over posts_root_created_idx (root_id, created_at, id). */
-export const topicRepliesPageSql = (q: JsonSql) => postsPage(q, `root_id = ${q.param(1)}`, "created_at, id");
+function topicRepliesPageQuery(statements: Statements): SQL {
+  const { posts } = statements.schema;
+  return postsPage(statements, sql`${posts.rootId} = ${jsonSql[statements.dialect].param(1)}`, sql`${posts.createdAt}, ${posts.id}`);
+}
+
+/** The text of a board's topic page (parameters: board, limit, offset). */
+export const boardTopicsPageSql = (statements: Statements) => statements.sqlText(boardTopicsPageQuery(statements));
+
+/** The text of a topic's reply page (parameters: topic, limit, offset). */
+export const topicRepliesPageSql = (statements: Statements) => statements.sqlText(topicRepliesPageQuery(statements));
 
 export interface BoardTopicsPage {
   /** Every topic of the board, tombstones included (boards.topic_count, kept by the indexer). */
@@ -76,12 +102,15 @@ export interface BoardTopicsPage {
 }
 
 /** The board's topic count and a page of its topics; null when there is no such board. */
-export function boardTopicsPage({ dialect, values }: DatabaseHandle) {
+export function boardTopicsPage(database: DatabaseHandle) {
+  const { dialect, schema, values, sqlText } = database;
+  const { boards, posts, users } = schema;
   const q = jsonSql[dialect];
-  const text = `select topic_count, (${boardTopicsPageSql(q)}) from boards where id = ${q.param(1)}`;
+  const post = postShape(posts, users);
+  const text = sqlText(sql`select ${boards.topicCount}, (${boardTopicsPageQuery(database)}) from ${boards} where ${boards.id} = ${q.param(1)}`);
   return async (boardId: number, offset: number, limit: number): Promise<BoardTopicsPage | null> => {
     const [row] = await values(text, [boardId, limit, offset]);
-    return row ? { total: countCell(row[0]), topics: postsOf(row[1]) } : null;
+    return row ? { total: countCell(row[0]), topics: jsonCell<unknown[][]>(row[1]).map(post.decode) } : null;
   };
 }
 
@@ -93,57 +122,41 @@ export interface TopicPage {
 }
 
 /** A topic, the number of its replies and a page of them; null when there is no such topic. */
-export function topicPage({ dialect, values }: DatabaseHandle) {
+export function topicPage(database: DatabaseHandle) {
+  const { dialect, schema, values, sqlText } = database;
+  const { posts, users } = schema;
   const q = jsonSql[dialect];
-  const text = `select ${postJson(q, "topic", "author")}, (${topicRepliesPageSql(q)})
-    from posts as topic left join users as author on author.did = topic.did
-    where topic.id = ${q.param(1)} and topic.root_uri is null`;
-  const countText = `select count(*) from posts where root_id = ${q.param(1)}`;
+  const topic = aliasedTable(posts, "topic");
+  const author = aliasedTable(users, "author");
+  const topicRow = postShape(topic.table, author.table);
+  const reply = postShape(posts, users);
+  const text = sqlText(sql`select ${topicRow.json(dialect)}, (${topicRepliesPageQuery(database)})
+    from ${topic.from} left join ${author.from} on ${author.table.did} = ${topic.table.did}
+    where ${topic.table.id} = ${q.param(1)} and ${topic.table.rootUri} is null`);
+  const countText = sqlText(sql`select count(*) from ${posts} where ${posts.rootId} = ${q.param(1)}`);
   return async (topicId: number, offset: number, limit: number): Promise<TopicPage | null> => {
     const [row] = await values(text, [topicId, limit, offset]);
     if (!row) return null;
-    const replies = postsOf(row[1]);
+    const replies = jsonCell<unknown[][]>(row[1]).map(reply.decode);
     // A page that is not full is the topic's last: offset + its replies are
     // all there are. Only a full (or empty, past-the-end) page needs a count,
     // which on a 5,000-reply topic costs as much as the page.
     const pageEndsTopic = replies.length < limit && (replies.length > 0 || offset === 0);
     const total = pageEndsTopic ? offset + replies.length : countCell((await values(countText, [topicId]))[0]![0]);
-    return { topic: postFromJson(jsonCell<PostJson>(row[0])), total, replies };
+    return { topic: topicRow.decode(jsonCell<unknown[]>(row[0])), total, replies };
   };
 }
 
-/** What the forum index shows of a category or a board. */
-export interface ForumPlace {
-  id: number;
-  did: string;
-  rkey: string;
-  name: string;
-  description: string | null;
-  sortOrder: number | null;
-  createdAt: Date;
-}
-
-export interface BoardPlace extends ForumPlace {
-  categoryId: number | null;
-}
-
-type PlaceJson = [id: number, did: string, rkey: string, name: string, description: string | null, sortOrder: number | null, createdAt: number];
-type BoardPlaceJson = [...PlaceJson, categoryId: number | null];
-
 /** Every category and every board, unsorted (forumOrder sorts them the same on both dialects). */
-export function forumIndex({ dialect, values }: DatabaseHandle) {
+export function forumIndex({ dialect, schema, values, sqlText }: DatabaseHandle) {
+  const { categories, boards } = schema;
   const q = jsonSql[dialect];
-  const place = ["id", "did", "rkey", "name", "description", "sort_order", q.epochMs("created_at")];
-  const text = `select (select ${q.arrayOf(q.array(place), "id")} from categories),
-    (select ${q.arrayOf(q.array([...place, "category_id"]), "id")} from boards)`;
-  const fromJson = ([id, did, rkey, name, description, sortOrder, createdAt]: PlaceJson | BoardPlaceJson): ForumPlace => ({
-    id, did, rkey, name, description, sortOrder, createdAt: new Date(createdAt),
-  });
+  const category = rowShape(placeColumns(categories));
+  const board = rowShape(boardPlaceColumns(boards));
+  const text = sqlText(sql`select (select ${q.arrayOf(category.json(dialect), sql`${categories.id}`)} from ${categories}),
+    (select ${q.arrayOf(board.json(dialect), sql`${boards.id}`)} from ${boards})`);
   return async (): Promise<{ categories: ForumPlace[]; boards: BoardPlace[] }> => {
-    const [[categories, boards]] = (await values(text, [])) as [[unknown, unknown]];
-    return {
-      categories: jsonCell<PlaceJson[]>(categories).map(fromJson),
-      boards: jsonCell<BoardPlaceJson[]>(boards).map((board) => ({ ...fromJson(board), categoryId: board[7] })),
-    };
+    const [[categoryCell, boardCell]] = (await values(text, [])) as [[unknown, unknown]];
+    return { categories: jsonCell<unknown[][]>(categoryCell).map(category.decode), boards: jsonCell<unknown[][]>(boardCell).map(board.decode) };
   };
 }

@@ -1,5 +1,6 @@
 // Validators at the edge: every path parameter and query string goes through
-// one of these, and the OpenAPI document is generated from the same schemas.
+// one of these (routes declare them; resource.ts applies them), and the
+// OpenAPI document is generated from the same schemas.
 import { isDid } from "@atbb/lexicon/syntax";
 import { z } from "zod";
 import { ApiError } from "./errors.ts";
@@ -34,26 +35,17 @@ export function pagination(defaultLimit: number, maxLimit: number) {
   });
 }
 
+/** The paging fields of an answer, beside its items: what `pagination` read, and how many items there are in all. */
+export const pageFields = (total: string) => ({
+  total: z.number().int().describe(total),
+  offset: z.number().int(),
+  limit: z.number().int(),
+});
+
 export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const where = issue.path.length > 0 ? `${issue.path.join(".")} ` : "";
   throw new ApiError(400, "invalid_request", `${where}${issue.message}`.trim());
-}
-
-/** What the OpenAPI document knows of a route. */
-export interface RouteDoc {
-  method: "get";
-  path: string;
-  summary: string;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-}
-
-export const routeDocs: RouteDoc[] = [];
-
-export function documented(doc: RouteDoc): RouteDoc {
-  routeDocs.push(doc);
-  return doc;
 }

@@ -1,12 +1,15 @@
-// Many rows into one table as one statement with one JSON parameter: SQLite
-// reads the array with json_each, PostgreSQL with jsonb_to_recordset. Drizzle's
-// multi-row VALUES builds, types and binds every value — 10,000 of them for a
-// run of 500 posts, the larger part of the indexer's own CPU — whereas this
-// statement's text depends only on the table and its columns, and the rows
-// travel as one string that JSON.stringify makes at native speed.
+// Many rows into one table as one statement with one JSON parameter (the
+// dialects' JSON table: @atbb/db's jsonTable). Drizzle's multi-row VALUES
+// builds, types and binds every value — 10,000 of them for a run of 500
+// posts, the larger part of the indexer's own CPU — whereas this statement's
+// text depends only on the table and its columns.
+import { jsonTable } from "@atbb/db";
 import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { ApplyContext } from "./context.ts";
+
+// The indexer's statements reach the JSON table through this module.
+export { jsonTable };
 
 type Key<T extends PgTable> = keyof T["_"]["columns"] & string;
 
@@ -74,39 +77,4 @@ export async function selectRows<T extends PgTable, R extends Key<T>>(
 export async function runStatement({ tx, dialect }: Pick<ApplyContext, "tx" | "dialect">, query: SQL): Promise<void> {
   if (dialect === "postgresql") await tx.execute(query);
   else await (tx as unknown as { run(query: SQL): Promise<unknown> }).run(query);
-}
-
-export interface JsonTable {
-  /** For a FROM clause: the derived table, aliased. */
-  from: SQL;
-  /** One of its columns. */
-  column(name: string): SQL;
-}
-
-/**
- * `rows` as a derived table, from one JSON parameter: on SQLite, json_each
- * over an array per row (a value by position is cheaper to extract than by
- * key), on PostgreSQL, jsonb_to_recordset with the given column types.
- */
-export function jsonTable(dialect: ApplyContext["dialect"], alias: string, rows: Record<string, unknown>[], types: Record<string, string>): JsonTable {
-  const names = Object.keys(types);
-  const as = sql.identifier(alias);
-  if (dialect === "sqlite") {
-    const json = JSON.stringify(rows.map((row) => names.map((name) => encode(row[name], dialect))));
-    return { from: sql`json_each(${json}) as ${as}`, column: (name) => sql`${as}.value ->> ${sql.raw(String(names.indexOf(name)))}` };
-  }
-  const json = JSON.stringify(rows.map((row) => Object.fromEntries(names.map((name) => [name, encode(row[name], dialect)]))));
-  const columns = sql.join(names.map((name) => sql`${sql.identifier(name)} ${sql.raw(types[name]!)}`), sql`, `);
-  return { from: sql`jsonb_to_recordset(${json}::jsonb) as ${as}(${columns})`, column: (name) => sql`${as}.${sql.identifier(name)}` };
-}
-
-/**
- * Dates go as milliseconds to SQLite (timestamp_ms columns) and as ISO strings
- * to PostgreSQL. A lone surrogate (JSON from the network may hold one) becomes
- * U+FFFD, as binding the string as a parameter would make it: jsonb refuses it.
- */
-function encode(value: unknown, dialect: ApplyContext["dialect"]): unknown {
-  if (typeof value === "string") return value.toWellFormed();
-  if (value instanceof Date) return dialect === "sqlite" ? value.getTime() : value.toISOString();
-  return value ?? null;
 }

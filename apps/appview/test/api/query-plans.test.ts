@@ -4,7 +4,6 @@ import { postgresClient } from "@atbb/db";
 import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonSql } from "../../src/api/json-rows.ts";
 import { boardTopicsPageSql, topicRepliesPageSql } from "../../src/api/queries.ts";
 
 let database: MigratedTestDatabase;
@@ -64,7 +63,7 @@ afterAll(async () => database?.drop());
 
 /** The plan of a page query (parameters: the board or topic, limit, offset), with its numeric parameters inlined. */
 async function plan(pageSql: typeof boardTopicsPageSql, params: number[]): Promise<string> {
-  const text = pageSql(jsonSql[dialect]);
+  const text = pageSql(database.handle);
   const inlined = text.replace(/\$\d+|\?\d+/g, (placeholder) => {
     const value = params[Number(placeholder.slice(1)) - 1];
     if (typeof value !== "number") throw new Error(`expected numeric parameters, got ${JSON.stringify(value)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { iso } from "../../src/api/serialize.ts";
+import { iso } from "../../src/api/bodies/time.ts";
 import { seededRandom } from "../support/random.ts";
 
 describe("iso", () => {

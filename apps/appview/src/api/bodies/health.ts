@@ -1,0 +1,38 @@
+// What the health probes answer.
+import { z } from "@hono/zod-openapi";
+
+const DatabaseProbe = z.strictObject({
+  status: z.enum(["up", "down"]),
+  dialect: z.enum(["postgresql", "sqlite"]),
+  latencyMs: z.number().nullable().describe("Round trip of a real query; null when it failed"),
+  problem: z.string().optional().describe("Why the database is down when no query could say: its SQLite file was deleted or replaced"),
+});
+
+const Indexing = z.union([
+  z.strictObject({
+    connected: z.boolean(),
+    cursor: z.number().int().nullable().describe("The last committed cursor (time_us), null before the first batch"),
+    lagMs: z.number().nullable(),
+    applied: z.number().int(),
+    rejected: z.record(z.string(), z.number().int()).describe("Rejected events by reason"),
+    failing: z
+      .strictObject({ since: z.string(), error: z.string() })
+      .nullable()
+      .describe("Since when, and why, the database refuses the stream's writes (retried, nothing skipped); null while they go in"),
+  }),
+  z.strictObject({ enabled: z.literal(false) }).describe("This process does not index"),
+]);
+
+export const Health = z
+  .strictObject({ status: z.enum(["healthy", "degraded", "unhealthy"]), database: DatabaseProbe, indexer: Indexing })
+  .openapi("Health");
+
+export const Live = z.strictObject({ status: z.literal("ok") });
+
+export const Ready = z.strictObject({ status: z.literal("ready") });
+
+export const NotReady = z.strictObject({
+  status: z.literal("not_ready"),
+  reason: z.string(),
+  pending: z.array(z.string()).optional().describe("Migrations not yet applied"),
+});

@@ -1,0 +1,70 @@
+// Topics and replies as the API shows them, moderation applied: a post whose
+// content is not shown keeps its place (the thread keeps its shape) with
+// title and text null and the reason in `hidden`.
+import { z } from "@hono/zod-openapi";
+import type { PostRow } from "../queries.ts";
+import { AtUri, Id, iso, idString, Timestamp } from "./time.ts";
+
+export const HIDDEN_REASONS = ["deleted_by_author", "removed_by_moderator", "author_banned", "author_unavailable"] as const;
+export type HiddenReason = (typeof HIDDEN_REASONS)[number];
+
+export const Post = z.strictObject({
+  id: Id,
+  uri: AtUri,
+  cid: z.string(),
+  author: z.strictObject({ did: z.string(), handle: z.string().nullable().describe("null until verified, and while the account is unavailable") }),
+  title: z.string().nullable(),
+  text: z.string().nullable(),
+  hidden: z.enum(HIDDEN_REASONS).nullable().describe("Why title and text are not shown, or null when they are"),
+  createdAt: Timestamp,
+  editedAt: Timestamp.nullable(),
+});
+
+export const Topic = Post.extend({
+  boardId: Id.nullable(),
+  locked: z.boolean(),
+  replyCount: z.number().int().describe("Visible replies"),
+  lastReplyAt: Timestamp.nullable(),
+  lastActivityAt: Timestamp.describe("The later of createdAt and lastReplyAt: the board's sort key"),
+}).openapi("Topic");
+
+export const Reply = Post.extend({ parentId: Id.nullable() }).openapi("Reply");
+
+/** Why a post's content is not shown, or null when it is. */
+export function hiddenReason(post: PostRow, now: Date): HiddenReason | null {
+  if (post.deletedByUser) return "deleted_by_author";
+  if (post.deletedByMod) return "removed_by_moderator";
+  if (post.bannedByMod && (post.banExpiresAt === null || post.banExpiresAt > now)) return "author_banned";
+  if (post.accountStatus !== null && post.accountStatus !== "active") return "author_unavailable";
+  return null;
+}
+
+export function serializePost(post: PostRow, now: Date): z.input<typeof Post> {
+  const hidden = hiddenReason(post, now);
+  return {
+    id: String(post.id),
+    uri: `at://${post.did}/space.atbb.post/${post.rkey}`,
+    cid: post.cid,
+    author: { did: post.did, handle: hidden === "author_unavailable" ? null : post.handle },
+    title: hidden ? null : post.title,
+    text: hidden ? null : post.text,
+    hidden,
+    createdAt: iso(post.createdAt),
+    editedAt: iso(post.updatedAt),
+  };
+}
+
+export function serializeTopic(post: PostRow, now: Date): z.input<typeof Topic> {
+  return {
+    ...serializePost(post, now),
+    boardId: idString(post.boardId),
+    locked: post.locked,
+    replyCount: post.replyCount,
+    lastReplyAt: iso(post.lastReplyAt),
+    lastActivityAt: iso(post.lastActivityAt ?? post.createdAt),
+  };
+}
+
+export function serializeReply(post: PostRow, now: Date): z.input<typeof Reply> {
+  return { ...serializePost(post, now), parentId: idString(post.parentId) };
+}
