@@ -2,6 +2,7 @@
 // that covers them — is one transaction, so a crash at any point leaves the
 // database at a batch boundary and the resumed stream replays what was lost.
 import type { DatabaseHandle } from "@atbb/db";
+import { unpublishedFormsOf, type UnpublishedForm } from "@atbb/lexicon";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import { jetstreamEvent } from "../source/jetstream.ts";
@@ -78,6 +79,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
   let cursor: number | null = null;
   let applied = 0;
   const rejected: Partial<Record<Rejection["reason"], number>> = {};
+  const unpublishedForms: Partial<Record<UnpublishedForm, number>> = {};
   let source: EventSource | null = null;
   let stopping = false;
   let running: Promise<void> | null = null;
@@ -88,6 +90,14 @@ export function createIndexer(options: IndexerOptions): Indexer {
       { reason: rejection.reason, detail: rejection.detail, did: rejection.did, collection: rejection.collection, rkey: rejection.rkey },
       "event rejected",
     );
+  }
+
+  /** Which forms the records arriving are in: an operator sees when the older ones stop. */
+  function countForms(ops: IndexOp[]) {
+    for (const op of ops) {
+      if (op.kind !== "record") continue;
+      for (const form of unpublishedFormsOf(op.collection, op.record)) unpublishedForms[form] = (unpublishedForms[form] ?? 0) + 1;
+    }
   }
 
   async function loadCursor(): Promise<number | null> {
@@ -169,6 +179,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       if (parsed.ok) ops.push(parsed.op);
       else count(parsed.rejection);
     }
+    countForms(ops);
     await applyOps(ops, batchCursor, alongside);
   }
 
@@ -219,7 +230,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
     run,
     applyMessages,
     applyEvents,
-    applyOps: (ops, batchCursor = null, alongside) => applyOps(ops, batchCursor, alongside),
+    applyOps: (ops, batchCursor = null, alongside) => {
+      countForms(ops);
+      return applyOps(ops, batchCursor, alongside);
+    },
     loadCursor,
     async stop() {
       stopping = true;
@@ -233,6 +247,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       lagMs: cursor === null || service !== "jetstream" ? null : Math.max(0, Date.now() - Math.floor(cursor / 1000)),
       applied,
       rejected: { ...rejected },
+      unpublishedForms: { ...unpublishedForms },
     }),
   };
 }

@@ -1,3 +1,4 @@
+import type { UnpublishedForm } from "@atbb/lexicon";
 import type { RejectReason } from "./events.ts";
 
 /** What the health endpoint and `atbb status` report about indexing. */
@@ -9,4 +10,6 @@ export interface IndexerStatus {
   lagMs: number | null;
   applied: number;
   rejected: Partial<Record<RejectReason, number>>;
+  /** Records accepted in a form atBB does not publish (flat references, short action verbs…), by form. */
+  unpublishedForms: Partial<Record<UnpublishedForm, number>>;
 }

@@ -1,20 +1,21 @@
-import { ids, recordUri } from "@atbb/lexicon";
+import { categoryRefOf, ids, recordUri } from "@atbb/lexicon";
 import { and, eq, isNull } from "drizzle-orm";
 import type { CollectionIndexer } from "../context.ts";
 import { checkReference, idOf } from "../references.ts";
 
 export const boardIndexer: CollectionIndexer<typeof ids.board> = {
   collection: ids.board,
-  check: (record, { forumDid }) => checkReference(record.category.uri, ids.category, forumDid, "board.category"),
+  check: (record, { forumDid }) => checkReference(categoryRefOf(record).uri, ids.category, forumDid, "board.category"),
   async upsert({ tx, schema, now, dirtyBoards }, { did, rkey, cid, record }) {
     const { boards, categories, posts } = schema;
+    const category = categoryRefOf(record);
     const values = {
       cid,
       name: record.name,
       description: record.description ?? null,
       sortOrder: record.sortOrder ?? null,
-      categoryUri: record.category.uri,
-      categoryId: idOf(categories, record.category.uri),
+      categoryUri: category.uri,
+      categoryId: idOf(categories, category.uri),
       createdAt: new Date(record.createdAt),
       indexedAt: now,
     };

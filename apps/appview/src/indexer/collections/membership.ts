@@ -1,4 +1,4 @@
-import { ids, recordUri } from "@atbb/lexicon";
+import { forumRefOf, ids, recordUri, roleRefOf } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
 import type { CollectionIndexer } from "../context.ts";
 import { checkReference, idOf } from "../references.ts";
@@ -6,17 +6,18 @@ import { checkReference, idOf } from "../references.ts";
 export const membershipIndexer: CollectionIndexer<typeof ids.membership> = {
   collection: ids.membership,
   check: (record, { forumDid }) =>
-    record.forum.uri !== recordUri(forumDid, ids.forum, "self")
+    forumRefOf(record).uri !== recordUri(forumDid, ids.forum, "self")
       ? "membership.forum must point at this forum's space.atbb.forum.forum/self"
-      : checkReference(record.role?.uri, ids.role, forumDid, "membership.role"),
+      : checkReference(roleRefOf(record)?.uri, ids.role, forumDid, "membership.role"),
   async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
     const { memberships, forums, roles } = schema;
+    const [forum, role] = [forumRefOf(record), roleRefOf(record)];
     const values = {
       cid,
-      forumUri: record.forum.uri,
-      forumId: idOf(forums, record.forum.uri),
-      roleUri: record.role?.uri ?? null,
-      roleId: idOf(roles, record.role?.uri),
+      forumUri: forum.uri,
+      forumId: idOf(forums, forum.uri),
+      roleUri: role?.uri ?? null,
+      roleId: idOf(roles, role?.uri),
       joinedAt: record.joinedAt ? new Date(record.joinedAt) : null,
       createdAt: new Date(record.createdAt),
       indexedAt: now,

@@ -1,10 +1,10 @@
-import { ids, MOD_ACTIONS } from "@atbb/lexicon";
+import { ids, modActionKindOf, type ModActionKind } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
 import type { ApplyContext, CollectionIndexer } from "../context.ts";
 import { recomputeBan, recomputePostModeration } from "../moderation.ts";
 import { checkReference } from "../references.ts";
 
-const USER_ACTIONS = new Set(["ban", "unban"]);
+const USER_ACTIONS = new Set<ModActionKind>(["ban", "unban"]);
 
 async function applyEffects(ctx: ApplyContext, subject: { did: string | null; postUri: string | null }) {
   if (subject.did) await recomputeBan(ctx, subject.did);
@@ -14,11 +14,12 @@ async function applyEffects(ctx: ApplyContext, subject: { did: string | null; po
 export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
   collection: ids.modAction,
   check(record) {
-    if (!(MOD_ACTIONS as readonly string[]).includes(record.action)) return `unknown action ${JSON.stringify(record.action).slice(0, 40)}`;
+    const kind = modActionKindOf(record);
+    if (kind === null) return `unknown action ${JSON.stringify(record.action).slice(0, 40)}`;
     const { did, post } = record.subject;
     if ((did === undefined) === (post === undefined)) return "subject must name exactly one of did or post";
-    if (USER_ACTIONS.has(record.action) !== (did !== undefined)) {
-      return `${record.action} needs a ${USER_ACTIONS.has(record.action) ? "did" : "post"} subject`;
+    if (USER_ACTIONS.has(kind) !== (did !== undefined)) {
+      return `${kind} needs a ${USER_ACTIONS.has(kind) ? "did" : "post"} subject`;
     }
     return checkReference(post?.uri, ids.post, null, "subject.post");
   },
@@ -27,7 +28,8 @@ export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
     const { modActions } = schema;
     const values = {
       cid,
-      action: record.action,
+      // The short verb, whichever form arrived: moderation and the API read it so.
+      action: modActionKindOf(record)!,
       subjectDid: record.subject.did ?? null,
       subjectPostUri: record.subject.post?.uri ?? null,
       reason: record.reason ?? null,
