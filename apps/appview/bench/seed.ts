@@ -5,7 +5,7 @@
 // for them: TID record keys, CIDs, URIs and resolved ids, user tombstones,
 // bans and locks with their mod actions, and topic aggregates computed here
 // exactly as aggregates.ts derives them (checkSeed() proves it on the database).
-import { ids, recordUri, type PostRecord } from "@atbb/lexicon";
+import { ids, recordUri, type MembershipRecord, type PostRecord } from "@atbb/lexicon";
 import type { DatabaseHandle } from "@atbb/db";
 import { sql } from "drizzle-orm";
 import { createIndexer } from "../src/indexer/indexer.ts";
@@ -93,7 +93,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
         role: { $type: "space.atbb.membership#roleRef" as const, role: roles[role]!.ref },
         joinedAt: at.toISOString(),
         createdAt: at.toISOString(),
-      };
+      } satisfies MembershipRecord;
       return {
         id: i + 1,
         did,
