@@ -15,8 +15,10 @@ function readDocs(dir: string): LexiconDoc[] {
     .map((entry) => JSON.parse(readFileSync(join(entry.parentPath, entry.name), "utf8")) as LexiconDoc);
 }
 
+const docs = readDocs(lexiconDir);
+
 /** atBB's published record shapes and limits: what this AppView writes. */
-export const lexicons = new Lexicons(readDocs(lexiconDir));
+export const lexicons = new Lexicons(docs);
 
 for (const collection of collections) {
   if (!lexicons.getDef(collection)) throw new Error(`No lexicon document for ${collection} in ${lexiconDir}`);
@@ -32,14 +34,23 @@ const readLimits: Partial<Record<Collection, Record<string, { maxLength: number;
   [ids.forum]: { description: { maxLength: 30000, maxGraphemes: 3000 } },
 };
 
+/** A record's lexicon with its string fields' limits widened to `limits`. */
+function widened(doc: LexiconDoc, limits: Record<string, { maxLength: number; maxGraphemes: number }>): LexiconDoc {
+  const main = doc.defs.main;
+  if (main?.type !== "record") throw new Error(`${doc.id} is not a record lexicon`);
+  const properties = { ...main.record.properties };
+  for (const [field, limit] of Object.entries(limits)) {
+    const property = properties[field];
+    if (property?.type !== "string") throw new Error(`${doc.id} has no string field ${field} to read leniently`);
+    properties[field] = { ...property, ...limit };
+  }
+  return { ...doc, defs: { ...doc.defs, main: { ...main, record: { ...main.record, properties } } } };
+}
+
 const readLexicons = new Lexicons(
-  readDocs(lexiconDir).map((doc) => {
+  docs.map((doc) => {
     const limits = readLimits[doc.id as Collection];
-    const main = doc.defs.main;
-    if (!limits || main?.type !== "record") return doc;
-    const properties = { ...main.record.properties };
-    for (const [field, limit] of Object.entries(limits)) properties[field] = { ...properties[field], ...limit } as never;
-    return { ...doc, defs: { ...doc.defs, main: { ...main, record: { ...main.record, properties } } } };
+    return limits ? widened(doc, limits) : doc;
   }),
 );
 
