@@ -4,7 +4,7 @@
 // real indexer's validation, so the difference measured is the writing. Posts
 // are nearly all of a forum's events; the rest (structure, memberships, mod
 // actions, deletes) go through the real indexer one event at a time.
-import { ids, recordUri } from "@atbb/lexicon";
+import { boardRefOf, forumRefOf, ids, recordUri } from "@atbb/lexicon";
 import type { DatabaseHandle } from "@atbb/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { RecordOp } from "../src/events/index.ts";
@@ -25,15 +25,16 @@ export function naiveIndexer(database: DatabaseHandle, forumDid: string, indexer
     const now = new Date();
     const createdAt = new Date(record.createdAt);
     const ctx = { schema };
+    const board = boardRefOf(record);
     await db.transaction(async (tx) => {
       await tx.insert(users).values({ did, firstSeenAt: now, updatedAt: now }).onConflictDoNothing();
       const values = {
         cid,
         title: record.reply ? null : (record.title ?? null),
         text: record.text,
-        forumUri: record.forum?.uri ?? null,
-        boardUri: record.board?.uri ?? null,
-        boardId: idOf(boards, record.board?.uri),
+        forumUri: forumRefOf(record)?.uri ?? null,
+        boardUri: board?.uri ?? null,
+        boardId: idOf(boards, board?.uri),
         rootUri: record.reply?.root.uri ?? null,
         rootId: idOf(posts, record.reply?.root.uri),
         parentUri: record.reply?.parent.uri ?? null,

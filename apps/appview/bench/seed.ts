@@ -5,13 +5,13 @@
 // for them: TID record keys, CIDs, URIs and resolved ids, user tombstones,
 // bans and locks with their mod actions, and topic aggregates computed here
 // exactly as aggregates.ts derives them (checkSeed() proves it on the database).
-import { ids, recordUri } from "@atbb/lexicon";
+import { ids, recordUri, type MembershipRecord, type PostRecord } from "@atbb/lexicon";
 import type { DatabaseHandle } from "@atbb/db";
 import { sql } from "drizzle-orm";
 import { createIndexer } from "../src/indexer/indexer.ts";
 import { silentLogger } from "../src/logger.ts";
 import { insertRows, secondaryIndexes } from "./bulk-load.ts";
-import { cidFor, ForumStream, tid } from "../test/support/forum-events.ts";
+import { cidFor, ForumStream, recordCid, tid } from "../test/support/forum-events.ts";
 import { seededRandom } from "../test/support/random.ts";
 import { applyMessages } from "../test/support/apply-messages.ts";
 
@@ -32,6 +32,7 @@ export interface SeededForum {
 }
 
 const MINUTE_US = 60_000_000;
+const STAND_IN_CID = cidFor("a post");
 const CHUNK = 5_000;
 /** Power-law exponent of replies per topic: a few huge threads, most short. */
 const TAIL = 1.1;
@@ -88,12 +89,17 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
     members.map((did, i) => {
       const role = i < 2 ? 0 : i < 10 ? 1 : 2;
       const at = new Date(Math.floor((startUs - 1_800_000_000 + i * 1000) / 1000));
-      const record = { forum: forum.ref, role: roles[role]!.ref, joinedAt: at.toISOString(), createdAt: at.toISOString() };
+      const record = {
+        forum: { $type: "space.atbb.membership#forumRef" as const, forum: forum.ref },
+        role: { $type: "space.atbb.membership#roleRef" as const, role: roles[role]!.ref },
+        joinedAt: at.toISOString(),
+        createdAt: at.toISOString(),
+      } satisfies MembershipRecord;
       return {
         id: i + 1,
         did,
         rkey: tid(startUs - 1_800_000_000 + i * 1000),
-        cid: cidFor(record),
+        cid: recordCid(ids.membership, record),
         indexed_at: now,
         forum_uri: forum.uri,
         forum_id: forumId,
@@ -155,18 +161,21 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
   const authorOf = (p: number) => members[(Math.imul(p, 2654435761) >>> 0) % memberCount]!;
   const rkeyAt = (p: number) => tid(timeUsAt(p));
   const uriAt = (p: number) => recordUri(authorOf(p), ids.post, rkeyAt(p));
+  // A reply's reference to post p, for the reply's own CID only: the CIDs of
+  // 1.1M posts are not kept by position, so one stand-in serves (and costs no hashing).
+  const postRef = (p: number) => ({ uri: uriAt(p), cid: STAND_IN_CID });
   // A fifth of the topics in board 0 (the "general" board), the rest spread.
   const boardOf = (t: number) => ((Math.imul(t, 2246822519) >>> 0) % 5 === 0 ? 0 : (Math.imul(t, 3266489917) >>> 0) % 50);
   const lockedTopic = (t: number) => t % 500 === 7;
 
-  const postRow = (p: number, fields: Record<string, unknown>, text: string, title: string | null, record: object) => {
+  const postRow = (p: number, fields: Record<string, unknown>, text: string, title: string | null, record: PostRecord) => {
     const did = authorOf(p);
     const gone = deleted[p] === 1;
     return {
       id: p + 1,
       did,
       rkey: rkeyAt(p),
-      cid: cidFor(record),
+      cid: recordCid(ids.post, record),
       indexed_at: now,
       title: gone ? null : title,
       text: gone ? "" : text,
@@ -202,7 +211,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
         reply_count: replyCount[t],
         last_reply_at: lastReplyAt,
         last_activity_at: lastReplyAt && lastReplyAt > createdAt ? lastReplyAt : createdAt,
-      }, text, title, { $type: ids.post, title, text, board: board.ref, createdAt: createdAt.toISOString() }),
+      }, text, title, { title, text, board: { $type: "space.atbb.post#boardRef", board: board.ref }, createdAt: createdAt.toISOString() }),
     );
     if (topicRows.length === CHUNK) await insertRows(database, schema.posts, topicRows.splice(0));
   }
@@ -231,7 +240,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
         reply_count: 0,
         last_reply_at: null,
         last_activity_at: null,
-      }, text, null, { $type: ids.post, text, reply: { root: { uri: uriAt(root) }, parent: { uri: uriAt(parent) } }, createdAt }),
+      }, text, null, { text, reply: { $type: "space.atbb.post#replyRef", root: postRef(root), parent: postRef(parent) }, createdAt }),
     );
     if (replyRows.length === CHUNK) await insertRows(database, schema.posts, replyRows.splice(0));
   }

@@ -4,6 +4,7 @@ export const ids = {
   category: "space.atbb.forum.category",
   board: "space.atbb.forum.board",
   role: "space.atbb.forum.role",
+  roleAssignment: "space.atbb.forum.roleAssignment",
   post: "space.atbb.post",
   membership: "space.atbb.membership",
   modAction: "space.atbb.modAction",
@@ -22,6 +23,7 @@ export const forumOwnedCollections: ReadonlySet<Collection> = new Set([
   ids.category,
   ids.board,
   ids.role,
+  ids.roleAssignment,
   ids.modAction,
 ]);
 
@@ -29,16 +31,25 @@ export function isCollection(value: string): value is Collection {
   return (collections as readonly string[]).includes(value);
 }
 
-/** The lexicon's `key`: the forum record is a singleton; everything else is keyed by TID. */
-export const recordKeyType: Record<Collection, "literal:self" | "tid"> = {
+/**
+ * What a record key must be: the forum record is a singleton, a role grant
+ * sits at the member's DID (its lexicon says `any` and documents the DID),
+ * everything else is keyed by TID.
+ */
+export const recordKeyType: Record<Collection, "literal:self" | "did" | "tid"> = {
   [ids.forum]: "literal:self",
   [ids.category]: "tid",
   [ids.board]: "tid",
   [ids.role]: "tid",
+  [ids.roleAssignment]: "did",
   [ids.post]: "tid",
   [ids.membership]: "tid",
   [ids.modAction]: "tid",
 };
 
-export const MOD_ACTIONS = ["ban", "unban", "lock", "unlock", "delete", "undelete"] as const;
+/** Moderation actions by their short name; a record names one by its token, modActionToken(kind). */
+export const MOD_ACTIONS = ["ban", "unban", "lock", "unlock", "delete", "undelete", "pin", "unpin"] as const;
 export type ModActionKind = (typeof MOD_ACTIONS)[number];
+export type ModActionToken = `space.atbb.modAction.${ModActionKind}`;
+
+export const modActionToken = (kind: ModActionKind): ModActionToken => `space.atbb.modAction.${kind}`;

@@ -13,7 +13,15 @@ const CID = /^(b[a-z2-7]{50,120}|Qm[1-9A-HJ-NP-Za-km-z]{44})$/;
 export const isCid = (value: unknown): value is string => typeof value === "string" && CID.test(value);
 
 export function isValidRecordKeyFor(collection: Collection, rkey: string): boolean {
-  return recordKeyType[collection] === "literal:self" ? rkey === "self" : isTid(rkey);
+  switch (recordKeyType[collection]) {
+    case "literal:self":
+      return rkey === "self";
+    case "did":
+      // A DID is a valid record key as it stands: its colons are allowed there.
+      return isDid(rkey) && isRecordKey(rkey);
+    case "tid":
+      return isTid(rkey);
+  }
 }
 
 export interface RecordUri {

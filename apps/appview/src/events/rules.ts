@@ -1,21 +1,40 @@
 // Cross-record rules the lexicons cannot express: what a record may point at.
 // One rule per collection (a collection without one does not compile); a
 // returned reason rejects the record as `bad_reference`.
-import { ids, MOD_ACTIONS, parseRecordUri, recordUri, type Collection, type RecordTypes } from "@atbb/lexicon";
+// References are read in either form atBB records have taken (wrapped, as
+// published, or flat): @atbb/lexicon's readers hide the difference.
+import {
+  boardRefOf,
+  categoryRefOf,
+  forumRefOf,
+  ids,
+  modActionKindOf,
+  parseRecordUri,
+  recordUri,
+  roleRefOf,
+  type Collection,
+  type ModActionKind,
+  type RecordTypes,
+} from "@atbb/lexicon";
 
-type Rule<C extends Collection> = (record: RecordTypes[C], forumDid: string) => string | null;
+type Rule<C extends Collection> = (record: RecordTypes[C], forumDid: string, rkey: string) => string | null;
 
-const USER_ACTIONS = new Set(["ban", "unban"]);
+const USER_ACTIONS = new Set<ModActionKind>(["ban", "unban"]);
 
 export const referenceRules: { [C in Collection]: Rule<C> } = {
   [ids.forum]: () => null,
   [ids.category]: () => null,
   [ids.role]: () => null,
-  [ids.board]: (record, forumDid) => checkReference(record.category.uri, ids.category, forumDid, "board.category"),
+  [ids.board]: (record, forumDid) => checkReference(categoryRefOf(record).uri, ids.category, forumDid, "board.category"),
   [ids.membership]: (record, forumDid) =>
-    record.forum.uri !== recordUri(forumDid, ids.forum, "self")
+    forumRefOf(record).uri !== recordUri(forumDid, ids.forum, "self")
       ? "membership.forum must point at this forum's space.atbb.forum.forum/self"
-      : checkReference(record.role?.uri, ids.role, forumDid, "membership.role"),
+      : checkReference(roleRefOf(record)?.uri, ids.role, forumDid, "membership.role"),
+  // A grant lives at the member's DID, so a member holds at most one.
+  [ids.roleAssignment]: (record, forumDid, rkey) =>
+    record.did !== rkey
+      ? "roleAssignment.did must be the record key (the member's DID)"
+      : checkReference(roleRefOf(record).uri, ids.role, forumDid, "roleAssignment.role"),
   [ids.post]: (record, forumDid) => {
     if (record.reply) {
       return (
@@ -23,18 +42,20 @@ export const referenceRules: { [C in Collection]: Rule<C> } = {
         checkReference(record.reply.parent.uri, ids.post, null, "reply.parent")
       );
     }
-    if (!record.board) return "a topic (a post without reply) needs a board";
+    const board = boardRefOf(record);
+    if (!board) return "a topic (a post without reply) needs a board";
     return (
-      checkReference(record.board.uri, ids.board, forumDid, "post.board") ??
-      checkReference(record.forum?.uri, ids.forum, forumDid, "post.forum")
+      checkReference(board.uri, ids.board, forumDid, "post.board") ??
+      checkReference(forumRefOf(record)?.uri, ids.forum, forumDid, "post.forum")
     );
   },
   [ids.modAction]: (record) => {
-    if (!(MOD_ACTIONS as readonly string[]).includes(record.action)) return `unknown action ${JSON.stringify(record.action).slice(0, 40)}`;
+    const kind = modActionKindOf(record);
+    if (kind === null) return `unknown action ${JSON.stringify(record.action).slice(0, 40)}`;
     const { did, post } = record.subject;
     if ((did === undefined) === (post === undefined)) return "subject must name exactly one of did or post";
-    if (USER_ACTIONS.has(record.action) !== (did !== undefined)) {
-      return `${record.action} needs a ${USER_ACTIONS.has(record.action) ? "did" : "post"} subject`;
+    if (USER_ACTIONS.has(kind) !== (did !== undefined)) {
+      return `${kind} needs a ${USER_ACTIONS.has(kind) ? "did" : "post"} subject`;
     }
     return checkReference(post?.uri, ids.post, null, "subject.post");
   },

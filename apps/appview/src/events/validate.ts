@@ -75,7 +75,7 @@ function validateCommit({ timeUs, collection, rkey, operation, cid, record }: Co
   if (!isCid(cid)) return rejected("invalid_cid", "commit.cid is not a CID", { timeUs, did, collection, rkey });
   const validation = validateRecord(collection, record);
   if (!validation.ok) return rejected("invalid_record", validation.reason, { timeUs, did, collection, rkey });
-  const problem = referenceRules[collection](validation.record as never, forumDid);
+  const problem = referenceRules[collection](validation.record as never, forumDid, rkey);
   if (problem !== null) return rejected("bad_reference", problem, { timeUs, did, collection, rkey });
   return accepted({ kind: "record", timeUs, did, collection, rkey, operation, cid, record: validation.record } as OpFields);
 }

@@ -4,6 +4,7 @@
 // was lost. It knows no wire format: sources decode, the event contract
 // (src/events/) validates, and every entry here writes validated operations.
 import type { DatabaseHandle } from "@atbb/db";
+import { unpublishedFormsOf, type UnpublishedForm } from "@atbb/lexicon";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import { validate, type Candidate, type EventSource, type IndexOp, type RecordOp, type Rejection, type SourceEvent, type Verdict } from "../events/index.ts";
@@ -97,6 +98,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
   let cursor: number | null = null;
   let applied = 0;
   const rejected: Partial<Record<Rejection["reason"], number>> = {};
+  const unpublishedForms: Partial<Record<UnpublishedForm, number>> = {};
   let source: EventSource | null = null;
   let stopping = false;
   let running: Promise<void> | null = null;
@@ -111,6 +113,14 @@ export function createIndexer(options: IndexerOptions): Indexer {
   function count(rejection: Rejection) {
     rejected[rejection.reason] = (rejected[rejection.reason] ?? 0) + 1;
     logRejection(rejection);
+  }
+
+  /** Which forms the records arriving are in: an operator sees when the older ones stop. */
+  function countForms(ops: IndexOp[]) {
+    for (const op of ops) {
+      if (op.kind !== "record") continue;
+      for (const form of unpublishedFormsOf(op.collection, op.record)) unpublishedForms[form] = (unpublishedForms[form] ?? 0) + 1;
+    }
   }
 
   async function loadCursor(): Promise<number | null> {
@@ -195,6 +205,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       if (verdict.ok) ops.push(verdict.op);
       else count(verdict.rejection);
     }
+    countForms(ops);
     return { ops, batchCursor };
   }
 
@@ -289,7 +300,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
     run,
     applyEvents,
     applyLocal,
-    applyOps: (ops, batchCursor = null, alongside) => applyOps(ops, batchCursor, alongside),
+    applyOps: (ops, batchCursor = null, alongside) => {
+      countForms(ops);
+      return applyOps(ops, batchCursor, alongside);
+    },
     loadCursor,
     async stop() {
       stopping = true;
@@ -305,6 +319,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       lagMs: cursor === null || service !== "jetstream" ? null : Math.max(0, Date.now() - Math.floor(cursor / 1000)),
       applied,
       rejected: { ...rejected },
+      unpublishedForms: { ...unpublishedForms },
       failing: failing && { ...failing },
     }),
   };

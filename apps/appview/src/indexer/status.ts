@@ -1,3 +1,4 @@
+import type { UnpublishedForm } from "@atbb/lexicon";
 import type { RejectReason } from "../events/index.ts";
 
 /** What the health endpoint and `atbb status` report about indexing. */
@@ -9,6 +10,8 @@ export interface IndexerStatus {
   lagMs: number | null;
   applied: number;
   rejected: Partial<Record<RejectReason, number>>;
+  /** Records accepted in a form atBB does not publish (flat references, short action verbs…), by form. */
+  unpublishedForms: Partial<Record<UnpublishedForm, number>>;
   /** Since when, and why, the database refuses the stream's writes; null while they go in. */
   failing: { since: string; error: string } | null;
 }

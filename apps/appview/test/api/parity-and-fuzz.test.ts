@@ -2,27 +2,11 @@ import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { createApp } from "../../src/api/app.ts";
 import { pick, seededRandom } from "../support/random.ts";
-import { sampleForum, sampleUsers } from "../support/sample-forum.ts";
+import { everyGetPath } from "../support/api-paths.ts";
+import { sampleForum } from "../support/sample-forum.ts";
 import { seededApp } from "../support/seeded-app.ts";
 
 type App = ReturnType<typeof createApp>;
-
-/** Every GET route of a forum, found by walking it from /api/categories. */
-async function everyGetPath(app: App): Promise<string[]> {
-  const json = async (path: string) => (await (await app.request(path)).json()) as any;
-  const paths = ["/api/forum", "/api/categories", "/api/roles", "/api/mod-actions", "/api/mod-actions?offset=1&limit=2", "/api/openapi.json"];
-  for (const category of (await json("/api/categories")).categories) {
-    paths.push(`/api/categories/${category.id}`, `/api/categories/${category.id}/boards`);
-    for (const board of category.boards) {
-      paths.push(`/api/boards/${board.id}`, `/api/boards/${board.id}/topics`, `/api/boards/${board.id}/topics?offset=2&limit=3`);
-      for (const topic of (await json(`/api/boards/${board.id}/topics?limit=100`)).topics) {
-        paths.push(`/api/topics/${topic.id}`, `/api/topics/${topic.id}?offset=1&limit=2`);
-      }
-    }
-  }
-  for (const did of sampleUsers) paths.push(`/api/users/${did}`, `/api/members/${did}/permissions`);
-  return paths;
-}
 
 describe("dialect parity", () => {
   let postgres: MigratedTestDatabase;

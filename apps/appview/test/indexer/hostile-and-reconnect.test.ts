@@ -49,7 +49,7 @@ function hostileMessages(forumDid: string, startUs: number) {
     ["invalid_record", () => post({ text: "ok", createdAt: "not a date" })],
     ["invalid_record", () => post({ text: "nul \u0000 byte", createdAt: "2026-01-01T00:00:00Z" })],
     ["bad_reference", () => post({ text: "a topic without a board", createdAt: "2026-01-01T00:00:00Z" })],
-    ["bad_reference", () => post({ text: "reply to a board", createdAt: "2026-01-01T00:00:00Z", reply: { root: { uri: `at://${forumDid}/space.atbb.forum.board/${tid(1)}`, cid: cidFor(2) }, parent: { uri: `at://${forumDid}/space.atbb.forum.board/${tid(1)}`, cid: cidFor(2) } } })],
+    ["bad_reference", () => post({ text: "reply to a board", createdAt: "2026-01-01T00:00:00Z", reply: { $type: "space.atbb.post#replyRef", root: { uri: `at://${forumDid}/space.atbb.forum.board/${tid(1)}`, cid: cidFor(2) }, parent: { uri: `at://${forumDid}/space.atbb.forum.board/${tid(1)}`, cid: cidFor(2) } } })],
     ["not_forum_owner", () => commit({ operation: "create", collection: "space.atbb.forum.category", rkey: tid(time), cid: cidFor(3), record: { $type: "space.atbb.forum.category", name: "x", createdAt: "2026-01-01T00:00:00Z" } })],
   ];
   const expected: Record<string, number> = {};

@@ -1,6 +1,6 @@
 // The AppView against a real PDS (@atproto/dev-env): the firehose live, then
 // backfill into a fresh database, both compared through the API.
-import { ids } from "@atbb/lexicon";
+import { collections, ids, validatePublishedRecord } from "@atbb/lexicon";
 import { createMigratedTestDatabase, dialect, migrationsFolders, type MigratedTestDatabase } from "@atbb/testing";
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
@@ -15,7 +15,7 @@ import { identityFor } from "../../src/identity.ts";
 import { FirehoseSource } from "../../src/source/firehose.ts";
 import { cleanEnv, cliEntry, runCli, startServe } from "../support/cli.ts";
 import { createLogger, silentLogger } from "../../src/logger.ts";
-import { PdsForum, type Account } from "../support/pds-forum.ts";
+import { PdsForum, type Account, type Ref } from "../support/pds-forum.ts";
 
 type App = ReturnType<typeof createApp>;
 const json = async (app: App, path: string) => (await (await app.request(path)).json()) as any;
@@ -30,7 +30,8 @@ async function forumView(app: App, members: Account[]) {
   const uriOf = new Map<string, string>();
   const categories = (await json(app, "/api/categories")).categories;
   const roles = (await json(app, "/api/roles")).roles.map((role: any) => ({ ...role, id: undefined }));
-  const view: Record<string, unknown> = { forum: await json(app, "/api/forum"), roles };
+  const modActions = (await json(app, "/api/mod-actions")).modActions.map((action: any) => ({ ...action, id: undefined }));
+  const view: Record<string, unknown> = { forum: await json(app, "/api/forum"), roles, modActions };
   for (const category of categories) uriOf.set(`category:${category.id}`, category.uri);
   const boards: unknown[] = [];
   for (const category of categories) {
@@ -115,23 +116,44 @@ describe(`a real PDS (${dialect})`, () => {
     let following = follow(live);
     const app = createApp({ database: live.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did, indexer: following.indexer });
 
-    const forum = await pds.put(pds.forum, ids.forum, { name: "PDS Forum", description: "On a real PDS", createdAt: new Date().toISOString() });
-    const category = await pds.put(pds.forum, ids.category, { name: "General", sortOrder: 1, createdAt: new Date().toISOString() });
-    const board = await pds.put(pds.forum, ids.board, { name: "Chat", category, sortOrder: 1, createdAt: new Date().toISOString() });
-    const admin = await pds.put(pds.forum, ids.role, { name: "Admin", permissions: ["*"], priority: 0, createdAt: new Date().toISOString() });
-    const member = await pds.put(pds.forum, ids.role, { name: "Member", permissions: ["space.atbb.permission.createPosts"], priority: 100, createdAt: new Date().toISOString() });
-    const forumRef = { uri: forum.uri, cid: forum.cid };
-    await pds.put(alice, ids.membership, { forum: forumRef, role: admin, joinedAt: new Date().toISOString(), createdAt: new Date().toISOString() });
-    await pds.put(bob, ids.membership, { forum: forumRef, role: member, joinedAt: new Date().toISOString(), createdAt: new Date().toISOString() });
-    const topic = await pds.put(alice, ids.post, { title: "Hello", text: "First topic", board, createdAt: new Date().toISOString() });
-    const root = { uri: topic.uri, cid: topic.cid };
-    const replyCreatedAt = new Date().toISOString();
-    const reply = await pds.put(bob, ids.post, { text: "A reply", reply: { root, parent: root }, createdAt: replyCreatedAt });
-    const doomed = await pds.put(bob, ids.post, { text: "Soon gone", reply: { root, parent: root }, createdAt: new Date().toISOString() });
-    await pds.put(bob, ids.post, { text: "A reply, edited", reply: { root, parent: root }, createdAt: replyCreatedAt }, reply.rkey);
+    // Every record in atBB's published shape: wrapped references with their $type, action tokens.
+    const now = () => new Date().toISOString();
+    const forum = await pds.put(pds.forum, ids.forum, { name: "PDS Forum", description: "On a real PDS", createdAt: now() });
+    const category = await pds.put(pds.forum, ids.category, { name: "General", slug: "general", sortOrder: 1, createdAt: now() });
+    const inCategory = { $type: "space.atbb.forum.board#categoryRef", category: category.ref };
+    const board = await pds.put(pds.forum, ids.board, { name: "Chat", slug: "chat", category: inCategory, sortOrder: 1, createdAt: now() });
+    const news = await pds.put(pds.forum, ids.board, { name: "News", category: inCategory, sortOrder: 2, createdAt: now() });
+    const admin = await pds.put(pds.forum, ids.role, { name: "Admin", permissions: ["*"], priority: 0, createdAt: now() });
+    const member = await pds.put(pds.forum, ids.role, { name: "Member", permissions: ["space.atbb.permission.createPosts"], priority: 100, createdAt: now() });
+    const membership = (role: Ref) => ({
+      forum: { $type: "space.atbb.membership#forumRef", forum: forum.ref },
+      role: { $type: "space.atbb.membership#roleRef", role },
+      joinedAt: now(),
+      createdAt: now(),
+    });
+    await pds.put(alice, ids.membership, membership(admin.ref));
+    await pds.put(bob, ids.membership, membership(member.ref));
+    // The forum's grant, at the record key of the member's DID: accepted, not stored yet.
+    await pds.put(pds.forum, ids.roleAssignment, { did: alice.did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: admin.ref }, createdAt: now() }, alice.did);
+    const topicIn = (b: { ref: Ref }, title: string, text: string) => ({
+      title,
+      text,
+      forum: { $type: "space.atbb.post#forumRef", forum: forum.ref },
+      board: { $type: "space.atbb.post#boardRef", board: b.ref },
+      createdAt: now(),
+    });
+    const topic = await pds.put(alice, ids.post, topicIn(board, "Hello", "First topic"));
+    const toTopic = { $type: "space.atbb.post#replyRef", root: topic.ref, parent: topic.ref };
+    const replyCreatedAt = now();
+    const reply = await pds.put(bob, ids.post, { text: "A reply", reply: toTopic, createdAt: replyCreatedAt });
+    const doomed = await pds.put(bob, ids.post, { text: "Soon gone", reply: toTopic, createdAt: now() });
+    await pds.put(bob, ids.post, { text: "A reply, edited", reply: toTopic, createdAt: replyCreatedAt }, reply.rkey);
     await pds.remove(bob, ids.post, doomed.rkey);
+    const announcement = await pds.put(alice, ids.post, topicIn(news, "Read me", "Closed for replies"));
+    await pds.put(pds.forum, ids.modAction, { action: "space.atbb.modAction.lock", subject: { post: announcement.ref }, createdBy: alice.did, createdAt: now() });
+    await pds.put(pds.forum, ids.modAction, { action: "space.atbb.modAction.pin", subject: { post: announcement.ref }, createdBy: alice.did, createdAt: now() });
     // Invalid for our lexicon (no text), accepted by the PDS with validation off.
-    await pds.put(bob, ids.post, { title: "no text", board, createdAt: new Date().toISOString() });
+    await pds.put(bob, ids.post, { title: "no text", board: { $type: "space.atbb.post#boardRef", board: board.ref }, createdAt: now() });
 
     const thread = await waitFor("the thread", async () => {
       const boards = (await json(app, "/api/categories")).categories[0]?.boards ?? [];
@@ -144,11 +166,26 @@ describe(`a real PDS (${dialect})`, () => {
     expect(thread.topic).toMatchObject({ title: "Hello", text: "First topic", author: { did: alice.did } });
     expect(thread.replies.map((r: any) => r.text ?? r.hidden)).toEqual(["A reply, edited", "deleted_by_author"]);
     await waitFor("the invalid post to be counted", async () => following.indexer.status().rejected.invalid_record === 1);
+    // Everything else was accepted, and arrived in the published form.
+    expect(following.indexer.status()).toMatchObject({ rejected: { invalid_record: 1 }, unpublishedForms: {} });
+    const newsTopics = (await json(app, `/api/boards/${(await json(app, "/api/categories")).categories[0].boards[1].id}/topics`)).topics;
+    expect(newsTopics.map((t: any) => [t.title, t.locked])).toEqual([["Read me", true]]);
+    expect((await json(app, "/api/mod-actions")).modActions.map((a: any) => a.action)).toEqual(["pin", "lock"]);
+    // As the repositories hold them, every record validates as published, but the one written invalid.
+    const stored = [];
+    for (const who of [pds.forum, alice, bob]) {
+      for (const collection of collections) {
+        const { data } = await who.agent.com.atproto.repo.listRecords({ repo: who.did, collection, limit: 100 });
+        for (const { uri, value } of data.records) stored.push({ uri, problem: validatePublishedRecord(collection, value).ok ? null : collection });
+      }
+    }
+    expect(stored.length).toBe(15);
+    expect(stored.filter((r) => r.problem !== null).map((r) => r.problem)).toEqual([ids.post]);
 
     // Stopped: what is written meanwhile arrives after the restart, from the saved seq.
     await following.indexer.stop();
     await following.running;
-    const late = await pds.put(alice, ids.post, { text: "Written while the AppView was down", reply: { root, parent: root }, createdAt: new Date().toISOString() });
+    const late = await pds.put(alice, ids.post, { text: "Written while the AppView was down", reply: toTopic, createdAt: now() });
     following = follow(live);
     await waitFor("the late reply", async () => (await json(app, `/api/topics/${thread.topic.id}`)).replies.some((r: any) => r.uri === late.uri));
     await following.indexer.stop();
@@ -219,7 +256,8 @@ describe(`a real PDS (${dialect})`, () => {
       expect(thread.topic).toMatchObject({ title: "Hello", author: { did: alice.did } });
       // Then live: a reply written now arrives through the firehose.
       const root = { uri: thread.topic.uri, cid: thread.topic.cid };
-      const liveReply = await pds.put(bob, ids.post, { text: "Written after serve started", reply: { root, parent: root }, createdAt: new Date().toISOString() });
+      const toTopic = { $type: "space.atbb.post#replyRef", root, parent: root };
+      const liveReply = await pds.put(bob, ids.post, { text: "Written after serve started", reply: toTopic, createdAt: new Date().toISOString() });
       await waitFor("the live reply", async () => (await topicOf())?.replies.some((r: any) => r.uri === liveReply.uri));
       // And handles, verified both ways by the keeper beside the indexer.
       await waitFor("alice's verified handle", async () => (await api(`/api/users/${alice.did}`)).handle === "alice.test");

@@ -1,8 +1,10 @@
 // Builds Jetstream v1 messages for a forum, deterministically: the same calls
 // give the same TIDs, CIDs and timestamps. Tests, the API parity suite and the
-// bench all speak the wire through this.
-import { ids, recordUri, type Collection, type RecordTypes, type StrongRef } from "@atbb/lexicon";
+// bench all speak the wire through this, in atBB's published record shapes
+// (or, for the tests proving they are still read, the older flat ones).
+import { ids, modActionToken, recordUri, toPublishedForm, type Collection, type ModActionKind, type RecordTypes, type StrongRef } from "@atbb/lexicon";
 import { createHash } from "node:crypto";
+import { toFlatForm } from "./flat-forms.ts";
 
 const S32 = "234567abcdefghijklmnopqrstuvwxyz";
 const B32 = "abcdefghijklmnopqrstuvwxyz234567";
@@ -37,6 +39,17 @@ export function cidFor(content: unknown): string {
   return out;
 }
 
+/**
+ * The CID a fixture gives a record: the hash of its flat form, so that the
+ * same forum written in either shape has the same CIDs and its API bodies
+ * can be compared byte for byte.
+ */
+export function recordCid<C extends Collection>(collection: C, record: RecordTypes[C]): string {
+  return cidFor({ $type: collection, ...toFlatForm(collection, record) });
+}
+
+export type RecordShape = "published" | "flat";
+
 export interface Written<C extends Collection = Collection> {
   uri: string;
   cid: string;
@@ -50,14 +63,19 @@ export interface Written<C extends Collection = Collection> {
 export class ForumStream {
   readonly forumDid: string;
   readonly messages: string[] = [];
+  readonly shape: RecordShape;
   #timeUs: number;
   #stepUs: number;
 
-  /** `stepUs`: time between events (Jetstream resumes 10 s early, so gaps matter in reconnect tests). */
-  constructor(options: { forumDid?: string; startUs?: number; stepUs?: number } = {}) {
+  /**
+   * `stepUs`: time between events (Jetstream resumes 10 s early, so gaps matter in reconnect tests).
+   * `shape`: records go out in atBB's published shape (the default) or the older flat one.
+   */
+  constructor(options: { forumDid?: string; startUs?: number; stepUs?: number; shape?: RecordShape } = {}) {
     this.forumDid = options.forumDid ?? "did:plc:forumforumforumforum";
     this.#timeUs = options.startUs ?? Date.UTC(2026, 10, 1) * 1000;
     this.#stepUs = options.stepUs ?? 1000;
+    this.shape = options.shape ?? "published";
   }
 
   #tick(): number {
@@ -83,8 +101,9 @@ export class ForumStream {
   ): Written<C> {
     const timeUs = this.#tick();
     const rkey = options.rkey ?? (collection === ids.forum ? "self" : tid(timeUs));
-    const value = { $type: collection, ...record };
-    const cid = cidFor(value);
+    const written = this.shape === "flat" ? toFlatForm(collection, record) : toPublishedForm(collection, record);
+    const value = { $type: collection, ...written };
+    const cid = recordCid(collection, record);
     this.messages.push(
       JSON.stringify({
         did,
@@ -133,23 +152,45 @@ export class ForumStream {
     return this.commit(this.forumDid, ids.category, { name, ...(sortOrder === undefined ? {} : { sortOrder }), createdAt: this.isoNow() });
   }
   board(category: Written, name: string, sortOrder?: number): Written<typeof ids.board> {
-    return this.commit(this.forumDid, ids.board, { name, category: category.ref, ...(sortOrder === undefined ? {} : { sortOrder }), createdAt: this.isoNow() });
+    return this.commit(this.forumDid, ids.board, {
+      name,
+      category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref },
+      ...(sortOrder === undefined ? {} : { sortOrder }),
+      createdAt: this.isoNow(),
+    });
   }
   role(name: string, permissions: string[], priority: number): Written<typeof ids.role> {
     return this.commit(this.forumDid, ids.role, { name, permissions, priority, createdAt: this.isoNow() });
   }
   join(did: string, forum: Written, role?: Written): Written<typeof ids.membership> {
-    return this.commit(did, ids.membership, { forum: forum.ref, ...(role ? { role: role.ref } : {}), joinedAt: this.isoNow(), createdAt: this.isoNow() });
+    return this.commit(did, ids.membership, {
+      forum: { $type: "space.atbb.membership#forumRef", forum: forum.ref },
+      ...(role ? { role: { $type: "space.atbb.membership#roleRef", role: role.ref } } : {}),
+      joinedAt: this.isoNow(),
+      createdAt: this.isoNow(),
+    });
   }
-  topic(did: string, board: Written, title: string, text = `${title}: body`): Written<typeof ids.post> {
-    return this.commit(did, ids.post, { title, text, board: board.ref, createdAt: this.isoNow() });
+  /** The forum's grant of `role` to `did`, at the record key of the member's DID. */
+  grant(did: string, role: Written): Written<typeof ids.roleAssignment> {
+    return this.commit(this.forumDid, ids.roleAssignment, { did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: role.ref }, createdAt: this.isoNow() }, { rkey: did });
+  }
+  /** A topic; `forum` adds the post's forum reference (atBB's clients write one, it is optional). */
+  topic(did: string, board: Written, title: string, text = `${title}: body`, forum?: Written): Written<typeof ids.post> {
+    return this.commit(did, ids.post, {
+      title,
+      text,
+      ...(forum ? { forum: { $type: "space.atbb.post#forumRef", forum: forum.ref } } : {}),
+      board: { $type: "space.atbb.post#boardRef", board: board.ref },
+      createdAt: this.isoNow(),
+    });
   }
   reply(did: string, root: Written, parent: Written, text: string): Written<typeof ids.post> {
-    return this.commit(did, ids.post, { text, reply: { root: root.ref, parent: parent.ref }, createdAt: this.isoNow() });
+    return this.commit(did, ids.post, { text, reply: { $type: "space.atbb.post#replyRef", root: root.ref, parent: parent.ref }, createdAt: this.isoNow() });
   }
-  modAction(action: string, subject: { did: string } | { post: Written }, extra: { reason?: string; expiresAt?: string } = {}): Written<typeof ids.modAction> {
+  /** A mod action by its kind (ban, lock…), written as its token (space.atbb.modAction.ban). */
+  modAction(action: ModActionKind, subject: { did: string } | { post: Written }, extra: { reason?: string; expiresAt?: string } = {}): Written<typeof ids.modAction> {
     const subjectValue = "did" in subject ? { did: subject.did } : { post: subject.post.ref };
-    return this.commit(this.forumDid, ids.modAction, { action, subject: subjectValue, createdAt: this.isoNow(), ...extra });
+    return this.commit(this.forumDid, ids.modAction, { action: modActionToken(action), subject: subjectValue, createdAt: this.isoNow(), ...extra });
   }
 }
 

@@ -59,8 +59,11 @@ export class PdsForum {
     return { did: agent.session!.did, handle, agent };
   }
 
-  /** Writes a record as `who` (validation off: the PDS does not know space.atbb.*). */
-  async put(who: Account, collection: Collection, record: Record<string, unknown>, rkey?: string): Promise<Ref & { rkey: string }> {
+  /**
+   * Writes a record as `who`, as given (validation off: the PDS does not know
+   * space.atbb.*). `ref` is the strongRef other records point at it with.
+   */
+  async put(who: Account, collection: Collection, record: Record<string, unknown>, rkey?: string): Promise<Ref & { rkey: string; ref: Ref }> {
     const { data } = await who.agent.com.atproto.repo.putRecord({
       repo: who.did,
       collection,
@@ -68,7 +71,7 @@ export class PdsForum {
       record: { $type: collection, ...record },
       validate: false,
     });
-    return { uri: data.uri, cid: data.cid, rkey: data.uri.split("/").pop()! };
+    return { uri: data.uri, cid: data.cid, rkey: data.uri.split("/").pop()!, ref: { uri: data.uri, cid: data.cid } };
   }
 
   async remove(who: Account, collection: Collection, rkey: string): Promise<void> {

@@ -1,6 +1,6 @@
 // A small but complete forum, as a stream: used wherever a test needs "a
 // realistic forum" rather than one specific situation.
-import { ForumStream, type Written } from "./forum-events.ts";
+import { ForumStream, type RecordShape, type Written } from "./forum-events.ts";
 import { pick, seededRandom } from "./random.ts";
 
 export const sampleUsers = Array.from({ length: 6 }, (_, i) => `did:plc:user${String(i).padStart(2, "0")}user${String(i).padStart(2, "0")}user`);
@@ -40,5 +40,46 @@ export function sampleForum(
   s.modAction("lock", { post: posts[0]! });
   s.modAction("delete", { post: posts[7]! });
   s.account(sampleUsers[4]!, false, "deactivated");
+  return s;
+}
+
+/**
+ * A forum that uses every collection, every kind of reference (a topic's
+ * forum and board, a reply's root and parent, a board's category, a
+ * membership's forum and role, a grant's role, a mod action's post) and every
+ * mod action, in the shape asked for: the same forum either way.
+ */
+export function completeForum(shape: RecordShape): ForumStream {
+  const s = new ForumStream({ shape });
+  const forum = s.forum();
+  const general = s.category("General", 1);
+  const chat = s.board(general, "Chat", 1);
+  const news = s.board(s.category("Elsewhere", 2), "News", 1);
+  const admin = s.role("Admin", ["*"], 0);
+  const member = s.role("Member", ["space.atbb.permission.createPosts"], 100);
+  const [alice, bob, carol] = sampleUsers as [string, string, string];
+  s.join(alice, forum, admin);
+  s.join(bob, forum, member);
+  s.join(carol, forum);
+  s.grant(alice, admin);
+  s.grant(bob, member);
+  const welcome = s.topic(alice, chat, "Welcome", "Say hello", forum);
+  const hello = s.reply(bob, welcome, welcome, "Hello!");
+  const answer = s.reply(carol, welcome, hello, "Hi bob");
+  const rules = s.topic(alice, news, "Rules", "Be kind");
+  const moved = s.topic(carol, news, "Off topic", "Will move");
+  s.update(moved, { title: "Off topic", text: "Moved", forum: forum.ref, board: chat.ref, createdAt: s.isoNow() });
+  s.modAction("pin", { post: rules });
+  s.modAction("lock", { post: rules }, { reason: "read only" });
+  s.modAction("lock", { post: welcome });
+  s.modAction("unlock", { post: welcome });
+  s.modAction("delete", { post: answer }, { reason: "rude" });
+  s.modAction("delete", { post: hello });
+  s.modAction("undelete", { post: hello });
+  s.modAction("ban", { did: carol }, { reason: "spam", expiresAt: "2030-01-01T00:00:00.000Z" });
+  s.modAction("ban", { did: bob });
+  s.modAction("unban", { did: bob });
+  s.modAction("pin", { post: welcome });
+  s.modAction("unpin", { post: welcome });
   return s;
 }

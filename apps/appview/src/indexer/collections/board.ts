@@ -1,4 +1,4 @@
-import { ids, recordUri } from "@atbb/lexicon";
+import { categoryRefOf, ids, recordUri } from "@atbb/lexicon";
 import { and, eq, isNull } from "drizzle-orm";
 import type { CollectionIndexer } from "../context.ts";
 import { idOf } from "../references.ts";
@@ -7,13 +7,14 @@ export const boardIndexer: CollectionIndexer<typeof ids.board> = {
   collection: ids.board,
   async upsert({ tx, schema, now, dirtyBoards }, { did, rkey, cid, record }) {
     const { boards, categories, posts } = schema;
+    const category = categoryRefOf(record);
     const values = {
       cid,
       name: record.name,
       description: record.description ?? null,
       sortOrder: record.sortOrder ?? null,
-      categoryUri: record.category.uri,
-      categoryId: idOf(categories, record.category.uri),
+      categoryUri: category.uri,
+      categoryId: idOf(categories, category.uri),
       createdAt: new Date(record.createdAt),
       indexedAt: now,
     };

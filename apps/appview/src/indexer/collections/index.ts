@@ -8,6 +8,7 @@ import { forumIndexer } from "./forum.ts";
 import { membershipIndexer } from "./membership.ts";
 import { modActionIndexer } from "./mod-action.ts";
 import { postIndexer } from "./post.ts";
+import { roleAssignmentIndexer } from "./role-assignment.ts";
 import { roleIndexer } from "./role.ts";
 
 export const collectionIndexers: { [C in Collection]: CollectionIndexer<C> } = {
@@ -15,6 +16,7 @@ export const collectionIndexers: { [C in Collection]: CollectionIndexer<C> } = {
   [ids.category]: categoryIndexer,
   [ids.board]: boardIndexer,
   [ids.role]: roleIndexer,
+  [ids.roleAssignment]: roleAssignmentIndexer,
   [ids.post]: postIndexer,
   [ids.membership]: membershipIndexer,
   [ids.modAction]: modActionIndexer,

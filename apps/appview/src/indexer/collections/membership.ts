@@ -1,4 +1,4 @@
-import { ids } from "@atbb/lexicon";
+import { forumRefOf, ids, roleRefOf } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
 import type { CollectionIndexer } from "../context.ts";
 import { idOf } from "../references.ts";
@@ -7,12 +7,13 @@ export const membershipIndexer: CollectionIndexer<typeof ids.membership> = {
   collection: ids.membership,
   async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
     const { memberships, forums, roles } = schema;
+    const [forum, role] = [forumRefOf(record), roleRefOf(record)];
     const values = {
       cid,
-      forumUri: record.forum.uri,
-      forumId: idOf(forums, record.forum.uri),
-      roleUri: record.role?.uri ?? null,
-      roleId: idOf(roles, record.role?.uri),
+      forumUri: forum.uri,
+      forumId: idOf(forums, forum.uri),
+      roleUri: role?.uri ?? null,
+      roleId: idOf(roles, role?.uri),
       joinedAt: record.joinedAt ? new Date(record.joinedAt) : null,
       createdAt: new Date(record.createdAt),
       indexedAt: now,

@@ -1,4 +1,4 @@
-import { ids } from "@atbb/lexicon";
+import { ids, modActionKindOf } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
 import type { ApplyContext, CollectionIndexer } from "../context.ts";
 import { recomputeBan, recomputePostModeration } from "../moderation.ts";
@@ -15,7 +15,8 @@ export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
     const { modActions } = schema;
     const values = {
       cid,
-      action: record.action,
+      // The short verb, whichever form arrived: moderation and the API read it so.
+      action: modActionKindOf(record)!,
       subjectDid: record.subject.did ?? null,
       subjectPostUri: record.subject.post?.uri ?? null,
       reason: record.reason ?? null,

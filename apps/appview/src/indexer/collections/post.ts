@@ -1,4 +1,4 @@
-import { ids, recordUri } from "@atbb/lexicon";
+import { boardRefOf, forumRefOf, ids, recordUri } from "@atbb/lexicon";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ApplyContext, CollectionIndexer, RecordWrite } from "../context.ts";
@@ -42,7 +42,7 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   if (writes.length === 0) return;
   const own = writes.map((w) => ({ did: w.did, uri: recordUri(w.did, ids.post, w.rkey) }));
   const [boardIds, postRows, moderation] = await Promise.all([
-    idsOf(ctx, boards, ids.board, writes.map((w) => w.record.board?.uri)),
+    idsOf(ctx, boards, ids.board, writes.map((w) => boardRefOf(w.record)?.uri)),
     rowsByUri(ctx, posts, ids.post, [...own.map((p) => p.uri), ...writes.flatMap((w) => [w.record.reply?.root.uri, w.record.reply?.parent.uri])], ["id", "rootId", "boardId"]),
     moderationOf(ctx, own),
   ]);
@@ -57,15 +57,16 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   const rows = writes.map(({ did, rkey, cid, record, operation, timeUs }, i) => {
     const createdAt = new Date(record.createdAt);
     const { banned, deletedByMod, locked } = moderation(own[i]!);
+    const board = boardRefOf(record);
     return {
       did,
       rkey,
       cid,
       title: record.reply ? null : (record.title ?? null),
       text: record.text,
-      forumUri: record.forum?.uri ?? null,
-      boardUri: record.board?.uri ?? null,
-      boardId: record.board ? (boardIds.get(record.board.uri) ?? null) : null,
+      forumUri: forumRefOf(record)?.uri ?? null,
+      boardUri: board?.uri ?? null,
+      boardId: board ? (boardIds.get(board.uri) ?? null) : null,
       rootUri: record.reply?.root.uri ?? null,
       rootId: idOfPost(record.reply?.root.uri),
       parentUri: record.reply?.parent.uri ?? null,
