@@ -209,7 +209,7 @@ export function goldenForum() {
   g.remove(wrongBan);
   modAction("delete", { post: editedTopic.ref });
   modAction("undelete", { post: editedTopic.ref });
-  modAction("space.atbb.modAction.pin", { post: question.ref }, { reason: "an action this indexer does not know" });
+  modAction("space.atbb.modAction.frobnicate", { post: question.ref }, { reason: "an action this indexer does not know" });
 
   g.account(members[4]!, false, "deactivated");
   g.account(members[7]!, false, "takendown");
