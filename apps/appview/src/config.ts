@@ -4,6 +4,7 @@ import { ACCEPTED_URL_FORMS, dialectOf, type Dialect } from "@atbb/db";
 import { isDid } from "@atbb/lexicon/syntax";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { FILE_VARIABLES } from "./config-variables.ts";
 import { LOG_LEVELS, type LogLevel } from "./logger.ts";
 
 export const DEFAULT_DATABASE_URL = "file:./data/atbb.db";
@@ -39,13 +40,14 @@ export interface Config {
     maxAgeHours: number;
     concurrency: number;
     requestsPerSecond: number;
+    /** `serve` retries a backfill that could not read everything after this long, doubling up to an hour. */
+    retrySeconds: number;
   };
   logLevel: LogLevel;
   corsOrigins: string[];
 }
 
-/** Variables that may instead be read from a file named by `<NAME>_FILE` (systemd credentials). */
-export const FILE_VARIABLES = ["DATABASE_URL", "FORUM_DID", "PDS_URL", "JETSTREAM_URL", "FIREHOSE_URL", "RELAY_URL"] as const;
+export { FILE_VARIABLES };
 
 const url = (protocols: string[], what: string) =>
   z.string().refine((value) => {
@@ -100,6 +102,7 @@ const environment = z.object({
   BACKFILL_MAX_AGE_HOURS: positive("a number of hours", 20, 0.01),
   BACKFILL_CONCURRENCY: positive("a whole number", 4, 1, true),
   BACKFILL_RATE: positive("requests per second", 10, 0.1),
+  BACKFILL_RETRY_SECONDS: positive("a number of seconds", 60, 1),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   CORS_ORIGINS: z
     .string()
@@ -120,6 +123,12 @@ export class ConfigError extends Error {
 /** Resolves `<NAME>_FILE` variables into `<NAME>`, trimming the file's trailing newline. */
 function readFileVariables(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string | undefined> {
   const resolved: Record<string, string | undefined> = { ...env };
+  const fromFiles: readonly string[] = FILE_VARIABLES;
+  for (const name of Object.keys(environment.shape)) {
+    if (env[`${name}_FILE`] !== undefined && !fromFiles.includes(name)) {
+      problems.push(`${name}_FILE: ${name} cannot be read from a file; set ${name} itself (only ${FILE_VARIABLES.join(", ")} have a _FILE form)`);
+    }
+  }
   for (const name of FILE_VARIABLES) {
     const file = env[`${name}_FILE`];
     if (file === undefined) continue;
@@ -168,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAgeHours: e.BACKFILL_MAX_AGE_HOURS,
       concurrency: e.BACKFILL_CONCURRENCY,
       requestsPerSecond: e.BACKFILL_RATE,
+      retrySeconds: e.BACKFILL_RETRY_SECONDS,
     },
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,

@@ -1,7 +1,7 @@
 // `atbb serve`: the API, and (unless told otherwise) the indexer, with a clean
 // shutdown on SIGTERM/SIGINT.
 import { serve as listen, type ServerType } from "@hono/node-server";
-import { createDb, migrationStatus, redactUrl, type DatabaseHandle } from "@atbb/db";
+import { appliedMigrations, createDb, databaseLocation, isInMemory, migrate, migrateDatabase, readMigrations, redactUrl, statusOf, type DatabaseHandle } from "@atbb/db";
 import { createApp } from "./api/app.ts";
 import type { Config } from "./config.ts";
 import type { HandleKeeper } from "./handles.ts";
@@ -15,19 +15,80 @@ const SHUTDOWN_BOUND_MS = 10_000;
 
 export class NotMigratedError extends Error {}
 
-/** Throws NotMigratedError unless the database is exactly at this build's head. */
-export async function refuseUnmigrated(config: Config): Promise<void> {
-  const folder = migrationsFolder(config.dialect);
-  const status = await migrationStatus(config.databaseUrl, folder);
+/** A failure to listen on HOST:PORT, said as what to change. */
+export class ListenError extends Error {}
+
+/** Throws NotMigratedError unless the open database is exactly at this build's head. */
+export async function refuseUnmigrated(database: DatabaseHandle, folder: string): Promise<void> {
+  const status = statusOf(readMigrations(folder), await appliedMigrations(database));
   if (status.pending.length > 0) {
+    const memory = isInMemory(database.url)
+      ? " An in-memory database starts empty in every process: use `atbb serve --migrate`, which migrates it and serves it in one."
+      : "";
     throw new NotMigratedError(
-      `The database ${redactUrl(config.databaseUrl)} has ${status.pending.length} pending migration(s) ` +
-        `(${status.pending.join(", ")}). Run \`atbb migrate\` first.`,
+      `The database ${redactUrl(database.url)} has ${status.pending.length} pending migration(s) ` +
+        `(${status.pending.join(", ")}). Run \`atbb migrate\` first, or serve with \`atbb serve --migrate\`.${memory}`,
     );
   }
   if (status.unknown.length > 0) {
-    throw new NotMigratedError("The database has migrations this atbb does not know: it was migrated by a newer version.");
+    throw new NotMigratedError("The database has migrations this atbb does not know: it was migrated by a newer version. Run that version, or a newer one.");
   }
+}
+
+/**
+ * Opens the database to serve from, migrating it first with `--migrate`. Never
+ * creates a SQLite file otherwise: a mistyped path must not become a new forum.
+ */
+async function openServedDatabase(config: Config, logger: Logger, folder: string, migrating: boolean): Promise<DatabaseHandle> {
+  const options = {
+    migrationsFolder: folder,
+    onCreate: (path: string) => logger.info({ path }, "creating a new SQLite database"),
+    onApplied: ({ tag, ms }: { tag: string; ms: number }) => logger.info({ migration: tag, ms: Math.round(ms) }, "migration applied"),
+  };
+  // An in-memory database exists only on the connection that opened it: it is migrated through the handle.
+  if (migrating && !isInMemory(config.databaseUrl)) await migrate(config.databaseUrl, options);
+  const database = await createDb(config.databaseUrl, { create: false });
+  try {
+    if (migrating && isInMemory(config.databaseUrl)) await migrateDatabase(database, options);
+    await refuseUnmigrated(database, folder);
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+function explainListenError(config: Config, error: NodeJS.ErrnoException): string {
+  const where = `${config.host}:${config.port}`;
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `Cannot listen on ${where}: the port is already in use (another atbb, or another server, listens there). Stop it, or set PORT to a free port.`;
+    case "EADDRNOTAVAIL":
+      return `Cannot listen on HOST=${config.host}: it is not an address of this machine. Set HOST to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_NONAME":
+      return `Cannot listen on HOST=${config.host}: it is neither an IP address nor a host name that resolves. Set HOST to an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`;
+    case "EACCES":
+      return `Cannot listen on ${where}: permission denied (ports below 1024 need privileges). Set PORT to 1024 or above, or grant atbb CAP_NET_BIND_SERVICE.`;
+    default:
+      return `Cannot listen on ${where}: ${error.message}`;
+  }
+}
+
+/** Listens for the API; a failure (port in use, bad HOST) rejects with a ListenError instead of crashing the process. */
+function listenForApi(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = listen({ fetch, hostname: config.host, port: config.port }, (info) => {
+      server.off("error", failed);
+      resolve({ server, port: info.port });
+    });
+    function failed(error: NodeJS.ErrnoException) {
+      server.close();
+      reject(new ListenError(explainListenError(config, error)));
+    }
+    server.once("error", failed);
+  });
 }
 
 interface IndexingParts {
@@ -56,11 +117,20 @@ async function loadIndexing(config: Config, forumDid: string, database: Database
   return { source, indexer, handles };
 }
 
-export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<void> {
-  await refuseUnmigrated(config);
+export async function serve(config: Config, logger: Logger, options: { indexer: boolean; migrate?: boolean }): Promise<void> {
   const folder = migrationsFolder(config.dialect);
+  const database = await openServedDatabase(config, logger, folder, options.migrate ?? false);
+  let stopped: { cursor: number | null };
+  try {
+    stopped = await serveUntilSignalled(database, config, logger, folder, options);
+  } finally {
+    await database.close();
+  }
+  logger.info(stopped, "stopped cleanly");
+}
 
-  const database = await createDb(config.databaseUrl);
+/** Serves (and indexes) until SIGTERM or SIGINT; returns the cursor the indexer stopped at. */
+async function serveUntilSignalled(database: DatabaseHandle, config: Config, logger: Logger, folder: string, options: { indexer: boolean }): Promise<{ cursor: number | null }> {
   const forumDid = options.indexer ? config.forumDid : null;
   if (options.indexer && !forumDid) logger.warn("FORUM_DID is not set: serving the API without indexing");
   const parts = forumDid ? await loadIndexing(config, forumDid, database, logger) : null;
@@ -75,24 +145,23 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
     corsOrigins: config.corsOrigins,
     ...(indexer ? { indexer } : {}),
   });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = listen({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-      logger.info({ host: config.host, port: info.port, database: redactUrl(config.databaseUrl), indexing: indexer !== null }, "atbb serving");
-      resolve(s);
-    });
-  });
+  const { server, port } = await listenForApi(app.fetch, config);
+  logger.info({ host: config.host, port, database: databaseLocation(config.databaseUrl), indexing: indexer !== null }, "atbb serving");
 
   let leadership: Leadership | null = null;
   let stopping = false;
   let indexing: Promise<void> | null = null;
+  const stopBackfill = new AbortController();
+  let backfillRetries: Promise<void> = Promise.resolve();
   if (parts && indexer) {
     const { source } = parts;
     const startIndexing = () => {
       handles?.start();
       indexing = (async () => {
         if (config.backfill.auto) {
-          const { backfillIfNeeded } = await import("./backfill/index.ts");
-          await backfillIfNeeded({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) });
+          const { backfillWithRetries } = await import("./backfill/index.ts");
+          const { retries } = await backfillWithRetries({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) }, stopBackfill.signal);
+          backfillRetries = retries;
         }
         if (!stopping) await indexer.run(source);
       })().catch((error: unknown) => logger.fatal({ err: error }, "indexer stopped on an error"));
@@ -106,10 +175,11 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
     }
   }
 
-  await new Promise<void>((resolve) => {
+  return new Promise((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ signal }, "shutting down");
       stopping = true;
+      stopBackfill.abort();
       const force = setTimeout(() => {
         logger.error("shutdown took too long; exiting");
         process.exit(1);
@@ -123,10 +193,9 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
         // The batch in progress commits with its cursor, or rolls back; nothing partial.
         await Promise.all([indexer?.stop(), handles?.stop()]);
         await indexing;
+        await backfillRetries;
         await leadership?.release();
-        await database.close();
-        logger.info({ cursor: indexer?.status().cursor ?? null }, "stopped cleanly");
-        resolve();
+        resolve({ cursor: indexer?.status().cursor ?? null });
       })();
     };
     process.once("SIGTERM", () => shutdown("SIGTERM"));

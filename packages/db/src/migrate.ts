@@ -12,12 +12,13 @@
 // drizzle only applies journal entries newer than the newest applied one and
 // skips the rest without a word, so a preflight refuses to run when that
 // would happen.
-import type { InStatement, Transaction as LibsqlTransaction } from "@libsql/client";
+import type { Client as LibsqlClient, InStatement, Transaction as LibsqlTransaction } from "@libsql/client";
 import { readMigrationFiles, type MigrationMeta } from "drizzle-orm/migrator";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { createDb, dialectOf, ensureSqliteDirectory, postgresClient, redactUrl, type DatabaseHandle, type Dialect } from "./client.ts";
+import { createDb, dialectOf, postgresClient, redactUrl, type DatabaseHandle, type Dialect } from "./client.ts";
+import { DatabaseOpenError, explainPostgresError, explainSqliteError, prepareSqliteFile, sqliteFilePath } from "./open-errors.ts";
 
 /** Arbitrary but fixed: "atbb" in ASCII. Every atbb migrator takes this lock. */
 export const MIGRATION_LOCK_KEY = 0x61746262;
@@ -39,6 +40,8 @@ export interface MigrateOptions {
   target?: string;
   /** Called once per migration applied. */
   onApplied?: (migration: { tag: string; ms: number }) => void;
+  /** Called when the SQLite file did not exist and is being created (absolute path). */
+  onCreate?: (path: string) => void;
 }
 
 export interface MigrateReport {
@@ -136,7 +139,9 @@ export async function migrate(url: string, options: MigrateOptions): Promise<Mig
         : await migrateSqlite(url, migrations, options);
     return { dialect, applied, totalMs: performance.now() - started };
   } catch (error) {
-    if (error instanceof MigrationError) throw error;
+    if (error instanceof MigrationError || error instanceof DatabaseOpenError) throw error;
+    const unreachable = dialect === "postgresql" ? explainPostgresError(url, error) : null;
+    if (unreachable) throw new DatabaseOpenError(unreachable, { cause: error });
     throw new MigrationError(
       `Migrating ${redactUrl(url)} failed: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
@@ -144,9 +149,9 @@ export async function migrate(url: string, options: MigrateOptions): Promise<Mig
   }
 }
 
-/** Applied and pending migrations, without changing anything. */
+/** Applied and pending migrations, without changing anything (a missing SQLite file is an error, not created). */
 export async function migrationStatus(url: string, migrationsFolder: string): Promise<MigrationStatus> {
-  const database = await createDb(url);
+  const database = await createDb(url, { create: false, maxConnections: 1 });
   try {
     return statusOf(readMigrations(migrationsFolder), await appliedMigrations(database));
   } finally {
@@ -238,11 +243,29 @@ function migrateSqlite(url: string, migrations: Migration[], options: MigrateOpt
 }
 
 async function migrateSqliteNow(url: string, migrations: Migration[], options: MigrateOptions) {
-  ensureSqliteDirectory(url);
+  const file = sqliteFilePath(url);
+  if (file !== null) {
+    const prepared = prepareSqliteFile(file, true);
+    if (prepared.created) options.onCreate?.(prepared.path);
+  }
   // Loaded here, not up front, as in client.ts: a PostgreSQL process never needs libsql.
   const { createClient } = await import("@libsql/client");
   // A single connection, so the PRAGMA and the transaction share it.
   const client = createClient({ url, concurrency: 1, timeout: 60_000 });
+  try {
+    try {
+      await client.execute("PRAGMA foreign_keys = OFF");
+    } catch (error) {
+      throw file === null ? error : new DatabaseOpenError(explainSqliteError(file, error), { cause: error });
+    }
+    return await migrateSqliteClient(client, migrations, options);
+  } finally {
+    client.close();
+  }
+}
+
+/** The migrations on one libsql connection, foreign keys off while they run. */
+async function migrateSqliteClient(client: LibsqlClient, migrations: Migration[], options: MigrateOptions) {
   try {
     await client.execute("PRAGMA foreign_keys = OFF");
     const tx = await client.transaction("write");
@@ -272,8 +295,27 @@ async function migrateSqliteNow(url: string, migrations: Migration[], options: M
     return applied;
   } finally {
     await client.execute("PRAGMA foreign_keys = ON").catch(() => {});
-    client.close();
   }
+}
+
+/**
+ * Migrates an open database. An in-memory SQLite database exists only on the
+ * connection that opened it, so it is migrated there (`atbb serve --migrate`
+ * is the one way to use one); any other database as migrate() does it.
+ */
+export async function migrateDatabase(database: DatabaseHandle, options: MigrateOptions): Promise<MigrateReport> {
+  if (!isInMemory(database.url)) return migrate(database.url, options);
+  const migrations = upTo(readMigrations(options.migrationsFolder), options.target);
+  const started = performance.now();
+  // The handle's drizzle instance holds the libsql client it was opened on.
+  const { $client } = database.db as unknown as { $client: LibsqlClient };
+  const applied = await migrateSqliteClient($client, migrations, options);
+  return { dialect: "sqlite", applied, totalMs: performance.now() - started };
+}
+
+/** `file::memory:` and friends: a database that lives and dies with one connection. */
+export function isInMemory(url: string): boolean {
+  return url.toLowerCase().startsWith("file:") && url.includes(":memory:");
 }
 
 async function assertNoForeignKeyViolations(tx: LibsqlTransaction): Promise<void> {

@@ -2,6 +2,7 @@ import { appliedMigrations, readMigrations, statusOf, type DatabaseHandle } from
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { IndexerStatus } from "../../indexer/status.ts";
+import { backfillState, missingSetup } from "../setup.ts";
 import { documented } from "../validation.ts";
 
 /** Indexing this far behind the network counts as degraded. */
@@ -11,6 +12,7 @@ export interface HealthDeps {
   database: DatabaseHandle;
   indexer?: { status(): IndexerStatus } | undefined;
   migrationsFolder: string;
+  forumDid?: string | null | undefined;
 }
 
 async function probeDatabase(database: DatabaseHandle) {
@@ -27,20 +29,22 @@ documented({ method: "get", path: "/api/health", summary: "Overall health: datab
 documented({ method: "get", path: "/api/health/live", summary: "Liveness: the process answers" });
 documented({ method: "get", path: "/api/health/ready", summary: "Readiness: database reachable and migrations at head" });
 
-export function healthRoutes({ database, indexer, migrationsFolder }: HealthDeps) {
+export function healthRoutes({ database, indexer, migrationsFolder, forumDid = null }: HealthDeps) {
   // The journal is part of this build: read it once, not on every probe.
   const migrations = readMigrations(migrationsFolder);
   return new Hono()
     .get("/", async (c) => {
       const db = await probeDatabase(database);
       const indexing = indexer?.status() ?? null;
+      const backfill = db.status === "up" ? await backfillState(database).catch(() => null) : null;
+      const missing = db.status === "up" && backfill ? await missingSetup(database, forumDid, backfill).catch(() => []) : [];
       const status =
         db.status === "down"
           ? "unhealthy"
-          : indexing && (!indexing.connected || (indexing.lagMs ?? 0) > DEGRADED_LAG_MS)
+          : (indexing && (!indexing.connected || (indexing.lagMs ?? 0) > DEGRADED_LAG_MS)) || backfill?.status === "failed"
             ? "degraded"
             : "healthy";
-      return c.json({ status, database: db, indexer: indexing ?? { enabled: false } }, db.status === "down" ? 503 : 200);
+      return c.json({ status, database: db, indexer: indexing ?? { enabled: false }, backfill, missing }, db.status === "down" ? 503 : 200);
     })
     .get("/live", (c) => c.json({ status: "ok" }))
     .get("/ready", async (c) => {
