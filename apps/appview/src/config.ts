@@ -3,11 +3,29 @@
 import { ACCEPTED_URL_FORMS, dialectOf, type Dialect } from "@atbb/db";
 import { isDid } from "@atbb/lexicon/syntax";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { FILE_VARIABLES } from "./config-variables.ts";
 import { LOG_LEVELS, type LogLevel } from "./logger.ts";
 
-export const DEFAULT_DATABASE_URL = "file:./data/atbb.db";
+/** The default database of a checkout (src/, run by scripts/dev.sh and pnpm), relative to the current directory. */
+export const CHECKOUT_DATABASE_URL = "file:./data/atbb.db";
+
+/**
+ * Where the embedded SQLite database lives when DATABASE_URL is not set: the
+ * service's state directory (systemd's StateDirectory=, which sets
+ * STATE_DIRECTORY), else the user's data directory ($XDG_DATA_HOME/atbb, or
+ * ~/.local/share/atbb). An installed atbb must not depend on the directory it
+ * was started from. Run from a checkout, it is ./data/atbb.db there, where
+ * contributors expect it.
+ */
+export function defaultDatabaseUrl(env: NodeJS.ProcessEnv, fromCheckout = import.meta.url.endsWith("/src/config.ts")): string {
+  const state = env.STATE_DIRECTORY?.split(":")[0];
+  if (state) return `file:${join(state, "atbb.db")}`;
+  if (fromCheckout) return CHECKOUT_DATABASE_URL;
+  const data = env.XDG_DATA_HOME || (env.HOME ? join(env.HOME, ".local", "share") : null);
+  return data ? `file:${join(data, "atbb", "atbb.db")}` : CHECKOUT_DATABASE_URL;
+}
 export const DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network";
 export const DEFAULT_PLC_URL = "https://plc.directory";
 export const SOURCES = ["jetstream", "firehose"] as const;
@@ -71,7 +89,6 @@ const positive = (what: string, fallback: number, min: number, integer = false) 
 const environment = z.object({
   DATABASE_URL: z
     .string()
-    .default(DEFAULT_DATABASE_URL)
     .refine(
       (value) => {
         try {
@@ -150,6 +167,7 @@ function readFileVariables(env: NodeJS.ProcessEnv, problems: string[]): Record<s
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const resolved = readFileVariables(env, problems);
+  resolved.DATABASE_URL ??= defaultDatabaseUrl(env);
   const parsed = environment.safeParse(resolved);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);

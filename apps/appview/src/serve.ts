@@ -177,6 +177,7 @@ async function serveUntilSignalled(database: DatabaseHandle, config: Config, log
 
   return new Promise((resolve) => {
     const shutdown = (signal: string) => {
+      if (stopping) return;
       logger.info({ signal }, "shutting down");
       stopping = true;
       stopBackfill.abort();
@@ -200,5 +201,13 @@ async function serveUntilSignalled(database: DatabaseHandle, config: Config, log
     };
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
+    // pnpm does not pass SIGTERM on to the script it runs: under `pnpm start`
+    // the server would outlive a pnpm that was told to stop. When the process
+    // that started it is gone, it stops as if signalled.
+    if (process.env.npm_lifecycle_event) {
+      const launcher = process.ppid;
+      const watch = setInterval(() => process.ppid !== launcher && shutdown("launcher exited"), 500);
+      watch.unref();
+    }
   });
 }

@@ -133,7 +133,7 @@ export function prepareSqliteFile(path: string, create: boolean): { path: string
   }
   if (!create) {
     throw new DatabaseOpenError(
-      `There is no SQLite database at ${described(path)}. Run \`atbb migrate\` to create it there, or correct DATABASE_URL.`,
+      `There is no SQLite database at ${described(path)}. Run \`atbb migrate\` first to create it there (or serve with \`atbb serve --migrate\`), or correct DATABASE_URL.`,
     );
   }
   try {
