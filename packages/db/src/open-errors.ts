@@ -2,7 +2,7 @@
 // drivers' own errors name a syscall or an SQLite result code ("ECONNREFUSED",
 // "Unable to open connection …: 14"), and drizzle hides them behind the query
 // that failed; these say which database, what went wrong, and what to do.
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 
 export class DatabaseOpenError extends Error {
@@ -108,8 +108,21 @@ function described(path: string): string {
 export function prepareSqliteFile(path: string, create: boolean): { path: string; created: boolean } {
   const absolute = resolve(path);
   const directory = dirname(absolute);
-  if (existsSync(absolute)) {
-    if (statSync(absolute).isDirectory()) {
+  let found: ReturnType<typeof statSync> | null = null;
+  try {
+    found = statSync(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "ENOTDIR") {
+      throw new DatabaseOpenError(
+        `Cannot reach the SQLite database ${described(path)}: ${code === "EACCES" ? "permission denied on a directory on the way" : "a part of the path is a file, not a directory"}. ` +
+          "Give the user atbb runs as access to that directory, or correct DATABASE_URL.",
+        { cause: error },
+      );
+    }
+  }
+  if (found) {
+    if (found.isDirectory()) {
       throw new DatabaseOpenError(
         `DATABASE_URL names a directory, ${described(path)}, not a database file. Name a file, e.g. file:${resolve(absolute, "atbb.db")}.`,
       );
