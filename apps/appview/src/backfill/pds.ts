@@ -16,7 +16,9 @@ export interface PdsLocator {
 export function errorChain(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    parts.push(e instanceof Error ? e.message : String(e));
+    const message = e instanceof Error ? e.message : String(e);
+    // Some libraries repeat their cause in their own message.
+    if (!parts.some((part) => part.includes(message))) parts.push(message);
     if (!(e instanceof Error)) break;
   }
   return parts.join(": ");

@@ -84,7 +84,7 @@ function describeBackfill(state: Awaited<ReturnType<typeof backfillState>>): str
     case "done":
       return `done (${state.done} collection(s))${errors}`;
     case "failed":
-      return `FAILED for ${state.failed} collection(s), ${state.running} unfinished: \`atbb serve\` retries it, \`atbb backfill\` runs it now${errors}`;
+      return `FAILED for ${state.failed} collection(s)${state.running > 0 ? `, ${state.running} unfinished` : ""}: \`atbb serve\` retries it, \`atbb backfill\` runs it now${errors}`;
     case "running":
       return `unfinished: ${state.running} collection(s) to go (interrupted, or running now); \`atbb backfill\` resumes it${errors}`;
   }
