@@ -13,12 +13,11 @@ export {
   type Schema,
   type StatementParam,
 } from "./client.ts";
-export { DatabaseOpenError, explainPostgresError } from "./open-errors.ts";
+export { DatabaseOpenError, explainPostgresError, isInMemory } from "./open-errors.ts";
 export {
   MIGRATION_LOCK_KEY,
   MigrationError,
   appliedMigrations,
-  isInMemory,
   migrate,
   migrateDatabase,
   migrationStatus,

@@ -87,6 +87,11 @@ export function explainPostgresError(url: string, error: unknown): string | null
   }
 }
 
+/** `file::memory:` and friends: a database that lives and dies with one connection. */
+export function isInMemory(url: string): boolean {
+  return url.toLowerCase().startsWith("file:") && url.includes(":memory:");
+}
+
 /** The file a local SQLite URL names (`file:/abs`, `file:///abs`, `file:rel`, without its query), or null for memory and remote URLs. */
 export function sqliteFilePath(url: string): string | null {
   if (!url.toLowerCase().startsWith("file:") || url.includes(":memory:")) return null;

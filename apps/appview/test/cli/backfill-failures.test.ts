@@ -3,24 +3,15 @@
 // shown by `atbb status`, `atbb backfill --errors` and /api/health, and is
 // retried by `atbb serve`. The unreachable services are real closed ports.
 import { createDb } from "@atbb/db";
-import { createTestDatabase, dialect, type TestDatabase } from "@atbb/testing";
+import { dialect } from "@atbb/testing";
 import { sql } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { freePort, runCli, startServe } from "../support/cli.ts";
+import { describe, expect, it } from "vitest";
+import { freePort, migratedDatabases, runCli, startServe } from "../support/cli.ts";
 import { FakeJetstream } from "../support/jetstream-server.ts";
 
 const FORUM_DID = "did:plc:forumforumforumforum";
 
-const databases: TestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((d) => d.drop()));
-});
-async function migratedUrl() {
-  const database = await createTestDatabase();
-  databases.push(database);
-  expect((await runCli(["migrate"], { DATABASE_URL: database.url })).code).toBe(0);
-  return database.url;
-}
+const migratedUrl = migratedDatabases();
 
 describe(`a backfill that cannot reach the forum's PDS (${dialect})`, () => {
   it("exits 1 naming the URL and the DID, stays pending, and is listed by status and --errors", async () => {

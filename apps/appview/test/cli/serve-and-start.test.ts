@@ -1,24 +1,15 @@
 // Starting and stopping: listen failures in one line, the start paths as one
 // process that signals reach, and arguments refused with the right help.
-import { createTestDatabase, dialect, repoRoot, type TestDatabase } from "@atbb/testing";
+import { dialect, repoRoot } from "@atbb/testing";
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanEnv, freePort, runCli, type CliResult } from "../support/cli.ts";
+import { describe, expect, it } from "vitest";
+import { cleanEnv, type CliResult, freePort, migratedDatabases, runCli } from "../support/cli.ts";
 
-const databases: TestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((d) => d.drop()));
-});
-async function migratedUrl() {
-  const database = await createTestDatabase();
-  databases.push(database);
-  expect((await runCli(["migrate"], { DATABASE_URL: database.url })).code).toBe(0);
-  return database.url;
-}
+const migratedUrl = migratedDatabases();
 
 /** One line of explanation, exit 1, and none of Node's "Unhandled 'error' event" stack. */
 function expectOneLine(result: CliResult, explanation: RegExp) {
