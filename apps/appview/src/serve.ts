@@ -42,7 +42,7 @@ export async function refuseUnmigrated(database: DatabaseHandle, folder: string)
 async function openServedDatabase(config: Config, logger: Logger, folder: string, migrating: boolean): Promise<DatabaseHandle> {
   const options = {
     migrationsFolder: folder,
-    onCreate: (path: string) => logger.info({ path }, "creating a new SQLite database"),
+    onCreate: (path: string, createdDirectory: string | null) => logger.info({ path, createdDirectory }, "creating a new SQLite database"),
     onApplied: ({ tag, ms }: { tag: string; ms: number }) => logger.info({ migration: tag, ms: Math.round(ms) }, "migration applied"),
   };
   // An in-memory database exists only on the connection that opened it: it is migrated through the handle.

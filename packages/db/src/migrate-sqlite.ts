@@ -29,7 +29,7 @@ async function migrateSqliteNow(url: string, migrations: Migration[], options: M
   const file = sqliteFilePath(url);
   if (file !== null) {
     const prepared = prepareSqliteFile(file, true);
-    if (prepared.created) options.onCreate?.(prepared.path);
+    if (prepared.created) options.onCreate?.(prepared.path, prepared.createdDirectory);
   }
   // Loaded here, not up front, as in client.ts: a PostgreSQL process never needs libsql.
   const { createClient } = await import("@libsql/client");

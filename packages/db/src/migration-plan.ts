@@ -19,8 +19,8 @@ export interface MigrateOptions {
   target?: string;
   /** Called once per migration applied. */
   onApplied?: (migration: { tag: string; ms: number }) => void;
-  /** Called when the SQLite file did not exist and is being created (absolute path). */
-  onCreate?: (path: string) => void;
+  /** Called when the SQLite file did not exist and is being created (absolute path), with the first directory made for it, if any. */
+  onCreate?: (path: string, createdDirectory: string | null) => void;
 }
 
 export interface MigrateReport {

@@ -110,7 +110,7 @@ function described(path: string): string {
  * says why. With `create`, a missing file (and its directory) may be made;
  * returns the absolute path and whether the file is new.
  */
-export function prepareSqliteFile(path: string, create: boolean): { path: string; created: boolean } {
+export function prepareSqliteFile(path: string, create: boolean): { path: string; created: boolean; createdDirectory: string | null } {
   const absolute = resolve(path);
   const directory = dirname(absolute);
   let found: ReturnType<typeof statSync> | null = null;
@@ -147,15 +147,16 @@ export function prepareSqliteFile(path: string, create: boolean): { path: string
         `Cannot write in ${directory}, the directory of the SQLite database: SQLite keeps its -wal and -shm files beside the database. Give the user atbb runs as write access to it.`,
       );
     }
-    return { path: absolute, created: false };
+    return { path: absolute, created: false, createdDirectory: null };
   }
   if (!create) {
     throw new DatabaseOpenError(
       `There is no SQLite database at ${described(path)}. Run \`atbb migrate\` first to create it there (or serve with \`atbb serve --migrate\`), or correct DATABASE_URL.`,
     );
   }
+  let createdDirectory: string | null = null;
   try {
-    mkdirSync(directory, { recursive: true });
+    createdDirectory = mkdirSync(directory, { recursive: true }) ?? null;
     accessSync(directory, constants.W_OK | constants.X_OK);
   } catch (error) {
     throw new DatabaseOpenError(
@@ -163,7 +164,7 @@ export function prepareSqliteFile(path: string, create: boolean): { path: string
       { cause: error },
     );
   }
-  return { path: absolute, created: true };
+  return { path: absolute, created: true, createdDirectory };
 }
 
 /** libsql's open failures ("Unable to open connection to local database …: 14") in words. */

@@ -23,7 +23,7 @@ export async function runMigrate(config: Config, only?: Dialect): Promise<void> 
   console.log(`Migrating ${config.dialect} database ${databaseLocation(config.databaseUrl)}`);
   const report = await migrate(config.databaseUrl, {
     migrationsFolder: migrationsFolder(config.dialect),
-    onCreate: (path) => console.log(`  creating a new SQLite database at ${path} (there was none)`),
+    onCreate: (path, directory) => console.log(`  creating a new SQLite database at ${path} (there was none${directory ? `; created the directory ${directory} for it` : ""})`),
     onApplied: ({ tag, ms }) => console.log(`  applied ${tag} (${ms.toFixed(1)} ms)`),
   });
   console.log(report.applied.length === 0 ? "Already up to date." : `Applied ${report.applied.length} migration(s) in ${report.totalMs.toFixed(0)} ms.`);

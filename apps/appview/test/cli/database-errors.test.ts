@@ -129,7 +129,7 @@ describe.runIf(dialect === "sqlite")("a SQLite path that does not exist", () => 
       expect(readdirSync(dir)).toEqual([]);
     }
     const migrated = await runCli(["migrate"], { DATABASE_URL: `file:${path}` });
-    expect(migrated).toMatchObject({ code: 0, stdout: expect.stringContaining(`creating a new SQLite database at ${path} (there was none)`) });
+    expect(migrated).toMatchObject({ code: 0, stdout: expect.stringContaining(`creating a new SQLite database at ${path} (there was none; created the directory ${dirname(path)} for it)`) });
     expect(existsSync(path)).toBe(true);
     // Once it exists, migrate says nothing of creating it.
     expect((await runCli(["migrate"], { DATABASE_URL: `file:${path}` })).stdout).not.toContain("creating");
