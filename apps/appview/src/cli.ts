@@ -6,10 +6,10 @@
 // the network clients. Nothing that loads drizzle-orm may be imported
 // statically here: it must load after load-hooks.ts has registered its hook.
 import "./load-hooks.ts";
-import type { Dialect } from "@atbb/db";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import type { Config } from "./config.ts";
+import { UsageError } from "./commands/usage-error.ts";
+import { FILE_VARIABLES } from "./config-variables.ts";
 
 // package.json sits one level above both src/ and dist/.
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -34,11 +34,12 @@ Options:
 Configuration comes from the environment: DATABASE_URL, HOST, PORT, FORUM_DID,
 PDS_URL, SOURCE, JETSTREAM_URL, FIREHOSE_URL, PLC_URL, RELAY_URL, BACKFILL,
 BACKFILL_MAX_AGE_HOURS, BACKFILL_CONCURRENCY, BACKFILL_RATE,
-HANDLE_RECHECK_HOURS, HANDLE_RESOLVER_URL, LOG_LEVEL, CORS_ORIGINS (and *_FILE
-variants). Each is described in .env.example and the README.`;
+BACKFILL_RETRY_SECONDS, HANDLE_RECHECK_HOURS, HANDLE_RESOLVER_URL, ALLOW_LOOPBACK,
+LOG_LEVEL, CORS_ORIGINS. ${FILE_VARIABLES.join(", ")} may instead be read from
+a file named by <NAME>_FILE. Each is described in .env.example and the README.`;
 
 const COMMAND_HELP: Record<string, string> = {
-  serve: `Usage: atbb serve [--no-indexer]
+  serve: `Usage: atbb serve [--migrate] [--no-indexer]
 
 Serves the JSON API on HOST:PORT and follows the network (SOURCE=jetstream,
 the default, or SOURCE=firehose with FIREHOSE_URL) into the database.
@@ -46,12 +47,17 @@ Backfills first when needed (BACKFILL=auto, the default): no cursor yet, a
 cursor older than BACKFILL_MAX_AGE_HOURS (20), or an unfinished backfill.
 Beside the indexer, verifies users' handles (DID document and back) when new,
 after identity events, and every HANDLE_RECHECK_HOURS (24).
-Refuses to start until \`atbb migrate\` has brought the database to head.
-With PostgreSQL several processes may serve; one indexes at a time.
+Refuses to start until \`atbb migrate\` has brought the database to head
+(or migrates it first, with --migrate). A backfill that cannot read
+everything stays pending and is retried after BACKFILL_RETRY_SECONDS (60),
+doubling up to an hour. With PostgreSQL several processes may serve; one
+indexes at a time. SIGTERM or SIGINT stop it cleanly.
 
 Options:
+  --migrate      Apply pending migrations first, in this process (the one way
+                 to serve an in-memory database, file::memory:)
   --no-indexer   Serve only (a read replica)`,
-  backfill: `Usage: atbb backfill [--force]
+  backfill: `Usage: atbb backfill [--force | --errors]
 
 Reads the forum account's records (forum, categories, boards, roles, mod
 actions), then every known member's space.atbb.* records, from their PDSes
@@ -61,14 +67,18 @@ com.atproto.sync.listReposByCollection names. The PDS comes from the DID
 document (PLC_URL for did:plc; PDS_URL overrides it for the forum account).
 Progress is saved page by page: run it again after an interruption and it
 resumes. Live indexing (atbb serve) then replays from a cursor taken before
-the backfill started, so nothing falls between.
+the backfill started, so nothing falls between. Exits with 1, naming each
+repository or collection it could not read, when anything stays pending.
 
 Options:
-  --force   Backfill even when the live cursor is recent`,
+  --force    Backfill even when the live cursor is recent
+  --errors   List the errors earlier backfills recorded, most recent first`,
   migrate: `Usage: atbb migrate
 
 Applies pending migrations to DATABASE_URL (PostgreSQL or SQLite), printing
-each one and its time. Safe to run concurrently; a no-op when up to date.`,
+each one and its time. Safe to run concurrently; a no-op when up to date.
+Creates a SQLite file (and its directory) that does not exist yet, and says
+so. An in-memory database (file::memory:) needs \`atbb serve --migrate\`.`,
   "db:migrate": "Usage: atbb db:migrate\n\nLike `atbb migrate`, but only for a PostgreSQL DATABASE_URL.",
   "db:migrate:sqlite": "Usage: atbb db:migrate:sqlite\n\nLike `atbb migrate`, but only for a SQLite DATABASE_URL.",
   "migrate-permissions": `Usage: atbb migrate-permissions
@@ -78,111 +88,52 @@ role_permissions (idempotent). Harmless on a current database: says so.`,
   status: `Usage: atbb status
 
 Prints the database dialect and location (password hidden), applied and
-pending migrations, and the indexer's cursor and lag.`,
+pending migrations, the indexer's cursor and lag, and the backfill's state.
+Changes nothing: a SQLite file that does not exist is an error, not created.`,
 };
 
-class UsageError extends Error {}
+/** The options each command takes (besides --help). */
+const COMMAND_OPTIONS: Record<string, string[]> = { serve: ["migrate", "no-indexer"], backfill: ["force", "errors"] };
 
-async function runMigrate(config: Config, only?: Dialect): Promise<void> {
-  const [{ migrate, redactUrl }, { migrationsFolder }] = await Promise.all([import("@atbb/db"), import("./migrations.ts")]);
-  if (only && config.dialect !== only) {
-    const other = config.dialect === "postgresql" ? "db:migrate" : "db:migrate:sqlite";
-    throw new UsageError(
-      `This command migrates ${only === "postgresql" ? "PostgreSQL" : "SQLite"}, but DATABASE_URL (${redactUrl(config.databaseUrl)}) is ${config.dialect}. ` +
-        `Use \`atbb ${other}\` or \`atbb migrate\`.`,
-    );
-  }
-  console.log(`Migrating ${config.dialect} database ${redactUrl(config.databaseUrl)}`);
-  const report = await migrate(config.databaseUrl, {
-    migrationsFolder: migrationsFolder(config.dialect),
-    onApplied: ({ tag, ms }) => console.log(`  applied ${tag} (${ms.toFixed(1)} ms)`),
-  });
-  console.log(report.applied.length === 0 ? "Already up to date." : `Applied ${report.applied.length} migration(s) in ${report.totalMs.toFixed(0)} ms.`);
+/** The command named in argv, even when parsing fails: the first word that is not an option. */
+function commandIn(argv: string[]): string | null {
+  return argv.find((arg) => !arg.startsWith("-") && arg in COMMAND_HELP) ?? null;
 }
 
-async function runMigratePermissions(config: Config): Promise<void> {
-  const [{ createDb }, { sql }] = await Promise.all([import("@atbb/db"), import("drizzle-orm")]);
-  const database = await createDb(config.databaseUrl);
-  try {
-    const legacy =
-      database.dialect === "postgresql"
-        ? await database.rows(sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'roles' and column_name = 'permissions'`)
-        : await database.rows(sql`select 1 from pragma_table_info('roles') where name = 'permissions'`);
-    if (legacy.length === 0) {
-      console.log("No legacy roles.permissions column: permissions already live in role_permissions. Nothing to do.");
-      return;
-    }
-    if (database.dialect !== "postgresql") throw new Error("A roles.permissions column on SQLite is not a layout atbb ever wrote.");
-    const inserted = await database.rows<{ role_id: number }>(sql`
-      insert into role_permissions (role_id, permission)
-      select roles.id, granted.permission from roles cross join lateral unnest(roles.permissions) as granted(permission)
-      where granted.permission is not null
-      on conflict do nothing returning role_id`);
-    console.log(`Copied ${inserted.length} permission(s) from roles.permissions into role_permissions (existing ones kept).`);
-  } finally {
-    await database.close();
-  }
+/** parseArgs's own advice ("place it at the end of the command after '--'…") does not fit atbb. */
+function usageErrorOf(error: { code: string; message: string }, argv: string[]): UsageError {
+  const command = commandIn(argv);
+  const option = /'(-[^']*)'/.exec(error.message)?.[1] ?? null;
+  const scope = command ? `\`atbb ${command}\`` : "atbb";
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return new UsageError(`Unknown option ${option} for ${scope}.`, command);
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) return new UsageError(`Option ${option.split("=")[0]} of ${scope} takes no value.`, command);
+  return new UsageError(error.message.replace(/'/g, ""), command);
 }
 
-async function runBackfillCommand(config: Config, force: boolean): Promise<void> {
-  if (!config.forumDid) throw new UsageError("FORUM_DID must be set: it names the forum whose records to fetch.");
-  const [{ createDb }, { createLogger }, { refuseUnmigrated }, { createSource }, { createIndexer }, { backfillIfNeeded }] = await Promise.all([
-    import("@atbb/db"),
-    import("./logger.ts"),
-    import("./serve.ts"),
-    import("./source/index.ts"),
-    import("./indexer/indexer.ts"),
-    import("./backfill/index.ts"),
-  ]);
-  await refuseUnmigrated(config);
-  const logger = createLogger(config.logLevel);
-  const database = await createDb(config.databaseUrl);
-  const source = await createSource(config, logger);
+function parse(argv: string[]) {
   try {
-    const indexer = createIndexer({ database, forumDid: config.forumDid, service: source.name, logger: logger.child({ part: "indexer" }) });
-    const report = await backfillIfNeeded({ config, database, indexer, source, logger, force, terminal: process.stderr.isTTY ? process.stderr : null });
-    if (report === null) console.log(`Nothing to backfill: the ${source.name} cursor is recent and no backfill is unfinished (--force to run anyway).`);
-    else console.log(`Backfilled ${report.records} record(s) from ${report.repos} repositor${report.repos === 1 ? "y" : "ies"} in ${(report.ms / 1000).toFixed(1)} s; ${report.errors} error(s) (see backfill_errors).`);
-  } finally {
-    await database.close();
-  }
-}
-
-async function runStatus(config: Config): Promise<void> {
-  const [{ createDb, migrationStatus, redactUrl }, { migrationsFolder }] = await Promise.all([import("@atbb/db"), import("./migrations.ts")]);
-  const status = await migrationStatus(config.databaseUrl, migrationsFolder(config.dialect));
-  console.log(`Database:   ${config.dialect} at ${redactUrl(config.databaseUrl)}`);
-  console.log(`Migrations: ${status.applied.length} applied, ${status.pending.length} pending${status.pending.length ? ` (${status.pending.join(", ")}) — run \`atbb migrate\`` : ""}`);
-  if (status.applied.length === 0) return;
-  const database = await createDb(config.databaseUrl);
-  try {
-    const cursors = await database.db.select().from(database.schema.firehoseCursor);
-    if (cursors.length === 0) console.log("Indexer:    no cursor yet (nothing indexed)");
-    for (const { service, cursor, updatedAt } of cursors) {
-      if (service !== "jetstream") {
-        console.log(`Indexer:    ${service} cursor ${cursor}, committed ${updatedAt.toISOString()}`);
-        continue;
-      }
-      const lagSeconds = Math.max(0, Math.round((Date.now() - cursor / 1000) / 1000));
-      console.log(`Indexer:    ${service} cursor ${cursor} (${new Date(cursor / 1000).toISOString()}), lag ${lagSeconds} s, committed ${updatedAt.toISOString()}`);
-    }
-  } finally {
-    await database.close();
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+        migrate: { type: "boolean" },
+        "no-indexer": { type: "boolean" },
+        force: { type: "boolean" },
+        errors: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) throw usageErrorOf({ code, message: (error as Error).message }, argv);
+    throw error;
   }
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean", short: "v" },
-      "no-indexer": { type: "boolean" },
-      force: { type: "boolean" },
-    },
-  });
+  const { values, positionals } = parse(argv);
   const [command, ...extra] = positionals;
   if (values.version) {
     console.log(packageJson.version);
@@ -197,46 +148,56 @@ export async function main(argv: string[]): Promise<number> {
     console.log(COMMAND_HELP[command]);
     return 0;
   }
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" for ${command}.`);
-  if (values["no-indexer"] && command !== "serve") throw new UsageError("--no-indexer is an option of `atbb serve`.");
-  if (values.force && command !== "backfill") throw new UsageError("--force is an option of `atbb backfill`.");
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" for \`atbb ${command}\`.`, command);
+  for (const [option, given] of Object.entries(values)) {
+    if (!given || option === "help" || option === "version" || COMMAND_OPTIONS[command]?.includes(option)) continue;
+    const owner = Object.entries(COMMAND_OPTIONS).find(([, options]) => options.includes(option))?.[0];
+    throw new UsageError(`--${option} is an option of \`atbb ${owner}\`, not of \`atbb ${command}\`.`, command);
+  }
+  if (values.force && values.errors) throw new UsageError("--force runs a backfill and --errors lists old errors: give one of them.", command);
 
   const config = (await import("./config.ts")).loadConfig();
   switch (command) {
     case "serve": {
       const [{ serve }, { createLogger }] = await Promise.all([import("./serve.ts"), import("./logger.ts")]);
-      return serve(config, createLogger(config.logLevel), { indexer: !values["no-indexer"] });
+      return serve(config, createLogger(config.logLevel), { indexer: !values["no-indexer"], migrate: values.migrate ?? false });
     }
     case "migrate":
-      await runMigrate(config);
-      return 0;
     case "db:migrate":
-      await runMigrate(config, "postgresql");
+    case "db:migrate:sqlite": {
+      const { runMigrate } = await import("./commands/database.ts");
+      await runMigrate(config, command === "migrate" ? undefined : command === "db:migrate" ? "postgresql" : "sqlite");
       return 0;
-    case "db:migrate:sqlite":
-      await runMigrate(config, "sqlite");
-      return 0;
+    }
     case "migrate-permissions":
-      await runMigratePermissions(config);
+      await (await import("./commands/database.ts")).runMigratePermissions(config);
       return 0;
     case "status":
-      await runStatus(config);
+      await (await import("./commands/database.ts")).runStatus(config);
       return 0;
-    case "backfill":
-      await runBackfillCommand(config, values.force ?? false);
-      return 0;
+    case "backfill": {
+      const { runBackfillCommand, runBackfillErrors } = await import("./commands/backfill.ts");
+      return values.errors ? runBackfillErrors(config) : runBackfillCommand(config, values.force ?? false);
+    }
   }
   return 2;
+}
+
+/** The message to print for a failure: drizzle's "Failed query: …" hides the driver's reason in its cause. */
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : null;
+  return error.message.startsWith("Failed query") && cause ? `${cause} (in ${error.message.split("\n")[0]!.slice(0, 200)})` : error.message;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`atbb: ${(error as Error).message}\nRun \`atbb --help\` for usage.`);
+    if (error instanceof UsageError) {
+      console.error(`atbb: ${error.message}\nRun \`atbb ${error.command ? `${error.command} ` : ""}--help\` for usage.`);
       process.exit(2);
     }
-    console.error(`atbb: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`atbb: ${messageOf(error)}`);
     process.exit(1);
   },
 );

@@ -3,10 +3,29 @@
 import { ACCEPTED_URL_FORMS, dialectOf, type Dialect } from "@atbb/db";
 import { isDid } from "@atbb/lexicon/syntax";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
+import { FILE_VARIABLES } from "./config-variables.ts";
 import { LOG_LEVELS, type LogLevel } from "./logger.ts";
 
-export const DEFAULT_DATABASE_URL = "file:./data/atbb.db";
+/** The default database of a checkout (src/, run by scripts/dev.sh and pnpm), relative to the current directory. */
+export const CHECKOUT_DATABASE_URL = "file:./data/atbb.db";
+
+/**
+ * Where the embedded SQLite database lives when DATABASE_URL is not set: the
+ * service's state directory (systemd's StateDirectory=, which sets
+ * STATE_DIRECTORY), else the user's data directory ($XDG_DATA_HOME/atbb, or
+ * ~/.local/share/atbb). An installed atbb must not depend on the directory it
+ * was started from. Run from a checkout, it is ./data/atbb.db there, where
+ * contributors expect it.
+ */
+export function defaultDatabaseUrl(env: NodeJS.ProcessEnv, fromCheckout = import.meta.url.endsWith("/src/config.ts")): string {
+  const state = env.STATE_DIRECTORY?.split(":")[0];
+  if (state) return `file:${join(state, "atbb.db")}`;
+  if (fromCheckout) return CHECKOUT_DATABASE_URL;
+  const data = env.XDG_DATA_HOME || (env.HOME ? join(env.HOME, ".local", "share") : null);
+  return data ? `file:${join(data, "atbb", "atbb.db")}` : CHECKOUT_DATABASE_URL;
+}
 export const DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network";
 export const DEFAULT_PLC_URL = "https://plc.directory";
 export const SOURCES = ["jetstream", "firehose"] as const;
@@ -43,13 +62,14 @@ export interface Config {
     maxAgeHours: number;
     concurrency: number;
     requestsPerSecond: number;
+    /** `serve` retries a backfill that could not read everything after this long, doubling up to an hour. */
+    retrySeconds: number;
   };
   logLevel: LogLevel;
   corsOrigins: string[];
 }
 
-/** Variables that may instead be read from a file named by `<NAME>_FILE` (systemd credentials). */
-export const FILE_VARIABLES = ["DATABASE_URL", "FORUM_DID", "PDS_URL", "JETSTREAM_URL", "FIREHOSE_URL", "RELAY_URL"] as const;
+export { FILE_VARIABLES };
 
 const url = (protocols: string[], what: string) =>
   z.string().refine((value) => {
@@ -73,7 +93,6 @@ const positive = (what: string, fallback: number, min: number, integer = false) 
 const environment = z.object({
   DATABASE_URL: z
     .string()
-    .default(DEFAULT_DATABASE_URL)
     .refine(
       (value) => {
         try {
@@ -105,6 +124,7 @@ const environment = z.object({
   BACKFILL_MAX_AGE_HOURS: positive("a number of hours", 20, 0.01),
   BACKFILL_CONCURRENCY: positive("a whole number", 4, 1, true),
   BACKFILL_RATE: positive("requests per second", 10, 0.1),
+  BACKFILL_RETRY_SECONDS: positive("a number of seconds", 60, 1),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   CORS_ORIGINS: z
     .string()
@@ -125,6 +145,12 @@ export class ConfigError extends Error {
 /** Resolves `<NAME>_FILE` variables into `<NAME>`, trimming the file's trailing newline. */
 function readFileVariables(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string | undefined> {
   const resolved: Record<string, string | undefined> = { ...env };
+  const fromFiles: readonly string[] = FILE_VARIABLES;
+  for (const name of Object.keys(environment.shape)) {
+    if (env[`${name}_FILE`] !== undefined && !fromFiles.includes(name)) {
+      problems.push(`${name}_FILE: ${name} cannot be read from a file; set ${name} itself (only ${FILE_VARIABLES.join(", ")} have a _FILE form)`);
+    }
+  }
   for (const name of FILE_VARIABLES) {
     const file = env[`${name}_FILE`];
     if (file === undefined) continue;
@@ -146,6 +172,7 @@ function readFileVariables(env: NodeJS.ProcessEnv, problems: string[]): Record<s
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const resolved = readFileVariables(env, problems);
+  resolved.DATABASE_URL ??= defaultDatabaseUrl(env);
   const parsed = environment.safeParse(resolved);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
@@ -184,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAgeHours: e.BACKFILL_MAX_AGE_HOURS,
       concurrency: e.BACKFILL_CONCURRENCY,
       requestsPerSecond: e.BACKFILL_RATE,
+      retrySeconds: e.BACKFILL_RETRY_SECONDS,
     },
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,

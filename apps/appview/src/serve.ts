@@ -1,7 +1,7 @@
 // `atbb serve`: the API, and (unless told otherwise) the indexer, with a clean
 // shutdown on SIGTERM/SIGINT.
 import { serve as listen, type ServerType } from "@hono/node-server";
-import { createDb, migrationStatus, redactUrl, type DatabaseHandle } from "@atbb/db";
+import { appliedMigrations, createDb, databaseLocation, isInMemory, migrate, migrateDatabase, readMigrations, redactUrl, statusOf, type DatabaseHandle } from "@atbb/db";
 import { createApp } from "./api/app.ts";
 import type { Config } from "./config.ts";
 import type { HandleKeeper } from "./handles.ts";
@@ -16,19 +16,80 @@ const FILE_CHECK_MS = 2_000;
 
 export class NotMigratedError extends Error {}
 
-/** Throws NotMigratedError unless the database is exactly at this build's head. */
-export async function refuseUnmigrated(config: Config): Promise<void> {
-  const folder = migrationsFolder(config.dialect);
-  const status = await migrationStatus(config.databaseUrl, folder);
+/** A failure to listen on HOST:PORT, said as what to change. */
+export class ListenError extends Error {}
+
+/** Throws NotMigratedError unless the open database is exactly at this build's head. */
+export async function refuseUnmigrated(database: DatabaseHandle, folder: string): Promise<void> {
+  const status = statusOf(readMigrations(folder), await appliedMigrations(database));
   if (status.pending.length > 0) {
+    const memory = isInMemory(database.url)
+      ? " An in-memory database starts empty in every process: use `atbb serve --migrate`, which migrates it and serves it in one."
+      : "";
     throw new NotMigratedError(
-      `The database ${redactUrl(config.databaseUrl)} has ${status.pending.length} pending migration(s) ` +
-        `(${status.pending.join(", ")}). Run \`atbb migrate\` first.`,
+      `The database ${redactUrl(database.url)} has ${status.pending.length} pending migration(s) ` +
+        `(${status.pending.join(", ")}). Run \`atbb migrate\` first, or serve with \`atbb serve --migrate\`.${memory}`,
     );
   }
   if (status.unknown.length > 0) {
-    throw new NotMigratedError("The database has migrations this atbb does not know: it was migrated by a newer version.");
+    throw new NotMigratedError("The database has migrations this atbb does not know: it was migrated by a newer version. Run that version, or a newer one.");
   }
+}
+
+/**
+ * Opens the database to serve from, migrating it first with `--migrate`. Never
+ * creates a SQLite file otherwise: a mistyped path must not become a new forum.
+ */
+async function openServedDatabase(config: Config, logger: Logger, folder: string, migrating: boolean): Promise<DatabaseHandle> {
+  const options = {
+    migrationsFolder: folder,
+    onCreate: (path: string, createdDirectory: string | null) => logger.info({ path, createdDirectory }, "creating a new SQLite database"),
+    onApplied: ({ tag, ms }: { tag: string; ms: number }) => logger.info({ migration: tag, ms: Math.round(ms) }, "migration applied"),
+  };
+  // An in-memory database exists only on the connection that opened it: it is migrated through the handle.
+  if (migrating && !isInMemory(config.databaseUrl)) await migrate(config.databaseUrl, options);
+  const database = await createDb(config.databaseUrl, { create: false });
+  try {
+    if (migrating && isInMemory(config.databaseUrl)) await migrateDatabase(database, options);
+    await refuseUnmigrated(database, folder);
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+function explainListenError(config: Config, error: NodeJS.ErrnoException): string {
+  const where = `${config.host}:${config.port}`;
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `Cannot listen on ${where}: the port is already in use (another atbb, or another server, listens there). Stop it, or set PORT to a free port.`;
+    case "EADDRNOTAVAIL":
+      return `Cannot listen on HOST=${config.host}: it is not an address of this machine. Set HOST to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_NONAME":
+      return `Cannot listen on HOST=${config.host}: it is neither an IP address nor a host name that resolves. Set HOST to an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`;
+    case "EACCES":
+      return `Cannot listen on ${where}: permission denied (ports below 1024 need privileges). Set PORT to 1024 or above, or grant atbb CAP_NET_BIND_SERVICE.`;
+    default:
+      return `Cannot listen on ${where}: ${error.message}`;
+  }
+}
+
+/** Listens for the API; a failure (port in use, bad HOST) rejects with a ListenError instead of crashing the process. */
+function listenForApi(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = listen({ fetch, hostname: config.host, port: config.port }, (info) => {
+      server.off("error", failed);
+      resolve({ server, port: info.port });
+    });
+    function failed(error: NodeJS.ErrnoException) {
+      server.close();
+      reject(new ListenError(explainListenError(config, error)));
+    }
+    server.once("error", failed);
+  });
 }
 
 interface IndexingParts {
@@ -58,11 +119,31 @@ async function loadIndexing(config: Config, forumDid: string, database: Database
 }
 
 /** Serves until SIGTERM/SIGINT (resolves 0), or until a part cannot go on (resolves 1: the supervisor should restart it). */
-export async function serve(config: Config, logger: Logger, options: { indexer: boolean }): Promise<number> {
-  await refuseUnmigrated(config);
+export async function serve(config: Config, logger: Logger, options: { indexer: boolean; migrate?: boolean }): Promise<number> {
   const folder = migrationsFolder(config.dialect);
+  const database = await openServedDatabase(config, logger, folder, options.migrate ?? false);
+  let stopped: { cursor: number | null; exitCode: number };
+  try {
+    stopped = await serveUntilStopped(database, config, logger, folder, options);
+  } finally {
+    await database.close();
+  }
+  if (stopped.exitCode === 0) logger.info({ cursor: stopped.cursor }, "stopped cleanly");
+  else logger.error({ cursor: stopped.cursor }, "stopped: a part could not go on");
+  return stopped.exitCode;
+}
 
-  const database = await createDb(config.databaseUrl);
+/**
+ * Serves (and indexes) until SIGTERM or SIGINT, or until a part cannot go on;
+ * returns the cursor the indexer stopped at and the exit code that says which.
+ */
+async function serveUntilStopped(
+  database: DatabaseHandle,
+  config: Config,
+  logger: Logger,
+  folder: string,
+  options: { indexer: boolean },
+): Promise<{ cursor: number | null; exitCode: number }> {
   const forumDid = options.indexer ? config.forumDid : null;
   if (options.indexer && !forumDid) logger.warn("FORUM_DID is not set: serving the API without indexing");
   const parts = forumDid ? await loadIndexing(config, forumDid, database, logger) : null;
@@ -77,12 +158,8 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
     corsOrigins: config.corsOrigins,
     ...(indexer ? { indexer } : {}),
   });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = listen({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-      logger.info({ host: config.host, port: info.port, database: redactUrl(config.databaseUrl), indexing: indexer !== null }, "atbb serving");
-      resolve(s);
-    });
-  });
+  const { server, port } = await listenForApi(app.fetch, config);
+  logger.info({ host: config.host, port, database: databaseLocation(config.databaseUrl), indexing: indexer !== null }, "atbb serving");
 
   let stopping = false;
   let exitCode = 0;
@@ -102,14 +179,17 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
 
   let leadership: Leadership | null = null;
   let indexing: Promise<void> | null = null;
+  const stopBackfill = new AbortController();
+  let backfillRetries: Promise<void> = Promise.resolve();
   if (parts && indexer) {
     const { source } = parts;
     const startIndexing = () => {
       handles?.start();
       indexing = (async () => {
         if (config.backfill.auto) {
-          const { backfillIfNeeded } = await import("./backfill/index.ts");
-          await backfillIfNeeded({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) });
+          const { backfillWithRetries } = await import("./backfill/index.ts");
+          const { retries } = await backfillWithRetries({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) }, stopBackfill.signal);
+          backfillRetries = retries;
         }
         if (!stopping) await indexer.run(source);
       })().catch((error: unknown) => {
@@ -128,11 +208,12 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
     }
   }
 
-  await new Promise<void>((resolve) => {
+  return new Promise((resolve) => {
     const shutdown = (signal: string) => {
       if (stopping) return;
       logger.info({ signal }, "shutting down");
       stopping = true;
+      stopBackfill.abort();
       const force = setTimeout(() => {
         logger.error("shutdown took too long; exiting");
         process.exit(1);
@@ -147,15 +228,21 @@ export async function serve(config: Config, logger: Logger, options: { indexer: 
         // The batch in progress commits with its cursor, or rolls back; nothing partial.
         await Promise.all([indexer?.stop(), handles?.stop()]);
         await indexing;
+        await backfillRetries;
         await leadership?.release();
-        await database.close();
-        logger.info({ cursor: indexer?.status().cursor ?? null }, "stopped cleanly");
-        resolve();
+        resolve({ cursor: indexer?.status().cursor ?? null, exitCode });
       })();
     };
     requestShutdown = shutdown;
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
+    // pnpm does not pass SIGTERM on to the script it runs: under `pnpm start`
+    // the server would outlive a pnpm that was told to stop. When the process
+    // that started it is gone, it stops as if signalled.
+    if (process.env.npm_lifecycle_event) {
+      const launcher = process.ppid;
+      const watch = setInterval(() => process.ppid !== launcher && shutdown("launcher exited"), 500);
+      watch.unref();
+    }
   });
-  return exitCode;
 }

@@ -7,9 +7,10 @@ import type { SQL } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { Client } from "@libsql/client";
-import { mkdirSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import postgres from "postgres";
+import { DatabaseOpenError, explainPostgresError, explainSqliteError, prepareSqliteFile, sqliteFilePath } from "./open-errors.ts";
 import type * as pgSchema from "./schema.ts";
 import type * as sqliteSchema from "./schema.sqlite.ts";
 
@@ -65,6 +66,12 @@ export interface CreateDbOptions {
   maxConnections?: number;
   /** SQLite busy timeout in milliseconds (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * Whether a missing local SQLite file may be created (default true). Commands
+   * that only read or serve pass false, so that a mistyped path is an error,
+   * not a new empty database.
+   */
+  create?: boolean;
 }
 
 export const ACCEPTED_URL_FORMS = [
@@ -136,6 +143,15 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Data
     import("./schema.ts"),
   ]);
   const client = postgresClient(url, { max: options.maxConnections ?? 10, idle_timeout: 30 });
+  // postgres.js connects lazily: without this probe, a server that is down or a
+  // wrong password would surface later as the first query's failure.
+  try {
+    await client`select 1`;
+  } catch (error) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    const explained = explainPostgresError(url, error);
+    throw explained ? new DatabaseOpenError(explained, { cause: error }) : error;
+  }
   const db = drizzle(client, { schema });
   return {
     db,
@@ -163,15 +179,10 @@ function textOf(dialect: { sqlToQuery(query: SQL): { sql: string; params: unknow
   };
 }
 
-/** For a local SQLite file URL, creates the directory it lives in (e.g. ./data). */
-export function ensureSqliteDirectory(url: string): void {
-  if (!url.toLowerCase().startsWith("file:") || url.includes(":memory:")) return;
-  mkdirSync(dirname(sqliteFilePath(url)), { recursive: true });
-}
-
-/** The file a local SQLite URL names (`file:/abs`, `file:///abs`, `file:rel`, without its query). */
-function sqliteFilePath(url: string): string {
-  return decodeURIComponent(url.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0]!);
+/** Where the database is, for an operator: a local SQLite file's absolute path, else the URL without its password. */
+export function databaseLocation(url: string): string {
+  const file = sqliteFilePath(url);
+  return file === null ? redactUrl(url) : `${resolve(file)} (${redactUrl(url)})`;
 }
 
 async function openSqlite(url: string, options: CreateDbOptions): Promise<DatabaseHandle> {
@@ -182,7 +193,8 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
     import("./schema.sqlite.ts"),
   ]);
   const local = url.toLowerCase().startsWith("file:");
-  ensureSqliteDirectory(url);
+  const file = sqliteFilePath(url);
+  if (file !== null) prepareSqliteFile(file, options.create ?? true);
   const client = createClient({
     url,
     authToken: new URL(url).searchParams.get("authToken") ?? undefined,
@@ -194,15 +206,21 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
     // suffices). With no more than two, both are opened and configured below.
     ...(local ? { concurrency: 2 } : {}),
   });
-  if (local && !url.includes(":memory:")) {
-    // WAL lets API reads proceed while the indexer writes. It is persistent in
-    // the file, so setting it once per open is enough. (libsql turns
-    // foreign_keys on for every connection it opens; test/client.test.ts checks.)
-    await client.execute("PRAGMA journal_mode = WAL");
-    await configureBothConnections(client);
+  let reader: Awaited<ReturnType<typeof openReader>> | null = null;
+  if (file !== null) {
+    try {
+      // WAL lets API reads proceed while the indexer writes. It is persistent in
+      // the file, so setting it once per open is enough. (libsql turns
+      // foreign_keys on for every connection it opens; test/client.test.ts checks.)
+      await client.execute("PRAGMA journal_mode = WAL");
+      await configureBothConnections(client);
+      reader = await openReader(file, options.busyTimeoutMs ?? 5000);
+    } catch (error) {
+      client.close();
+      throw new DatabaseOpenError(explainSqliteError(file, error), { cause: error });
+    }
   }
-  const reader = local && !url.includes(":memory:") ? await openReader(sqliteFilePath(url), options.busyTimeoutMs ?? 5000) : null;
-  const fileProblem = reader ? watchFile(sqliteFilePath(url)) : () => null;
+  const fileProblem = file !== null ? watchFile(file) : () => null;
   const db = drizzle(client, { schema });
   serialiseTransactions(db);
   return {

@@ -2,6 +2,7 @@ export {
   ACCEPTED_URL_FORMS,
   UnsupportedDatabaseUrlError,
   createDb,
+  databaseLocation,
   dialectOf,
   postgresClient,
   redactUrl,
@@ -12,11 +13,13 @@ export {
   type Schema,
   type StatementParam,
 } from "./client.ts";
+export { DatabaseOpenError, explainPostgresError, isInMemory } from "./open-errors.ts";
 export {
   MIGRATION_LOCK_KEY,
   MigrationError,
   appliedMigrations,
   migrate,
+  migrateDatabase,
   migrationStatus,
   statusOf,
   planMigrations,

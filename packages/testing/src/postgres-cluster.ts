@@ -1,10 +1,13 @@
 // A throwaway PostgreSQL cluster for the test run, started from the installed
 // server binaries. Fast and disposable: fsync off, data in a temp dir.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/** The one role of the test cluster that logs in with a password (scram-sha-256) rather than trust. */
+export const PASSWORD_ROLE = "atbb_password_check";
 
 export interface PostgresCluster {
   /** Superuser URL of the cluster's `postgres` database. */
@@ -70,6 +73,10 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     chownSync(dir, Number(ids), Number(gid));
   }
   run(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
+  // Everyone is trusted, except one role that must give its password: the
+  // tests of what atbb says about a wrong password log in as it.
+  const hba = join(data, "pg_hba.conf");
+  writeFileSync(hba, `host all ${PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, "utf8")}`);
   const port = await freePort();
   const serverOptions = [
     `-p ${port}`,

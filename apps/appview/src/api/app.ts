@@ -30,7 +30,7 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
   app.use(secureHeaders());
   if (corsOrigins.length > 0) app.use("/api/*", cors({ origin: corsOrigins.includes("*") ? "*" : corsOrigins, allowMethods: ["GET"] }));
 
-  app.route("/api/health", healthRoutes({ database, indexer, migrationsFolder }));
+  app.route("/api/health", healthRoutes({ database, indexer, migrationsFolder, forumDid }));
   app.route("/api/forum", forumRoutes(database, forumDid));
   app.route("/api/categories", categoryRoutes(database));
   app.route("/api/boards", boardRoutes(database));

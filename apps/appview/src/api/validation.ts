@@ -10,7 +10,7 @@ const MAX_ID = Number.MAX_SAFE_INTEGER;
 export const idParam = z.object({
   id: z
     .string()
-    .regex(/^[1-9]\d{0,15}$/, "must be a positive integer id")
+    .regex(/^[1-9]\d{0,15}$/, "must be a positive integer")
     .transform(Number)
     .refine((n) => n <= MAX_ID, "is too large")
     .describe("Numeric id, as a string"),
@@ -21,17 +21,18 @@ export const didParam = z.object({
 });
 
 export function pagination(defaultLimit: number, maxLimit: number) {
-  const count = (what: string, min: number, max: number, fallback: number) =>
+  // parse() puts the parameter's name before the message.
+  const count = (min: number, max: number, fallback: number) =>
     z
       .string()
-      .regex(/^\d{1,7}$/, `${what} must be a whole number`)
+      .regex(/^\d{1,7}$/, "must be a whole number")
       .transform(Number)
-      .refine((n) => n >= min && n <= max, `${what} must be between ${min} and ${max}`)
+      .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`)
       .optional()
       .transform((n) => n ?? fallback);
   return z.object({
-    offset: count("offset", 0, 1_000_000, 0).describe("Items to skip (default 0)"),
-    limit: count("limit", 1, maxLimit, defaultLimit).describe(`Items to return (default ${defaultLimit}, max ${maxLimit})`),
+    offset: count(0, 1_000_000, 0).describe("Items to skip (default 0)"),
+    limit: count(1, maxLimit, defaultLimit).describe(`Items to return (default ${defaultLimit}, max ${maxLimit})`),
   });
 }
 

@@ -12,7 +12,7 @@ import type { Indexer } from "../indexer/indexer.ts";
 import type { Logger } from "../logger.ts";
 import { validate, type Candidate, type SourceEvent } from "../events/index.ts";
 import { HostLimiter } from "./limiter.ts";
-import type { PdsLocator, PdsService } from "./pds.ts";
+import { errorChain, type PdsLocator, type PdsService } from "./pds.ts";
 
 export const memberCollections: readonly Collection[] = collections.filter((c) => !forumOwnedCollections.has(c));
 
@@ -44,7 +44,16 @@ export interface BackfillReport {
   repos: number;
   records: number;
   errors: number;
+  /** Repositories or collections that could not be read: they stay pending and are retried. */
+  failures: BackfillFailure[];
   ms: number;
+}
+
+export interface BackfillFailure {
+  did: string;
+  /** Null when the whole repository could not be read (its PDS not found). `did` is the relay's URL when the relay could not list repositories. */
+  collection: string | null;
+  error: string;
 }
 
 interface ListRecordsPage {
@@ -74,14 +83,21 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   const limiter = new HostLimiter(options.requestsPerSecond ?? 10);
   const started = performance.now();
   const totals = { repos: 0, records: 0, errors: 0 };
+  const failures: BackfillFailure[] = [];
 
   /** A GET through `fetch`: the operator's relay takes the plain one, a DID document's PDS the safe one. */
   async function getJson<T>(url: URL, fetch: PdsService["fetch"] = globalThis.fetch): Promise<T> {
     await limiter.take(url.host);
-    const response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error", signal: AbortSignal.timeout(30_000) });
+    const where = `${url.origin}${url.pathname}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error", signal: AbortSignal.timeout(30_000) });
+    } catch (error) {
+      throw new BackfillError(`cannot reach ${where}: ${errorChain(error)}`, { cause: error });
+    }
     if (!response.ok) {
       const body = await response.text().catch(() => "");
-      throw new BackfillError(`${url.pathname} answered ${response.status}: ${body.slice(0, 200)}`);
+      throw new BackfillError(`${where} answered ${response.status}: ${body.slice(0, 200)}`);
     }
     return (await response.json()) as T;
   }
@@ -149,19 +165,38 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     }
   }
 
+  /**
+   * A repository or collection that could not be read stays pending: its
+   * progress rows say "failed", so the next run (serve's retry, or
+   * `atbb backfill`) tries it again instead of calling the backfill done.
+   */
+  async function recordFailure(did: string, collections: readonly Collection[], collection: Collection | null, error: string) {
+    failures.push({ did, collection, error });
+    await recordError(did, collection, null, error);
+    const now = new Date();
+    await database.db.transaction(async (tx) => {
+      for (const c of collections) {
+        await tx
+          .insert(backfillProgress)
+          .values({ did, collection: c, cursor: null, status: "failed", startedAt: now, updatedAt: now })
+          .onConflictDoUpdate({ target: [backfillProgress.did, backfillProgress.collection], set: { status: "failed", updatedAt: now } });
+      }
+    });
+  }
+
   async function backfillRepo(did: string, wanted: readonly Collection[]): Promise<void> {
     let service: PdsService;
     try {
       service = await pds.locate(did);
     } catch (error) {
-      await recordError(did, null, null, `cannot find the PDS: ${error instanceof Error ? error.message : String(error)}`);
+      await recordFailure(did, wanted, null, `cannot find the PDS: ${errorChain(error)}`);
       return;
     }
     for (const collection of wanted) {
       try {
         await backfillCollection(did, service, collection);
       } catch (error) {
-        await recordError(did, collection, null, error instanceof Error ? error.message : String(error));
+        await recordFailure(did, [collection], collection, errorChain(error));
       }
     }
   }
@@ -180,7 +215,16 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
           url.searchParams.set("collection", collection);
           url.searchParams.set("limit", "1000");
           if (cursor !== null) url.searchParams.set("cursor", cursor);
-          const page = await getJson<{ cursor?: string; repos?: { did: unknown }[] }>(url);
+          let page: { cursor?: string; repos?: { did: unknown }[] };
+          try {
+            page = await getJson(url);
+          } catch (error) {
+            // Members already known are still read; the relay is asked again on the next run.
+            failures.push({ did: options.relayUrl, collection, error: errorChain(error) });
+            totals.errors++;
+            logger.warn({ relay: options.relayUrl, collection, error: errorChain(error) }, "backfill: the relay did not list repositories");
+            break;
+          }
           for (const repo of page.repos ?? []) if (isDid(repo.did) && repo.did !== forumDid) dids.add(repo.did);
           cursor = typeof page.cursor === "string" && (page.repos?.length ?? 0) > 0 ? page.cursor : null;
         } while (cursor !== null);
@@ -208,5 +252,5 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  return { ...totals, ms: performance.now() - started };
+  return { ...totals, failures, ms: performance.now() - started };
 }

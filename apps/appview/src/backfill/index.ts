@@ -11,7 +11,7 @@ import { createPdsLocator } from "./pds.ts";
 import { backfillReason, beginBackfill } from "./plan.ts";
 
 export { backfillReason } from "./plan.ts";
-export type { BackfillReport } from "./backfill.ts";
+export type { BackfillFailure, BackfillReport } from "./backfill.ts";
 
 export interface BackfillRun {
   config: Config;
@@ -63,15 +63,54 @@ export async function backfillIfNeeded(run: BackfillRun): Promise<BackfillReport
       indexer,
       forumDid,
       logger,
-      pds: createPdsLocator({ identity: identityFor(config, logger), overrides: config.pdsUrl ? { [forumDid]: config.pdsUrl } : {} }),
+      pds: createPdsLocator({ identity: identityFor(config, logger), plcUrl: config.plcUrl, overrides: config.pdsUrl ? { [forumDid]: config.pdsUrl } : {} }),
       relayUrl: config.relayUrl,
       concurrency: config.backfill.concurrency,
       requestsPerSecond: config.backfill.requestsPerSecond,
       onProgress: (progress) => reporter.update(progress),
     });
-    logger.info({ ...report, ms: Math.round(report.ms) }, "backfill finished");
+    if (report.failures.length > 0) {
+      logger.warn({ ...report, ms: Math.round(report.ms) }, `backfill finished, but ${report.failures.length} repository or collection read(s) failed; they stay pending`);
+    } else logger.info({ ...report, ms: Math.round(report.ms) }, "backfill finished");
     return report;
   } finally {
     reporter.done();
   }
+}
+
+/** The longest wait between retries of a failed backfill. */
+const MAX_RETRY_MS = 3_600_000;
+
+/**
+ * `atbb serve`'s backfill: once before live indexing, then, while some
+ * repository or collection could not be read, again after a wait that starts
+ * at BACKFILL_RETRY_SECONDS and doubles up to an hour. Resolves once the first
+ * attempt is over (live indexing may begin); `retries` settles when the
+ * backfill is complete or `signal` aborts.
+ */
+export async function backfillWithRetries(run: BackfillRun, signal: AbortSignal): Promise<{ retries: Promise<void> }> {
+  let first = true;
+  const attempt = async (): Promise<boolean> => {
+    try {
+      // A retry runs even when nothing is left pending in the database (a relay that did not answer).
+      const report = await backfillIfNeeded(first ? run : { ...run, force: true });
+      first = false;
+      return report !== null && report.failures.length > 0;
+    } catch (error) {
+      run.logger.error({ err: error }, "backfill failed; it will be retried");
+      return true;
+    }
+  };
+  if (!(await attempt())) return { retries: Promise.resolve() };
+  const retries = (async () => {
+    for (let delay = run.config.backfill.retrySeconds * 1000; !signal.aborted; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+      run.logger.info({ inSeconds: Math.round(delay / 1000) }, "backfill incomplete; retrying later");
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+      });
+      if (signal.aborted || !(await attempt())) return;
+    }
+  })();
+  return { retries };
 }

@@ -1,6 +1,7 @@
 // Runs the real `atbb` command in a child process.
-import { repoRoot } from "@atbb/testing";
+import { createTestDatabase, repoRoot, type TestDatabase } from "@atbb/testing";
 import { spawn, type ChildProcess } from "node:child_process";
+import { afterEach } from "vitest";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
@@ -67,4 +68,22 @@ export async function startServe(env: Record<string, string>, args: string[] = [
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { child, port, output: () => output, exited };
+}
+
+/**
+ * For a test file: a function that returns the URL of a fresh database that
+ * `atbb migrate` has brought to head, each dropped after its test.
+ */
+export function migratedDatabases(): () => Promise<string> {
+  const databases: TestDatabase[] = [];
+  afterEach(async () => {
+    await Promise.all(databases.splice(0).map((d) => d.drop()));
+  });
+  return async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const migrated = await runCli(["migrate"], { DATABASE_URL: database.url });
+    if (migrated.code !== 0) throw new Error(`atbb migrate failed:\n${migrated.stderr}`);
+    return database.url;
+  };
 }

@@ -15,6 +15,9 @@ const Indexing = z.union([
     lagMs: z.number().nullable(),
     applied: z.number().int(),
     rejected: z.record(z.string(), z.number().int()).describe("Rejected events by reason"),
+    unpublishedForms: z
+      .record(z.string(), z.number().int())
+      .describe("Records accepted in a form atBB does not publish (flat references, short action verbs…), by form"),
     failing: z
       .strictObject({ since: z.string(), error: z.string() })
       .nullable()
@@ -23,8 +26,25 @@ const Indexing = z.union([
   z.strictObject({ enabled: z.literal(false) }).describe("This process does not index"),
 ]);
 
+const Backfill = z
+  .strictObject({
+    status: z.enum(["never", "done", "running", "failed"]),
+    done: z.number().int(),
+    running: z.number().int(),
+    failed: z.number().int().describe("Collections that could not be read (retried)"),
+    errors: z.number().int().describe("Rows in backfill_errors: `atbb backfill --errors` lists them"),
+  })
+  .nullable()
+  .describe("The backfill's progress; null when the database could not be asked");
+
 export const Health = z
-  .strictObject({ status: z.enum(["healthy", "degraded", "unhealthy"]), database: DatabaseProbe, indexer: Indexing })
+  .strictObject({
+    status: z.enum(["healthy", "degraded", "unhealthy"]),
+    database: DatabaseProbe,
+    indexer: Indexing,
+    backfill: Backfill,
+    missing: z.array(z.string()).describe("What keeps the forum from showing, each said as what to do; empty when nothing does"),
+  })
   .openapi("Health");
 
 export const Live = z.strictObject({ status: z.literal("ok") });

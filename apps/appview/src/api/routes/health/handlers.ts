@@ -2,6 +2,7 @@ import { appliedMigrations, readMigrations, statusOf, type DatabaseHandle } from
 import { sql } from "drizzle-orm";
 import type { IndexerStatus } from "../../../indexer/status.ts";
 import { mount, resource } from "../../resource.ts";
+import { backfillState, missingSetup } from "../../setup.ts";
 import * as routes from "./routes.ts";
 
 /** Indexing this far behind the network counts as degraded. */
@@ -11,6 +12,7 @@ export interface HealthDeps {
   database: DatabaseHandle;
   indexer?: { status(): IndexerStatus } | undefined;
   migrationsFolder: string;
+  forumDid?: string | null | undefined;
 }
 
 async function probeDatabase(database: DatabaseHandle) {
@@ -25,22 +27,24 @@ async function probeDatabase(database: DatabaseHandle) {
   }
 }
 
-export function healthRoutes({ database, indexer, migrationsFolder }: HealthDeps) {
+export function healthRoutes({ database, indexer, migrationsFolder, forumDid = null }: HealthDeps) {
   // The journal is part of this build: read it once, not on every probe.
   const migrations = readMigrations(migrationsFolder);
   const app = resource();
   mount(app, routes.health, async (c) => {
     const db = await probeDatabase(database);
     const indexing = indexer?.status() ?? null;
+    const backfill = db.status === "up" ? await backfillState(database).catch(() => null) : null;
+    const missing = db.status === "up" && backfill ? await missingSetup(database, forumDid, backfill).catch(() => []) : [];
     // The indexer cannot write: the database answers reads, but the forum stands still.
     const unhealthy = db.status === "down" || (indexing?.failing ?? null) !== null;
     const status =
       unhealthy
         ? "unhealthy"
-        : indexing && (!indexing.connected || (indexing.lagMs ?? 0) > DEGRADED_LAG_MS)
+        : (indexing && (!indexing.connected || (indexing.lagMs ?? 0) > DEGRADED_LAG_MS)) || backfill?.status === "failed"
           ? "degraded"
           : "healthy";
-    const body = { status, database: db, indexer: indexing ?? { enabled: false as const } } as const;
+    const body = { status, database: db, indexer: indexing ?? { enabled: false as const }, backfill, missing } as const;
     return unhealthy ? c.json(body, 503) : c.json(body, 200);
   });
   mount(app, routes.live, (c) => c.json({ status: "ok" as const }, 200));
