@@ -167,10 +167,19 @@ export const posts = pgTable(
     parentId: idRef("parent_id").references((): AnyPgColumn => posts.id, { onDelete: "set null" }),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at"),
+    // When the network saw the post (the earliest event time of its writes;
+    // for a record found by backfill, the earlier of its claimed date and the
+    // backfill's time). created_at is the author's claim, shown but never
+    // trusted to order anything. Null only before it was recorded.
+    seenAt: ms("seen_at"),
     deletedByUser: boolean("deleted_by_user").notNull().default(false),
     bannedByMod: boolean("banned_by_mod").notNull().default(false),
     deletedByMod: boolean("deleted_by_mod").notNull().default(false),
     locked: boolean("locked").notNull().default(false),
+    // Topics: when the network saw the lock in effect (null when not locked)
+    // and the author's delete; replies seen after either are hidden.
+    lockedAt: ms("locked_at"),
+    deletedAt: ms("deleted_at"),
     // Topic-only aggregates, kept exact by the indexer in the reply's transaction.
     replyCount: integer("reply_count").notNull().default(0),
     lastReplyAt: ms("last_reply_at"),
@@ -213,6 +222,8 @@ export const modActions = pgTable(
     createdBy: text("created_by"),
     expiresAt: ms("expires_at"),
     createdAt: ms("created_at").notNull(),
+    /** When the network saw the action (as posts.seen_at): a lock closes a topic from then. */
+    seenAt: ms("seen_at"),
   },
   (t) => [
     uniqueIndex("mod_actions_did_rkey_idx").on(t.did, t.rkey),
