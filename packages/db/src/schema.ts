@@ -167,10 +167,11 @@ export const posts = pgTable(
     parentId: idRef("parent_id").references((): AnyPgColumn => posts.id, { onDelete: "set null" }),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at"),
-    // When the network saw the post (the earliest event time of its writes;
-    // for a record found by backfill, the earlier of its claimed date and the
-    // backfill's time). created_at is the author's claim, shown but never
-    // trusted to order anything. Null only before it was recorded.
+    // When the network saw the version of the post this row holds: its
+    // event's time (a replay or re-listing of the same version keeps the
+    // earliest), for a record found by backfill the earlier of its claimed
+    // date and the backfill's time. created_at is the author's claim: shown,
+    // never trusted alone to order anything.
     seenAt: ms("seen_at"),
     deletedByUser: boolean("deleted_by_user").notNull().default(false),
     bannedByMod: boolean("banned_by_mod").notNull().default(false),

@@ -31,8 +31,8 @@ export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
       .where(and(eq(modActions.did, did), eq(modActions.rkey, rkey)));
     await tx.insert(modActions).values({ did, rkey, ...values }).onConflictDoUpdate({
       target: [modActions.did, modActions.rkey],
-      // The network saw the action when it first saw any write of it (as posts.seen_at).
-      set: { ...values, seenAt: sql`case when ${modActions.seenAt} < excluded.seen_at then ${modActions.seenAt} else excluded.seen_at end` },
+      // The time of the version the row holds, as posts.seen_at.
+      set: { ...values, seenAt: sql`case when ${modActions.cid} = excluded.cid and ${modActions.seenAt} < excluded.seen_at then ${modActions.seenAt} else excluded.seen_at end` },
     });
     // An edit may move the action to another subject: both get recomputed.
     if (previous) await applyEffects(ctx, previous);

@@ -20,7 +20,7 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
     // A topic's deletion also closes it: replies the network sees later are hidden.
     const [post] = await tx
       .update(posts)
-      .set({ deletedByUser: true, text: "", title: null, deletedAt: sql`coalesce(${posts.deletedAt}, ${eventTime(timeUs)})` })
+      .set({ deletedByUser: true, text: "", title: null, deletedAt: sql`coalesce(${posts.deletedAt}, ${sql.param(eventTime(timeUs), posts.deletedAt)})` })
       .where(and(eq(posts.did, did), eq(posts.rkey, rkey)))
       .returning({ id: posts.id, rootId: posts.rootId });
     if (post) dirtyTopics.add(post.rootId ?? post.id);
@@ -111,8 +111,10 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
     // A replayed create is not an edit: only an update dates one, by the network's clock.
     set: {
       updatedAt: sql`coalesce(excluded.updated_at, ${posts.updatedAt})`,
-      // The network saw the post when it first saw any write of it: an edit or a replay is not news.
-      seenAt: sql`case when ${posts.seenAt} < excluded.seen_at then ${posts.seenAt} else excluded.seen_at end`,
+      // The time of the version the row holds: an edit is a new version
+      // (seen when written, so a reply edited after a lock is hidden with
+      // it), a replay or a listing of the same version keeps the earliest.
+      seenAt: sql`case when ${posts.cid} = excluded.cid and ${posts.seenAt} < excluded.seen_at then ${posts.seenAt} else excluded.seen_at end`,
     },
     returning: ["id", "did", "rkey"],
   });

@@ -1,5 +1,5 @@
-import { aliasedTable, type DatabaseHandle } from "@atbb/db";
-import { and, asc, count, desc, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
+import { aliasedTable, countCell, jsonSql, type DatabaseHandle } from "@atbb/db";
+import { and, asc, desc, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { getRolePermissions, getUserRole } from "../../../permissions.ts";
 import { serializeRole } from "../../bodies/members.ts";
 import { iso } from "../../bodies/time.ts";
@@ -10,7 +10,7 @@ import * as routes from "./routes.ts";
 export function userRoutes(database: DatabaseHandle) {
   const { db, schema } = database;
   const { users, memberships, posts } = schema;
-  const { table: root } = aliasedTable(posts, "root");
+  const { table: root, from: rootFrom } = aliasedTable(posts, "root");
   // What a reader can find of the member: their topics on a board of the
   // forum and their replies in those topics' threads, except replies the
   // network saw after the topic was locked or deleted (the rules of
@@ -24,6 +24,8 @@ export function userRoutes(database: DatabaseHandle) {
       or(isNull(root.deletedAt), lte(posts.seenAt, root.deletedAt)),
     ),
   );
+  const postCountText = database.sqlText(sql`select count(*) from ${posts} left join ${rootFrom} on ${root.id} = ${posts.rootId}
+    where ${posts.did} = ${jsonSql[database.dialect].param(1)} and ${posts.deletedByUser} = false and ${shown}`);
   const app = resource();
   mount(app, routes.user, async (c, { params: { did } }) => {
     const [user] = await db.select().from(users).where(eq(users.did, did));
@@ -32,11 +34,7 @@ export function userRoutes(database: DatabaseHandle) {
     const [[membership], role, [posted]] = await Promise.all([
       db.select().from(memberships).where(eq(memberships.did, did)).orderBy(desc(memberships.createdAt), desc(memberships.id)).limit(1),
       getUserRole(database, did),
-      db
-        .select({ n: count() })
-        .from(posts)
-        .leftJoin(root, eq(root.id, posts.rootId))
-        .where(and(eq(posts.did, did), eq(posts.deletedByUser, false), shown)),
+      database.values(postCountText, [did]),
     ]);
     return c.json(
       {
@@ -45,7 +43,7 @@ export function userRoutes(database: DatabaseHandle) {
         accountStatus: user.accountStatus,
         joinedAt: iso(membership ? (membership.joinedAt ?? membership.createdAt) : null),
         role: role ? serializeRole(role) : null,
-        postCount: posted!.n,
+        postCount: countCell(posted![0]),
       },
       200,
     );
