@@ -158,6 +158,7 @@ export const posts = sqliteTable(
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at"),
     seenAt: ms("seen_at"),
+    postedAt: ms("posted_at"),
     deletedByUser: boolean("deleted_by_user").notNull().default(false),
     bannedByMod: boolean("banned_by_mod").notNull().default(false),
     deletedByMod: boolean("deleted_by_mod").notNull().default(false),
@@ -173,7 +174,7 @@ export const posts = sqliteTable(
     index("posts_board_topics_idx")
       .on(t.boardId, t.lastActivityAt, t.id)
       .where(sql`root_uri is null`),
-    index("posts_root_created_idx").on(t.rootId, t.createdAt, t.id),
+    index("posts_root_posted_idx").on(t.rootId, t.postedAt, t.id),
     // Replies still waiting for their root or parent to arrive, by the uri
     // they wait for: nearly empty, so cheap to keep up on every insert and to
     // probe for each run of posts (indexer/collections/post.ts). Topics' NULL

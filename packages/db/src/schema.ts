@@ -173,6 +173,8 @@ export const posts = pgTable(
     // date and the backfill's time. created_at is the author's claim: shown,
     // never trusted alone to order anything.
     seenAt: ms("seen_at"),
+    /** When the post counts as written, for every order: the earlier of created_at and seen_at. */
+    postedAt: ms("posted_at"),
     deletedByUser: boolean("deleted_by_user").notNull().default(false),
     bannedByMod: boolean("banned_by_mod").notNull().default(false),
     deletedByMod: boolean("deleted_by_mod").notNull().default(false),
@@ -195,7 +197,7 @@ export const posts = pgTable(
       .on(t.boardId, t.lastActivityAt, t.id)
       .where(sql`root_uri is null`),
     // A topic page is a range of this index.
-    index("posts_root_created_idx").on(t.rootId, t.createdAt, t.id),
+    index("posts_root_posted_idx").on(t.rootId, t.postedAt, t.id),
     // Replies still waiting for their root or parent to arrive, by the uri
     // they wait for: nearly empty, so cheap to keep up on every insert and to
     // probe for each run of posts (indexer/collections/post.ts). Topics' NULL

@@ -86,10 +86,10 @@ function boardTopicsPageQuery(statements: Statements): SQL {
   return postsPage(statements, sql`${posts.boardId} = ${q.param(1)} and ${posts.rootUri} is null`, sql`${posts.lastActivityAt} desc, ${posts.id} desc`);
 }
 
-/** A topic's replies, oldest first, over posts_root_created_idx (root_id, created_at, id). */
+/** A topic's replies, oldest first (by when each counts as written), over posts_root_posted_idx (root_id, posted_at, id). */
 function topicRepliesPageQuery(statements: Statements): SQL {
   const { posts } = statements.schema;
-  return postsPage(statements, sql`${posts.rootId} = ${jsonSql[statements.dialect].param(1)}`, sql`${posts.createdAt}, ${posts.id}`);
+  return postsPage(statements, sql`${posts.rootId} = ${jsonSql[statements.dialect].param(1)}`, sql`${posts.postedAt}, ${posts.id}`);
 }
 
 /** The text of a board's topic page (parameters: board, limit, offset). */

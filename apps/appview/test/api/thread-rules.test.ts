@@ -85,6 +85,20 @@ describe(`a thread's rules (${dialect})`, () => {
     expect(thread.body.replies).toMatchObject([{ id: await idOf(bump), createdAt: "9000-01-01T00:00:00.000Z", hidden: null }]);
   });
 
+  it("lists a thread's replies by when they were written, a claim in the future counting as when it was seen", async () => {
+    const { s, board } = forumWithBoard();
+    const topic = s.topic(alice, board, "A thread");
+    const last = s.commit(mallory, ids.post, { text: "the last word, for ever", reply: { root: topic.ref, parent: topic.ref }, ...dated("9999-12-31T23:59:59.000Z") });
+    const honest = s.reply(bob, topic, topic, "written after it");
+    await applyMessages(indexerFor(s), s.messages);
+    const { body } = await api(s)(`/api/topics/${await idOf(topic)}`);
+    expect(body.replies.map((r: any) => [r.id, r.createdAt])).toEqual([
+      [await idOf(last), "9999-12-31T23:59:59.000Z"],
+      [await idOf(honest), body.replies[1].createdAt],
+    ]);
+    expect(body.topic.lastReplyAt).toBe(body.replies[1].createdAt);
+  });
+
   it("hides replies the network saw after the topic's lock, without counting them or letting them bump it", async () => {
     const { s, board } = forumWithBoard();
     const topic = s.topic(alice, board, "Closed soon");

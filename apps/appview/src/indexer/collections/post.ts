@@ -77,6 +77,8 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   const rows = writes.map(({ did, rkey, cid, record, operation, timeUs }, i) => {
     const createdAt = new Date(record.createdAt);
     const seenAt = eventTime(timeUs);
+    // When the post counts as written (aggregates.ts says why).
+    const postedAt = createdAt < seenAt ? createdAt : seenAt;
     const { banned, deletedByMod, locked, lockedAt } = moderation(own[i]!);
     return {
       did,
@@ -93,6 +95,7 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
       parentId: parentIdOf(record.reply),
       createdAt,
       seenAt,
+      postedAt,
       indexedAt: now,
       deletedByUser: false,
       // A mod action may predate the post's arrival: its state is derived now.
@@ -102,7 +105,7 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
       lockedAt,
       deletedAt: null,
       // Recomputed before the batch commits (aggregates.ts), by the same rule.
-      lastActivityAt: record.reply ? null : createdAt < seenAt ? createdAt : seenAt,
+      lastActivityAt: record.reply ? null : postedAt,
       updatedAt: operation === "update" ? eventTime(timeUs) : null,
     };
   });
@@ -115,6 +118,7 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
       // (seen when written, so a reply edited after a lock is hidden with
       // it), a replay or a listing of the same version keeps the earliest.
       seenAt: sql`case when ${posts.cid} = excluded.cid and ${posts.seenAt} < excluded.seen_at then ${posts.seenAt} else excluded.seen_at end`,
+      postedAt: sql`case when ${posts.cid} = excluded.cid and ${posts.postedAt} < excluded.posted_at then ${posts.postedAt} else excluded.posted_at end`,
     },
     returning: ["id", "did", "rkey"],
   });
@@ -183,7 +187,7 @@ async function link(
   if (idByUri.size === 0) return;
   const { posts } = schema;
   // The conditions are the waiting index's own. Without statistics, SQLite
-  // would rather walk posts_root_created_idx for "root_id is null" — every
+  // would rather walk posts_root_posted_idx for "root_id is null" — every
   // topic of the forum — than this nearly empty index: it is named.
   const from = dialect === "sqlite" ? sql`${posts} indexed by ${sql.identifier(waiting.index)}` : posts;
   const found = await tx
