@@ -1,6 +1,7 @@
 // Counts a listing would otherwise compute on every request, kept by the
 // indexer: a topic's reply_count, last_reply_at and last_activity_at (board
-// listings never count replies; the board is ordered by last_activity_at) and a board's topic_count (its page numbers).
+// listings never count replies; they are ordered by last_activity_at) and a
+// board's topic_count (its page numbers).
 // They are recomputed from the rows (not ±1), in one statement per batch for
 // everything the batch touched, so duplicates, edits, deletes and replays
 // cannot make them drift.
