@@ -134,6 +134,22 @@ describe(`a thread's rules (${dialect})`, () => {
     expect((await get(`/api/users/${mallory}`)).body.postCount).toBe(2);
   });
 
+  it("hides a reply edited after the lock: the words shown would be written after it", async () => {
+    const { s, board } = forumWithBoard();
+    const topic = s.topic(alice, board, "Closed");
+    const kept = s.reply(bob, topic, topic, "never touched");
+    const edited = s.reply(mallory, topic, topic, "innocent at first");
+    s.modAction("lock", { post: topic });
+    s.update(edited, { text: "rewritten after the lock", reply: { root: topic.ref, parent: topic.ref }, createdAt: s.isoNow() });
+    await applyMessages(indexerFor(s), s.messages);
+    const { body } = await api(s)(`/api/topics/${await idOf(topic)}`);
+    expect(body.replies.map((r: any) => [r.id, r.hidden, r.text])).toEqual([
+      [await idOf(kept), null, "never touched"],
+      [await idOf(edited), "after_lock", null],
+    ]);
+    expect(body.topic).toMatchObject({ replyCount: 1, lastReplyAt: body.replies[0].createdAt });
+  });
+
   it("keeps a backfilled thread's replies on their side of its lock, by the dates they claim", async () => {
     const { s, board } = forumWithBoard();
     const topic = s.topic(alice, board, "Locked while we were away");
