@@ -12,6 +12,7 @@ import type { Indexer } from "../indexer/indexer.ts";
 import type { Logger } from "../logger.ts";
 import { validate, type Candidate, type SourceEvent } from "../events/index.ts";
 import { HostLimiter } from "./limiter.ts";
+import { BackfillStopped, DEFAULT_REPO_LIMITS, RepoBudget, RepoLimitError, type RepoLimits } from "./limits.ts";
 import { errorChain, type PdsLocator, type PdsService } from "./pds.ts";
 
 export const memberCollections: readonly Collection[] = collections.filter((c) => !forumOwnedCollections.has(c));
@@ -29,7 +30,13 @@ export interface BackfillOptions {
   /** Requests per second to any one host. */
   requestsPerSecond?: number;
   pageSize?: number;
+  /** What one repository may cost (pages, records, time); the rest of it waits for the next run. */
+  repoLimits?: Partial<RepoLimits>;
   onProgress?: (progress: BackfillProgress) => void;
+  /** Called once the forum account's own records are in: live indexing may start beside the members' backfill. */
+  onForumDone?: () => void;
+  /** Stops between pages (and cuts a request short): what was not read stays pending, unmarked as failed. */
+  signal?: AbortSignal;
 }
 
 export interface BackfillProgress {
@@ -68,12 +75,25 @@ export interface ListedRecord {
 }
 
 /** A listRecords item of `did`'s `collection` as a create, dated now (the listing carries no time). */
-export function listedCandidate(did: string, collection: Collection, item: ListedRecord): Candidate {
-  const rkey = typeof item.uri === "string" ? item.uri.split("/").pop() : undefined;
-  return { kind: "commit", timeUs: Date.now() * 1000, did, collection, rkey, operation: "create", cid: item.cid, record: item.value };
+export function listedCandidate(did: string, collection: Collection, item: ListedRecord | null): Candidate {
+  // A hostile PDS may list anything at all: the validator judges what is missing.
+  const rkey = typeof item?.uri === "string" ? item.uri.split("/").pop() : undefined;
+  return { kind: "commit", timeUs: Date.now() * 1000, did, collection, rkey, operation: "create", cid: item?.cid, record: item?.value };
 }
 
 class BackfillError extends Error {}
+
+/** One error row for a page's rejected records: the first of them in full, and how many of each reason. */
+export function pageRejections(rejections: { uri: string | null; reason: string; detail: string }[]): { uri: string | null; error: string } | null {
+  const [first] = rejections;
+  if (first === undefined) return null;
+  const own = `${first.reason}: ${first.detail}`;
+  if (rejections.length === 1) return { uri: first.uri, error: own };
+  const reasons = new Map<string, number>();
+  for (const { reason } of rejections) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  const counts = [...reasons].map(([reason, n]) => `${reason} ×${n}`).join(", ");
+  return { uri: first.uri, error: `${own} (and ${rejections.length - 1} more records of this page rejected: ${counts})` };
+}
 
 export async function runBackfill(options: BackfillOptions): Promise<BackfillReport> {
   const { database, indexer, forumDid, logger, pds } = options;
@@ -81,29 +101,38 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   const concurrency = options.concurrency ?? 4;
   const pageSize = options.pageSize ?? 100;
   const limiter = new HostLimiter(options.requestsPerSecond ?? 10);
+  const repoLimits: RepoLimits = { ...DEFAULT_REPO_LIMITS, ...options.repoLimits };
   const started = performance.now();
   const totals = { repos: 0, records: 0, errors: 0 };
   const failures: BackfillFailure[] = [];
 
   /** A GET through `fetch`: the operator's relay takes the plain one, a DID document's PDS the safe one. */
-  async function getJson<T>(url: URL, fetch: PdsService["fetch"] = globalThis.fetch): Promise<T> {
+  async function getJson<T>(url: URL, fetch: PdsService["fetch"] = globalThis.fetch, budget?: RepoBudget): Promise<T> {
     await limiter.take(url.host);
     const where = `${url.origin}${url.pathname}`;
+    const timeout = AbortSignal.timeout(30_000);
+    const signal = budget ? AbortSignal.any([timeout, budget.signal]) : options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    // The repository's budget ran out, or the backfill was stopped, while the request was in flight.
+    const cutShort = (error: unknown) => (budget && !timeout.aborted ? budget.exhausted() : null) ?? (options.signal?.aborted ? new BackfillStopped("the backfill was stopped") : null) ?? error;
     let response: Response;
     try {
-      response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error", signal: AbortSignal.timeout(30_000) });
+      response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error", signal });
     } catch (error) {
-      throw new BackfillError(`cannot reach ${where}: ${errorChain(error)}`, { cause: error });
+      throw cutShort(new BackfillError(`cannot reach ${where}: ${errorChain(error)}`, { cause: error }));
     }
-    if (!response.ok) {
-      const body = await response.text().catch(() => "");
-      throw new BackfillError(`${where} answered ${response.status}: ${body.slice(0, 200)}`);
+    try {
+      if (!response.ok) {
+        const body = await response.text().catch(() => "");
+        throw new BackfillError(`${where} answered ${response.status}: ${body.slice(0, 200)}`);
+      }
+      return (await response.json()) as T;
+    } catch (error) {
+      throw cutShort(error instanceof BackfillError ? error : new BackfillError(`${where} sent no readable JSON: ${errorChain(error)}`, { cause: error }));
     }
-    return (await response.json()) as T;
   }
 
-  async function recordError(did: string, collection: string | null, uri: string | null, error: string) {
-    totals.errors++;
+  async function recordError(did: string, collection: string | null, uri: string | null, error: string, count = 1) {
+    totals.errors += count;
     logger.warn({ did, collection, uri, error }, "backfill error");
     await database.db.transaction(async (tx) => {
       await tx.insert(backfillErrors).values({ did, collection, uri, error: error.slice(0, 1000), createdAt: new Date() });
@@ -118,8 +147,12 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     return row;
   }
 
-  /** One collection of one repository, resuming after the last page applied. */
-  async function backfillCollection(did: string, service: PdsService, collection: Collection): Promise<void> {
+  /**
+   * One collection of one repository, resuming after the last page applied,
+   * within the repository's budget. A page larger than asked for, or a cursor
+   * given a second time, ends the collection (it stays pending).
+   */
+  async function backfillCollection(did: string, service: PdsService, collection: Collection, budget: RepoBudget): Promise<void> {
     const existing = await progressOf(did, collection);
     if (existing?.status === "done") return;
     let cursor = existing?.cursor ?? null;
@@ -129,7 +162,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         await tx.insert(backfillProgress).values({ did, collection, cursor: null, status: "running", startedAt: now, updatedAt: now }).onConflictDoNothing();
       });
     }
+    const seen = new Set<string>(cursor === null ? [] : [cursor]);
     for (;;) {
+      budget.takePage();
       const url = new URL("/xrpc/com.atproto.repo.listRecords", service.url);
       url.searchParams.set("repo", did);
       url.searchParams.set("collection", collection);
@@ -137,16 +172,23 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       // Oldest first: parents before their replies, ids in the order live indexing gives.
       url.searchParams.set("reverse", "true");
       if (cursor !== null) url.searchParams.set("cursor", cursor);
-      const page = await getJson<ListRecordsPage>(url, service.fetch);
+      const page = await getJson<ListRecordsPage>(url, service.fetch, budget);
       if (!Array.isArray(page.records)) throw new BackfillError(`listRecords for ${did} ${collection} returned no records array`);
+      if (page.records.length > pageSize) throw new BackfillError(`listRecords for ${did} ${collection} returned ${page.records.length} records for a limit of ${pageSize}`);
+      const next = typeof page.cursor === "string" && page.cursor !== "" && page.records.length > 0 ? page.cursor : null;
+      if (next !== null && seen.has(next)) throw new BackfillError(`listRecords for ${did} ${collection} gave the cursor ${JSON.stringify(next.slice(0, 100))} a second time`);
+      if (next !== null) seen.add(next);
+      budget.takeRecords(page.records.length);
       const events: SourceEvent[] = [];
+      const rejections: { uri: string | null; reason: string; detail: string }[] = [];
       for (const record of page.records) {
         const verdict = validate(listedCandidate(did, collection, record), forumDid);
         // Backfill never moves the live cursor.
         events.push({ cursor: null, verdict });
-        if (!verdict.ok) await recordError(did, collection, typeof record.uri === "string" ? record.uri : null, `${verdict.rejection.reason}: ${verdict.rejection.detail}`);
+        if (!verdict.ok) rejections.push({ uri: typeof record?.uri === "string" ? record.uri.slice(0, 500) : null, ...verdict.rejection });
       }
-      const next = typeof page.cursor === "string" && page.cursor !== "" && page.records.length > 0 ? page.cursor : null;
+      const pageError = pageRejections(rejections);
+      if (pageError) await recordError(did, collection, pageError.uri, pageError.error, rejections.length);
       await indexer.applyEvents(events, async (tx) => {
         await tx
           .update(backfillProgress)
@@ -185,6 +227,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   }
 
   async function backfillRepo(did: string, wanted: readonly Collection[]): Promise<void> {
+    if (options.signal?.aborted) return;
     let service: PdsService;
     try {
       service = await pds.locate(did);
@@ -192,10 +235,18 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       await recordFailure(did, wanted, null, `cannot find the PDS: ${errorChain(error)}`);
       return;
     }
-    for (const collection of wanted) {
+    const budget = new RepoBudget(repoLimits, options.signal);
+    for (const [i, collection] of wanted.entries()) {
       try {
-        await backfillCollection(did, service, collection);
+        await backfillCollection(did, service, collection, budget);
       } catch (error) {
+        // Stopped: the collection in progress stays "running" and resumes on the next run.
+        if (error instanceof BackfillStopped) return;
+        if (error instanceof RepoLimitError) {
+          // The budget is the repository's: its other collections wait too, unasked.
+          await recordFailure(did, wanted.slice(i), null, error.message);
+          return;
+        }
         await recordFailure(did, [collection], collection, errorChain(error));
       }
     }
@@ -240,12 +291,13 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   await backfillRepo(forumDid, [...forumOwnedCollections]);
   totals.repos++;
   report("forum", 1);
+  options.onForumDone?.();
 
   const members = await memberRepos();
   const queue = [...members];
   report("members", members.length + 1);
   const worker = async () => {
-    for (let did = queue.shift(); did !== undefined; did = queue.shift()) {
+    for (let did = queue.shift(); did !== undefined && !options.signal?.aborted; did = queue.shift()) {
       await backfillRepo(did, memberCollections);
       totals.repos++;
       report("members", members.length + 1);
