@@ -43,8 +43,9 @@ const COMMAND_HELP: Record<string, string> = {
 
 Serves the JSON API on HOST:PORT and follows the network (SOURCE=jetstream,
 the default, or SOURCE=firehose with FIREHOSE_URL) into the database.
-Backfills first when needed (BACKFILL=auto, the default): no cursor yet, a
-cursor older than BACKFILL_MAX_AGE_HOURS (20), or an unfinished backfill.
+Backfills when needed (BACKFILL=auto, the default): no cursor yet, a
+cursor older than BACKFILL_MAX_AGE_HOURS (20), or an unfinished backfill;
+the forum account's records first, the members' beside live indexing.
 Beside the indexer, verifies users' handles (DID document and back) when new,
 after identity events, and every HANDLE_RECHECK_HOURS (24).
 Refuses to start until \`atbb migrate\` has brought the database to head
