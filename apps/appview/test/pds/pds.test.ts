@@ -266,6 +266,25 @@ describe(`a real PDS (${dialect})`, () => {
     }
     expect(await served.exited).toBe(0);
   }, 90_000);
+
+  it("atbb backfill verifies the handles of the users it creates, and a read replica shows them", async () => {
+    const target = await fresh();
+    const backfilled = await runCli(["backfill"], env(target.url, { RELAY_URL: await pds.relay(), HANDLE_RESOLVER_URL: pds.pdsUrl }));
+    expect(backfilled.code).toBe(0);
+    expect(backfilled.stdout).toMatch(/Checked the handles of [1-9]\d* user\(s\)/);
+    const { users } = target.handle.schema;
+    const handles = Object.fromEntries((await target.handle.db.select({ did: users.did, handle: users.handle }).from(users)).map((u) => [u.did, u.handle]));
+    expect(handles).toMatchObject({ [alice.did]: "alice.test", [bob.did]: "bob.test" });
+    // A serving-only process on the same database: it verifies nothing itself, and shows what was verified.
+    const replica = await startServe(env(target.url, { LOG_LEVEL: "warn" }), ["--no-indexer"]);
+    try {
+      const user = (await (await fetch(`http://127.0.0.1:${replica.port}/api/users/${alice.did}`)).json()) as { handle: string | null };
+      expect(user.handle).toBe("alice.test");
+    } finally {
+      replica.child.kill("SIGTERM");
+    }
+    expect(await replica.exited).toBe(0);
+  }, 90_000);
 });
 
 describe(`a fresh database on a quiet firehose (${dialect})`, () => {
