@@ -113,7 +113,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     const timeout = AbortSignal.timeout(30_000);
     const signal = budget ? AbortSignal.any([timeout, budget.signal]) : options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     // The repository's budget ran out, or the backfill was stopped, while the request was in flight.
-    const cutShort = (error: unknown) => (budget && !timeout.aborted ? budget.exhausted() : null) ?? (options.signal?.aborted ? new BackfillStopped("the backfill was stopped") : null) ?? error;
+    const cutShort = (error: unknown) => (budget && !timeout.aborted ? budget.interrupted() : null) ?? (options.signal?.aborted ? new BackfillStopped("the backfill was stopped") : null) ?? error;
     let response: Response;
     try {
       response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error", signal });

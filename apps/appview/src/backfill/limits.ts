@@ -39,10 +39,17 @@ export class RepoBudget {
     this.signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
   }
 
-  /** Why the repository must not be read further now, as an error to throw; null while it may. */
-  exhausted(): Error | null {
+  /** Why a request in flight was cut short (a stop, the deadline), as an error to throw; null when neither. */
+  interrupted(): Error | null {
     if (this.#stop?.aborted) return new BackfillStopped("the backfill was stopped");
     if (Date.now() >= this.#deadline) return new RepoLimitError(`the repository took longer than ${this.limits.deadlineMs / 1000} s; the rest waits for the next run`);
+    return null;
+  }
+
+  /** Why the repository must not be read further now, as an error to throw; null while it may. */
+  exhausted(): Error | null {
+    const interrupted = this.interrupted();
+    if (interrupted) return interrupted;
     if (this.#pages >= this.limits.maxPages) return new RepoLimitError(`the repository gave more than ${this.limits.maxPages} pages; the rest waits for the next run`);
     return null;
   }
