@@ -10,10 +10,13 @@ import { collections, forumOwnedCollections, isDid, type Collection } from "@atb
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Indexer } from "../indexer/indexer.ts";
 import type { Logger } from "../logger.ts";
-import { validate, type Candidate, type SourceEvent } from "../events/index.ts";
+import { validate, type SourceEvent } from "../events/index.ts";
 import { HostLimiter } from "./limiter.ts";
+import { listedCandidate, pageRejections, type ListedRecord } from "./listing.ts";
 import { BackfillStopped, DEFAULT_REPO_LIMITS, RepoBudget, RepoLimitError, type RepoLimits } from "./limits.ts";
 import { errorChain, type PdsLocator, type PdsService } from "./pds.ts";
+
+export { listedCandidate, type ListedRecord } from "./listing.ts";
 
 export const memberCollections: readonly Collection[] = collections.filter((c) => !forumOwnedCollections.has(c));
 
@@ -68,32 +71,7 @@ interface ListRecordsPage {
   records: ListedRecord[];
 }
 
-export interface ListedRecord {
-  uri: string;
-  cid: string;
-  value: unknown;
-}
-
-/** A listRecords item of `did`'s `collection` as a create, dated now (the listing carries no time). */
-export function listedCandidate(did: string, collection: Collection, item: ListedRecord | null): Candidate {
-  // A hostile PDS may list anything at all: the validator judges what is missing.
-  const rkey = typeof item?.uri === "string" ? item.uri.split("/").pop() : undefined;
-  return { kind: "commit", timeUs: Date.now() * 1000, did, collection, rkey, operation: "create", cid: item?.cid, record: item?.value };
-}
-
 class BackfillError extends Error {}
-
-/** One error row for a page's rejected records: the first of them in full, and how many of each reason. */
-export function pageRejections(rejections: { uri: string | null; reason: string; detail: string }[]): { uri: string | null; error: string } | null {
-  const [first] = rejections;
-  if (first === undefined) return null;
-  const own = `${first.reason}: ${first.detail}`;
-  if (rejections.length === 1) return { uri: first.uri, error: own };
-  const reasons = new Map<string, number>();
-  for (const { reason } of rejections) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-  const counts = [...reasons].map(([reason, n]) => `${reason} ×${n}`).join(", ");
-  return { uri: first.uri, error: `${own} (and ${rejections.length - 1} more records of this page rejected: ${counts})` };
-}
 
 export async function runBackfill(options: BackfillOptions): Promise<BackfillReport> {
   const { database, indexer, forumDid, logger, pds } = options;
