@@ -68,8 +68,11 @@ com.atproto.sync.listReposByCollection names. The PDS comes from the DID
 document (PLC_URL for did:plc; PDS_URL overrides it for the forum account).
 Progress is saved page by page: run it again after an interruption and it
 resumes. Live indexing (atbb serve) then replays from a cursor taken before
-the backfill started, so nothing falls between. Exits with 1, naming each
-repository or collection it could not read, when anything stays pending.
+the backfill started, so nothing falls between. Each repository is read on
+a budget (pages, records, time); what is left waits for the next run. Then
+verifies the handles of the users it created, for at most a minute. Exits
+with 1, naming each repository or collection it could not read, when
+anything stays pending.
 
 Options:
   --force    Backfill even when the live cursor is recent
