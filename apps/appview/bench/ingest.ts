@@ -21,6 +21,24 @@ export interface Stream {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Asks `url` one request after another until `stop` is set, each timed: how
+ * long a reader waits on the serving process while it indexes (SQLite's
+ * local driver is synchronous, so its writes hold the event loop).
+ */
+async function probeLatency(url: string, stop: { done: boolean }) {
+  const times: number[] = [];
+  while (!stop.done) {
+    const started = performance.now();
+    await (await fetch(url)).arrayBuffer();
+    times.push(performance.now() - started);
+    await sleep(5);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => +(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0).toFixed(1);
+  return { requests: times.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: +(times.at(-1) ?? 0).toFixed(1) };
+}
+
 /** Timed from the indexer's connection to the committed cursor covering the stream; the database is left for ceiling(). */
 export async function ours(dialect: Dialect, stream: Stream) {
   const { url, database } = await migrated(dialect);
@@ -30,6 +48,8 @@ export async function ours(dialect: Dialect, stream: Stream) {
   try {
     while (jetstream.requests.length === 0) await sleep(1);
     const started = performance.now();
+    const probing = { done: false };
+    const live = probeLatency(`${server.base}/api/health/live`, probing);
     const target = finalCursor(stream.messages);
     for (;;) {
       const { indexer } = (await (await fetch(`${server.base}/api/health`)).json()) as { indexer: IndexerStatus };
@@ -37,7 +57,8 @@ export async function ours(dialect: Dialect, stream: Stream) {
       await sleep(20);
     }
     const seconds = (performance.now() - started) / 1000;
-    return { url, eventsPerSecond: stream.messages.length / seconds, seconds, serverPeakRssMb: peakRssMb(server.child.pid!) };
+    probing.done = true;
+    return { url, eventsPerSecond: stream.messages.length / seconds, seconds, serverPeakRssMb: peakRssMb(server.child.pid!), healthLiveDuringIngest: await live };
   } finally {
     await stopServer(server.child);
     await jetstream.stop();

@@ -115,6 +115,7 @@ async function main() {
         oursOverNaive: +(oursRun.eventsPerSecond / naiveRun.eventsPerSecond).toFixed(2),
         oursSeconds: +oursRun.seconds.toFixed(1),
         serverPeakRssMb: oursRun.serverPeakRssMb,
+        healthLiveDuringIngest: oursRun.healthLiveDuringIngest,
       };
     }
     if (o.parts.has("api")) {

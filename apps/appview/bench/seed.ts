@@ -69,7 +69,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
 
   // Members: users rows (a handle for one in ten, as identity events would give) and memberships.
   const memberCount = Math.max(100, Math.round(size.topics / 10));
-  const members = Array.from({ length: memberCount }, (_, i) => `did:plc:member${String(i).padStart(17, "0")}`);
+  const members = Array.from({ length: memberCount }, (_, i) => `did:plc:member${String(i).padStart(18, "0").replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`);
   const banned = new Set([members[20 % memberCount]!, members[21 % memberCount]!]);
   await insertRows(
     database,

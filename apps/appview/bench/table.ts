@@ -16,6 +16,8 @@ export interface DialectResult {
     oursOverNaive: number;
     oursSeconds: number;
     serverPeakRssMb: number;
+    /** GET /api/health/live asked one request after another while `ours` ingests. */
+    healthLiveDuringIngest: { requests: number; p50Ms: number; p99Ms: number; maxMs: number };
   };
   api?: ApiResult & { seed: SeededForum & { aggregateMismatches: number } };
 }
@@ -40,6 +42,10 @@ export function printTables(results: [Dialect, DialectResult][]): void {
     table(
       ["dialect", "ours ev/s", "naive ev/s", "ceiling ev/s", "ours/ceiling", "ours/naive", "ours: seconds", "serve peak RSS (MB)"],
       withIngest.map(([d, { ingest: i }]) => [d, i!.ours, i!.naive, i!.ceiling, i!.oursOverCeiling.toFixed(3), i!.oursOverNaive.toFixed(2), i!.oursSeconds, i!.serverPeakRssMb]),
+    );
+    table(
+      ["dialect", "/api/health/live during ingest: requests", "p50 ms", "p99 ms", "max ms"],
+      withIngest.map(([d, { ingest: i }]) => [d, i!.healthLiveDuringIngest.requests, i!.healthLiveDuringIngest.p50Ms, i!.healthLiveDuringIngest.p99Ms, i!.healthLiveDuringIngest.maxMs]),
     );
   }
   const withApi = results.filter(([, r]) => r.api);

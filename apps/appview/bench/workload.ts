@@ -18,7 +18,7 @@ export function forumWorkload(size: WorkloadSize, seed = 1): ForumStream {
   const categories = Array.from({ length: 10 }, (_, i) => s.category(`Category ${i}`, i));
   const boards = Array.from({ length: 50 }, (_, i) => s.board(categories[i % 10]!, `Board ${i}`, i));
   const roles = [s.role("Admin", ["*"], 0), s.role("Moderator", ["space.atbb.permission.moderatePosts"], 10), s.role("Member", ["space.atbb.permission.createPosts"], 100)];
-  const members = Array.from({ length: size.members }, (_, i) => `did:plc:member${String(i).padStart(17, "0")}`);
+  const members = Array.from({ length: size.members }, (_, i) => `did:plc:member${String(i).padStart(18, "0").replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`);
   members.forEach((did, i) => {
     s.join(did, forum, roles[i < 2 ? 0 : i < 10 ? 1 : 2]);
     if (i % 10 === 0) s.identity(did, `member${i}.bench.test`);

@@ -43,8 +43,9 @@ const COMMAND_HELP: Record<string, string> = {
 
 Serves the JSON API on HOST:PORT and follows the network (SOURCE=jetstream,
 the default, or SOURCE=firehose with FIREHOSE_URL) into the database.
-Backfills first when needed (BACKFILL=auto, the default): no cursor yet, a
-cursor older than BACKFILL_MAX_AGE_HOURS (20), or an unfinished backfill.
+Backfills when needed (BACKFILL=auto, the default): no cursor yet, a
+cursor older than BACKFILL_MAX_AGE_HOURS (20), or an unfinished backfill;
+the forum account's records first, the members' beside live indexing.
 Beside the indexer, verifies users' handles (DID document and back) when new,
 after identity events, and every HANDLE_RECHECK_HOURS (24).
 Refuses to start until \`atbb migrate\` has brought the database to head
@@ -67,8 +68,11 @@ com.atproto.sync.listReposByCollection names. The PDS comes from the DID
 document (PLC_URL for did:plc; PDS_URL overrides it for the forum account).
 Progress is saved page by page: run it again after an interruption and it
 resumes. Live indexing (atbb serve) then replays from a cursor taken before
-the backfill started, so nothing falls between. Exits with 1, naming each
-repository or collection it could not read, when anything stays pending.
+the backfill started, so nothing falls between. Each repository is read on
+a budget (pages, records, time); what is left waits for the next run. Then
+verifies the handles of the users it created, for at most a minute. Exits
+with 1, naming each repository or collection it could not read, when
+anything stays pending.
 
 Options:
   --force    Backfill even when the live cursor is recent

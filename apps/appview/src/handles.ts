@@ -62,6 +62,12 @@ const ROUND = 50;
 export interface HandleKeeper {
   /** Verifies every user due now; resolves with how many were checked. */
   round(): Promise<number>;
+  /**
+   * Rounds until nobody is due or `withinMs` has passed (a check in flight
+   * is let finish): for a process that creates users and then exits, such
+   * as `atbb backfill`. Resolves with how many were checked.
+   */
+  verifyDue(withinMs: number): Promise<number>;
   /** Runs rounds until stop(). */
   start(): void;
   stop(): Promise<void>;
@@ -94,7 +100,7 @@ export function createHandleKeeper(options: HandleKeeperOptions): HandleKeeper {
     });
   }
 
-  async function round(): Promise<number> {
+  async function round(until = Number.POSITIVE_INFINITY): Promise<number> {
     const due = await db
       .select({ did: users.did, dueAt: users.handleRecheckAt })
       .from(users)
@@ -103,7 +109,7 @@ export function createHandleKeeper(options: HandleKeeperOptions): HandleKeeper {
       .limit(ROUND);
     let next = 0;
     const worker = async () => {
-      while (next < due.length && !stopping) {
+      while (next < due.length && !stopping && Date.now() < until) {
         const { did, dueAt } = due[next++]!;
         try {
           await verify(did, dueAt);
@@ -113,11 +119,21 @@ export function createHandleKeeper(options: HandleKeeperOptions): HandleKeeper {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
-    return due.length;
+    return Math.min(next, due.length);
   }
 
   return {
-    round,
+    round: () => round(),
+    async verifyDue(withinMs) {
+      const until = Date.now() + withinMs;
+      let checked = 0;
+      // A user whose check fails is due again only minutes later, so each round takes new ones.
+      for (let n = ROUND; n === ROUND && Date.now() < until && !stopping; ) {
+        n = await round(until);
+        checked += n;
+      }
+      return checked;
+    },
     start() {
       running = (async () => {
         while (!stopping) {

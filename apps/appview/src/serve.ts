@@ -188,8 +188,10 @@ async function serveUntilStopped(
       indexing = (async () => {
         if (config.backfill.auto) {
           const { backfillWithRetries } = await import("./backfill/index.ts");
-          const { retries } = await backfillWithRetries({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) }, stopBackfill.signal);
-          backfillRetries = retries;
+          // The forum's own records first; the members' are read beside the live stream.
+          const backfill = backfillWithRetries({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) }, stopBackfill.signal);
+          backfillRetries = backfill.settled;
+          await backfill.forumDone;
         }
         if (!stopping) await indexer.run(source);
       })().catch((error: unknown) => {

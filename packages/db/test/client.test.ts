@@ -66,9 +66,9 @@ describe(`a ${dialect} database`, () => {
     const { users, posts } = handle.schema;
     const createdAt = new Date("2026-11-22T12:34:56.789Z");
     const bigId = 2 ** 52 + 7;
-    await handle.db.insert(users).values({ did: "did:plc:alice", firstSeenAt: createdAt, updatedAt: createdAt });
+    await handle.db.insert(users).values({ did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa", firstSeenAt: createdAt, updatedAt: createdAt });
     await handle.db.insert(posts).values({
-      id: bigId, did: "did:plc:alice", rkey: "3kabc", cid: "bafy", indexedAt: createdAt,
+      id: bigId, did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa", rkey: "3kabc", cid: "bafy", indexedAt: createdAt,
       text: "hello", createdAt, deletedByUser: true, bannedByMod: false, lastActivityAt: createdAt,
     });
     const [row] = await handle.db.select().from(posts).where(eq(posts.id, bigId));
@@ -82,7 +82,7 @@ describe(`a ${dialect} database`, () => {
     const now = new Date();
     const [role] = await handle.db
       .insert(roles)
-      .values({ did: "did:plc:forum", rkey: "mod", cid: "bafy", indexedAt: now, name: "Moderator", priority: 10, createdAt: now })
+      .values({ did: "did:plc:forumaaaaaaaaaaaaaaaaaaa", rkey: "mod", cid: "bafy", indexedAt: now, name: "Moderator", priority: 10, createdAt: now })
       .returning();
     await handle.db.insert(rolePermissions).values([
       { roleId: role!.id, permission: "space.atbb.permission.moderatePosts" },

@@ -10,10 +10,10 @@ beforeAll(async () => {
   const { db, schema } = database.handle;
   const at = (iso: string) => new Date(iso);
   const record = (did: string, rkey: string) => ({ did, rkey, cid: "bafy", indexedAt: at("2026-11-01T00:00:00.001Z") });
-  await db.insert(schema.users).values({ did: "did:plc:author", handle: "author.test", accountStatus: "active", banExpiresAt: at("2027-01-02T03:04:05.678Z"), firstSeenAt: at("2026-01-01T00:00:00.000Z"), updatedAt: at("2026-01-01T00:00:00.000Z") });
+  await db.insert(schema.users).values({ did: "did:plc:authoraaaaaaaaaaaaaaaaaa", handle: "author.test", accountStatus: "active", banExpiresAt: at("2027-01-02T03:04:05.678Z"), firstSeenAt: at("2026-01-01T00:00:00.000Z"), updatedAt: at("2026-01-01T00:00:00.000Z") });
   await db.insert(schema.posts).values([
-    { ...record("did:plc:author", "a"), title: "A title", text: "Ünïcode ✓ \"quoted\"", createdAt: at("2026-11-02T10:20:30.456Z"), locked: true, replyCount: 3 },
-    { ...record("did:plc:nobody", "b"), text: "no author row", createdAt: at("1969-12-31T23:59:59.999Z"), updatedAt: at("2026-11-03T00:00:00.000Z"), deletedByUser: true },
+    { ...record("did:plc:authoraaaaaaaaaaaaaaaaaa", "a"), title: "A title", text: "Ünïcode ✓ \"quoted\"", createdAt: at("2026-11-02T10:20:30.456Z"), locked: true, replyCount: 3 },
+    { ...record("did:plc:nobodyaaaaaaaaaaaaaaaaaa", "b"), text: "no author row", createdAt: at("1969-12-31T23:59:59.999Z"), updatedAt: at("2026-11-03T00:00:00.000Z"), deletedByUser: true },
   ]);
 });
 afterAll(async () => database?.drop());

@@ -24,10 +24,10 @@ describe.runIf(dialect === "postgresql")("upgrading a PostgreSQL database from t
     const handle = await createDb(database.url);
     try {
       await handle.rows(sql`insert into forums (did, rkey, cid, indexed_at, name, created_at)
-        values ('did:plc:forum', 'self', 'bafyforum', now(), 'Forum', now())`);
+        values ('did:plc:forumaaaaaaaaaaaaaaaaaaa', 'self', 'bafyforum', now(), 'Forum', now())`);
       for (const [i, role] of legacyRoles.entries()) {
         await handle.rows(sql`insert into roles (did, rkey, cid, indexed_at, name, priority, permissions, created_at)
-          values ('did:plc:forum', ${role.rkey}, ${`bafy${role.rkey}`}, now(), ${role.rkey}, ${i}, array[${sql.join(role.permissions.map((p) => sql`${p}`), sql`, `)}]::text[], now())`);
+          values ('did:plc:forumaaaaaaaaaaaaaaaaaaa', ${role.rkey}, ${`bafy${role.rkey}`}, now(), ${role.rkey}, ${i}, array[${sql.join(role.permissions.map((p) => sql`${p}`), sql`, `)}]::text[], now())`);
       }
       before = {
         forums: await handle.rows(sql`select * from forums order by id`),

@@ -15,7 +15,7 @@ import {
 
 const now = "2026-11-22T10:00:00.000Z";
 const cid = "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm";
-const ref = (collection: string, rkey = "3kabc2345abcd") => ({ uri: `at://did:plc:forum/${collection}/${rkey}`, cid });
+const ref = (collection: string, rkey = "3kabc2345abcd") => ({ uri: `at://did:plc:forumaaaaaaaaaaaaaaaaaaa/${collection}/${rkey}`, cid });
 const forum = ref(ids.forum, "self");
 const board = ref(ids.board);
 const role = ref(ids.role);
@@ -26,7 +26,7 @@ const published = {
   [ids.category]: { $type: ids.category, name: "General", slug: "general", sortOrder: 1, createdAt: now },
   [ids.board]: { $type: ids.board, name: "Chat", slug: "chat", category: { $type: "space.atbb.forum.board#categoryRef", category: ref(ids.category) }, createdAt: now },
   [ids.role]: { $type: ids.role, name: "Moderator", permissions: ["space.atbb.permission.moderatePosts"], priority: 10, createdAt: now },
-  [ids.roleAssignment]: { $type: ids.roleAssignment, did: "did:plc:alice", role: { $type: "space.atbb.forum.roleAssignment#roleRef", role }, createdAt: now },
+  [ids.roleAssignment]: { $type: ids.roleAssignment, did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa", role: { $type: "space.atbb.forum.roleAssignment#roleRef", role }, createdAt: now },
   [ids.post]: {
     $type: ids.post,
     text: "hello",
@@ -42,7 +42,7 @@ const published = {
     joinedAt: now,
     createdAt: now,
   },
-  [ids.modAction]: { $type: ids.modAction, action: "space.atbb.modAction.ban", subject: { did: "did:plc:troll" }, createdBy: "did:plc:mod", createdAt: now },
+  [ids.modAction]: { $type: ids.modAction, action: "space.atbb.modAction.ban", subject: { did: "did:plc:trollaaaaaaaaaaaaaaaaaaa" }, createdBy: "did:plc:modaaaaaaaaaaaaaaaaaaaaa", createdAt: now },
 };
 const reply = {
   $type: ids.post,
@@ -64,7 +64,7 @@ describe("atBB's published record form", () => {
 
   it("takes every mod action token, ours (pin, unpin) included", () => {
     for (const kind of ["ban", "unban", "lock", "unlock", "delete", "undelete", "pin", "unpin"]) {
-      const subject = kind.endsWith("ban") ? { did: "did:plc:troll" } : { post: ref(ids.post) };
+      const subject = kind.endsWith("ban") ? { did: "did:plc:trollaaaaaaaaaaaaaaaaaaa" } : { post: ref(ids.post) };
       const record = { ...published[ids.modAction], action: `space.atbb.modAction.${kind}`, subject };
       expect(validatePublishedRecord(ids.modAction, record).ok).toBe(true);
       expect(modActionKindOf(record)).toBe(kind);
@@ -94,7 +94,7 @@ describe("atBB's published record form", () => {
   });
 
   it("keys a role grant by the member's DID", () => {
-    expect(isValidRecordKeyFor(ids.roleAssignment, "did:plc:alice")).toBe(true);
+    expect(isValidRecordKeyFor(ids.roleAssignment, "did:plc:aliceaaaaaaaaaaaaaaaaaaa")).toBe(true);
     expect(isValidRecordKeyFor(ids.roleAssignment, "did:web:forum.example")).toBe(true);
     expect(isValidRecordKeyFor(ids.roleAssignment, "3kabc2345abcd")).toBe(false);
     expect(isValidRecordKeyFor(ids.roleAssignment, "self")).toBe(false);
@@ -108,8 +108,8 @@ describe("the older flat form", () => {
     reply: { text: "re", reply: { root: ref(ids.post), parent: ref(ids.post, "3kabc2345abce") }, createdAt: now },
     board: { name: "Chat", category: ref(ids.category), createdAt: now },
     membership: { forum, role, createdAt: now },
-    grant: { did: "did:plc:alice", role, createdAt: now },
-    ban: { action: "ban", subject: { did: "did:plc:troll" }, createdAt: now },
+    grant: { did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa", role, createdAt: now },
+    ban: { action: "ban", subject: { did: "did:plc:trollaaaaaaaaaaaaaaaaaaa" }, createdAt: now },
   };
 
   it("is read, record as it came, and named by its forms", () => {

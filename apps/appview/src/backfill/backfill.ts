@@ -10,9 +10,13 @@ import { collections, forumOwnedCollections, isDid, type Collection } from "@atb
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Indexer } from "../indexer/indexer.ts";
 import type { Logger } from "../logger.ts";
-import { validate, type Candidate, type SourceEvent } from "../events/index.ts";
+import { validate, type SourceEvent } from "../events/index.ts";
 import { HostLimiter } from "./limiter.ts";
+import { listedCandidate, pageRejections, type ListedRecord } from "./listing.ts";
+import { BackfillStopped, DEFAULT_REPO_LIMITS, RepoBudget, RepoLimitError, type RepoLimits } from "./limits.ts";
 import { errorChain, type PdsLocator, type PdsService } from "./pds.ts";
+
+export { listedCandidate, type ListedRecord } from "./listing.ts";
 
 export const memberCollections: readonly Collection[] = collections.filter((c) => !forumOwnedCollections.has(c));
 
@@ -29,7 +33,13 @@ export interface BackfillOptions {
   /** Requests per second to any one host. */
   requestsPerSecond?: number;
   pageSize?: number;
+  /** What one repository may cost (pages, records, time); the rest of it waits for the next run. */
+  repoLimits?: Partial<RepoLimits>;
   onProgress?: (progress: BackfillProgress) => void;
+  /** Called once the forum account's own records are in: live indexing may start beside the members' backfill. */
+  onForumDone?: () => void;
+  /** Stops between pages (and cuts a request short): what was not read stays pending, unmarked as failed. */
+  signal?: AbortSignal;
 }
 
 export interface BackfillProgress {
@@ -61,32 +71,6 @@ interface ListRecordsPage {
   records: ListedRecord[];
 }
 
-export interface ListedRecord {
-  uri: string;
-  cid: string;
-  value: unknown;
-}
-
-/**
- * A listRecords item of `did`'s `collection` as a create. The listing carries
- * no time: all it proves is that the record existed by now. So its time is
- * the earlier of now and the date the record claims — a record written while
- * this AppView was away keeps its place among its neighbours (dating it by
- * the backfill would put every backfilled reply after a lock backfilled a
- * moment earlier), and a claim in the future is still capped at now.
- */
-export function listedCandidate(did: string, collection: Collection, item: ListedRecord): Candidate {
-  const rkey = typeof item.uri === "string" ? item.uri.split("/").pop() : undefined;
-  return { kind: "commit", timeUs: listedTimeUs(item.value, Date.now()), did, collection, rkey, operation: "create", cid: item.cid, record: item.value };
-}
-
-/** The earlier of `nowMs` and the record's `createdAt`, in µs; a claim that does not parse, or lies before 1970 (no event time is), counts as none. */
-function listedTimeUs(record: unknown, nowMs: number): number {
-  const claimed = typeof record === "object" && record !== null ? (record as { createdAt?: unknown }).createdAt : undefined;
-  const claimedMs = typeof claimed === "string" ? Date.parse(claimed) : Number.NaN;
-  return (claimedMs > 0 && claimedMs < nowMs ? claimedMs : nowMs) * 1000;
-}
-
 class BackfillError extends Error {}
 
 export async function runBackfill(options: BackfillOptions): Promise<BackfillReport> {
@@ -95,29 +79,38 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   const concurrency = options.concurrency ?? 4;
   const pageSize = options.pageSize ?? 100;
   const limiter = new HostLimiter(options.requestsPerSecond ?? 10);
+  const repoLimits: RepoLimits = { ...DEFAULT_REPO_LIMITS, ...options.repoLimits };
   const started = performance.now();
   const totals = { repos: 0, records: 0, errors: 0 };
   const failures: BackfillFailure[] = [];
 
   /** A GET through `fetch`: the operator's relay takes the plain one, a DID document's PDS the safe one. */
-  async function getJson<T>(url: URL, fetch: PdsService["fetch"] = globalThis.fetch): Promise<T> {
+  async function getJson<T>(url: URL, fetch: PdsService["fetch"] = globalThis.fetch, budget?: RepoBudget): Promise<T> {
     await limiter.take(url.host);
     const where = `${url.origin}${url.pathname}`;
+    const timeout = AbortSignal.timeout(30_000);
+    const signal = budget ? AbortSignal.any([timeout, budget.signal]) : options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    // The repository's budget ran out, or the backfill was stopped, while the request was in flight.
+    const cutShort = (error: unknown) => (budget && !timeout.aborted ? budget.interrupted() : null) ?? (options.signal?.aborted ? new BackfillStopped("the backfill was stopped") : null) ?? error;
     let response: Response;
     try {
-      response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error", signal: AbortSignal.timeout(30_000) });
+      response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error", signal });
     } catch (error) {
-      throw new BackfillError(`cannot reach ${where}: ${errorChain(error)}`, { cause: error });
+      throw cutShort(new BackfillError(`cannot reach ${where}: ${errorChain(error)}`, { cause: error }));
     }
-    if (!response.ok) {
-      const body = await response.text().catch(() => "");
-      throw new BackfillError(`${where} answered ${response.status}: ${body.slice(0, 200)}`);
+    try {
+      if (!response.ok) {
+        const body = await response.text().catch(() => "");
+        throw new BackfillError(`${where} answered ${response.status}: ${body.slice(0, 200)}`);
+      }
+      return (await response.json()) as T;
+    } catch (error) {
+      throw cutShort(error instanceof BackfillError ? error : new BackfillError(`${where} sent no readable JSON: ${errorChain(error)}`, { cause: error }));
     }
-    return (await response.json()) as T;
   }
 
-  async function recordError(did: string, collection: string | null, uri: string | null, error: string) {
-    totals.errors++;
+  async function recordError(did: string, collection: string | null, uri: string | null, error: string, count = 1) {
+    totals.errors += count;
     logger.warn({ did, collection, uri, error }, "backfill error");
     await database.db.transaction(async (tx) => {
       await tx.insert(backfillErrors).values({ did, collection, uri, error: error.slice(0, 1000), createdAt: new Date() });
@@ -132,8 +125,12 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     return row;
   }
 
-  /** One collection of one repository, resuming after the last page applied. */
-  async function backfillCollection(did: string, service: PdsService, collection: Collection): Promise<void> {
+  /**
+   * One collection of one repository, resuming after the last page applied,
+   * within the repository's budget. A page larger than asked for, or a cursor
+   * given a second time, ends the collection (it stays pending).
+   */
+  async function backfillCollection(did: string, service: PdsService, collection: Collection, budget: RepoBudget): Promise<void> {
     const existing = await progressOf(did, collection);
     if (existing?.status === "done") return;
     let cursor = existing?.cursor ?? null;
@@ -143,7 +140,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         await tx.insert(backfillProgress).values({ did, collection, cursor: null, status: "running", startedAt: now, updatedAt: now }).onConflictDoNothing();
       });
     }
+    const seen = new Set<string>(cursor === null ? [] : [cursor]);
     for (;;) {
+      budget.takePage();
       const url = new URL("/xrpc/com.atproto.repo.listRecords", service.url);
       url.searchParams.set("repo", did);
       url.searchParams.set("collection", collection);
@@ -151,16 +150,23 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       // Oldest first: parents before their replies, ids in the order live indexing gives.
       url.searchParams.set("reverse", "true");
       if (cursor !== null) url.searchParams.set("cursor", cursor);
-      const page = await getJson<ListRecordsPage>(url, service.fetch);
+      const page = await getJson<ListRecordsPage>(url, service.fetch, budget);
       if (!Array.isArray(page.records)) throw new BackfillError(`listRecords for ${did} ${collection} returned no records array`);
+      if (page.records.length > pageSize) throw new BackfillError(`listRecords for ${did} ${collection} returned ${page.records.length} records for a limit of ${pageSize}`);
+      const next = typeof page.cursor === "string" && page.cursor !== "" && page.records.length > 0 ? page.cursor : null;
+      if (next !== null && seen.has(next)) throw new BackfillError(`listRecords for ${did} ${collection} gave the cursor ${JSON.stringify(next.slice(0, 100))} a second time`);
+      if (next !== null) seen.add(next);
+      budget.takeRecords(page.records.length);
       const events: SourceEvent[] = [];
+      const rejections: { uri: string | null; reason: string; detail: string }[] = [];
       for (const record of page.records) {
         const verdict = validate(listedCandidate(did, collection, record), forumDid);
         // Backfill never moves the live cursor.
         events.push({ cursor: null, verdict });
-        if (!verdict.ok) await recordError(did, collection, typeof record.uri === "string" ? record.uri : null, `${verdict.rejection.reason}: ${verdict.rejection.detail}`);
+        if (!verdict.ok) rejections.push({ uri: typeof record?.uri === "string" ? record.uri.slice(0, 500) : null, ...verdict.rejection });
       }
-      const next = typeof page.cursor === "string" && page.cursor !== "" && page.records.length > 0 ? page.cursor : null;
+      const pageError = pageRejections(rejections);
+      if (pageError) await recordError(did, collection, pageError.uri, pageError.error, rejections.length);
       await indexer.applyEvents(events, async (tx) => {
         await tx
           .update(backfillProgress)
@@ -199,6 +205,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   }
 
   async function backfillRepo(did: string, wanted: readonly Collection[]): Promise<void> {
+    if (options.signal?.aborted) return;
     let service: PdsService;
     try {
       service = await pds.locate(did);
@@ -206,10 +213,18 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       await recordFailure(did, wanted, null, `cannot find the PDS: ${errorChain(error)}`);
       return;
     }
-    for (const collection of wanted) {
+    const budget = new RepoBudget(repoLimits, options.signal);
+    for (const [i, collection] of wanted.entries()) {
       try {
-        await backfillCollection(did, service, collection);
+        await backfillCollection(did, service, collection, budget);
       } catch (error) {
+        // Stopped: the collection in progress stays "running" and resumes on the next run.
+        if (error instanceof BackfillStopped) return;
+        if (error instanceof RepoLimitError) {
+          // The budget is the repository's: its other collections wait too, unasked.
+          await recordFailure(did, wanted.slice(i), null, error.message);
+          return;
+        }
         await recordFailure(did, [collection], collection, errorChain(error));
       }
     }
@@ -254,12 +269,13 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   await backfillRepo(forumDid, [...forumOwnedCollections]);
   totals.repos++;
   report("forum", 1);
+  options.onForumDone?.();
 
   const members = await memberRepos();
   const queue = [...members];
   report("members", members.length + 1);
   const worker = async () => {
-    for (let did = queue.shift(); did !== undefined; did = queue.shift()) {
+    for (let did = queue.shift(); did !== undefined && !options.signal?.aborted; did = queue.shift()) {
       await backfillRepo(did, memberCollections);
       totals.repos++;
       report("members", members.length + 1);

@@ -23,6 +23,10 @@ export interface BackfillRun {
   force?: boolean;
   /** Where a progress bar may be drawn (a TTY), or null for log lines. */
   terminal?: NodeJS.WriteStream | null;
+  /** Called once the forum account's own records are in (or nothing was needed). */
+  onForumDone?: () => void;
+  /** Stops the backfill between pages; what was not read stays pending. */
+  signal?: AbortSignal;
 }
 
 function progressReporter(logger: Logger, terminal: NodeJS.WriteStream | null | undefined) {
@@ -51,7 +55,10 @@ export async function backfillIfNeeded(run: BackfillRun): Promise<BackfillReport
   const forumDid = config.forumDid;
   if (!forumDid) throw new Error("FORUM_DID must be set to backfill: it names the forum whose records to fetch");
   const reason = (await backfillReason(database, source.name, config.backfill.maxAgeHours)) ?? (run.force ? "asked for" : null);
-  if (reason === null) return null;
+  if (reason === null) {
+    run.onForumDone?.();
+    return null;
+  }
   // Taken before any repository is read: live indexing replays from here.
   const resumeFrom = await source.resumePoint();
   const mode = await beginBackfill(database, source.name, resumeFrom);
@@ -68,6 +75,8 @@ export async function backfillIfNeeded(run: BackfillRun): Promise<BackfillReport
       concurrency: config.backfill.concurrency,
       requestsPerSecond: config.backfill.requestsPerSecond,
       onProgress: (progress) => reporter.update(progress),
+      ...(run.onForumDone ? { onForumDone: run.onForumDone } : {}),
+      ...(run.signal ? { signal: run.signal } : {}),
     });
     if (report.failures.length > 0) {
       logger.warn({ ...report, ms: Math.round(report.ms) }, `backfill finished, but ${report.failures.length} repository or collection read(s) failed; they stay pending`);
@@ -82,27 +91,39 @@ export async function backfillIfNeeded(run: BackfillRun): Promise<BackfillReport
 const MAX_RETRY_MS = 3_600_000;
 
 /**
- * `atbb serve`'s backfill: once before live indexing, then, while some
+ * `atbb serve`'s backfill: the forum account's records before live indexing
+ * (everything else refers to them), the members' beside it — a slow or
+ * hostile member's PDS must not hold up the live stream — then, while some
  * repository or collection could not be read, again after a wait that starts
- * at BACKFILL_RETRY_SECONDS and doubles up to an hour. Resolves once the first
- * attempt is over (live indexing may begin); `retries` settles when the
- * backfill is complete or `signal` aborts.
+ * at BACKFILL_RETRY_SECONDS and doubles up to an hour. `forumDone` resolves
+ * once live indexing may begin; `settled` when the backfill is complete or
+ * `signal` aborts.
+ *
+ * Live indexing replays from the point taken before any repository was read,
+ * so a record changed while its repository is read is applied again by the
+ * live stream; only a change that lands between a page's answer and its
+ * commit, and is indexed live in that window, can be overtaken by the page.
  */
-export async function backfillWithRetries(run: BackfillRun, signal: AbortSignal): Promise<{ retries: Promise<void> }> {
+export function backfillWithRetries(run: BackfillRun, signal: AbortSignal): { forumDone: Promise<void>; settled: Promise<void> } {
   let first = true;
+  let forumDone: () => void = () => {};
+  const forumRead = new Promise<void>((resolve) => (forumDone = resolve));
   const attempt = async (): Promise<boolean> => {
     try {
       // A retry runs even when nothing is left pending in the database (a relay that did not answer).
-      const report = await backfillIfNeeded(first ? run : { ...run, force: true });
+      const report = await backfillIfNeeded({ ...run, ...(first ? {} : { force: true }), onForumDone: forumDone, signal });
       first = false;
-      return report !== null && report.failures.length > 0;
+      return !signal.aborted && report !== null && report.failures.length > 0;
     } catch (error) {
       run.logger.error({ err: error }, "backfill failed; it will be retried");
-      return true;
+      return !signal.aborted;
+    } finally {
+      // Live indexing starts even when the first attempt failed before the forum was read.
+      forumDone();
     }
   };
-  if (!(await attempt())) return { retries: Promise.resolve() };
-  const retries = (async () => {
+  const settled = (async () => {
+    if (!(await attempt())) return;
     for (let delay = run.config.backfill.retrySeconds * 1000; !signal.aborted; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
       run.logger.info({ inSeconds: Math.round(delay / 1000) }, "backfill incomplete; retrying later");
       await new Promise<void>((resolve) => {
@@ -112,5 +133,5 @@ export async function backfillWithRetries(run: BackfillRun, signal: AbortSignal)
       if (signal.aborted || !(await attempt())) return;
     }
   })();
-  return { retries };
+  return { forumDone: forumRead, settled };
 }

@@ -3,12 +3,21 @@ import { createDb, type DatabaseHandle } from "@atbb/db";
 import { desc } from "drizzle-orm";
 import { backfillIfNeeded } from "../backfill/index.ts";
 import type { Config } from "../config.ts";
+import { createHandleKeeper } from "../handles.ts";
+import { identityFor } from "../identity.ts";
 import { createIndexer } from "../indexer/indexer.ts";
 import { createLogger } from "../logger.ts";
 import { migrationsFolder } from "../migrations.ts";
 import { refuseUnmigrated } from "../serve.ts";
 import { createSource } from "../source/index.ts";
 import { UsageError } from "./usage-error.ts";
+
+/**
+ * How long `atbb backfill` spends verifying the handles of the users it
+ * created before it exits; those left are verified by whichever process
+ * indexes next.
+ */
+const HANDLES_WITHIN_MS = 60_000;
 
 /** Exit code 1 when anything could not be read: it stays pending, and a script or timer must see that. */
 export async function runBackfillCommand(config: Config, force: boolean): Promise<number> {
@@ -24,6 +33,10 @@ export async function runBackfillCommand(config: Config, force: boolean): Promis
       return 0;
     }
     console.log(`Backfilled ${report.records} record(s) from ${report.repos} repositor${report.repos === 1 ? "y" : "ies"} in ${(report.ms / 1000).toFixed(1)} s; ${report.errors} error(s).`);
+    // Users it created show by handle at once, also to a read replica (serve --no-indexer) on this database.
+    const handles = createHandleKeeper({ database, identity: identityFor(config, logger), logger: logger.child({ part: "handles" }), recheckMs: config.handles.recheckHours * 3_600_000 });
+    const checked = await handles.verifyDue(HANDLES_WITHIN_MS);
+    if (checked > 0) console.log(`Checked the handles of ${checked} user(s).`);
     if (report.failures.length === 0) return 0;
     console.error(`atbb: the backfill could not read ${report.failures.length} repository or collection(s); they stay pending (\`atbb serve\` retries them, or run \`atbb backfill\` again):`);
     for (const { did, collection, error } of report.failures) console.error(`  - ${did}${collection ? ` ${collection}` : ""}: ${error}`);

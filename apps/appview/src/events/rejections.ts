@@ -4,6 +4,7 @@
 export const REJECT_REASONS = [
   "invalid_json",
   "invalid_envelope",
+  "unsupported_did",
   "unknown_kind",
   "unknown_collection",
   "invalid_operation",

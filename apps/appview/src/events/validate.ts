@@ -8,6 +8,7 @@ import {
   forumOwnedCollections,
   isCid,
   isCollection,
+  isAccountDid,
   isDid,
   isValidRecordKeyFor,
   validateRecord,
@@ -40,6 +41,10 @@ export function validate(candidate: Candidate, forumDid: string): Verdict {
   // would pin it there, hide all lag, and make the next start subscribe from the future.
   if (timeUs > (Date.now() + FUTURE_ALLOWANCE_MS) * 1000) return rejected("invalid_envelope", "time_us is in the future", { timeUs: null });
   if (!isDid(did)) return rejected("invalid_envelope", "did is not a DID", { timeUs });
+  // Other methods (did:key…) and odd lengths are no atproto account: nothing they write is believed.
+  if (!isAccountDid(did)) {
+    return rejected("unsupported_did", `${did.slice(0, 60)}${did.length > 60 ? "…" : ""} is neither a did:plc (24 base32 characters) nor a did:web of a host`, { timeUs });
+  }
   // PostgreSQL text cannot hold NUL; no legitimate forum text needs it.
   if (holdsNul(candidate, 0)) return rejected("invalid_record", "contains a NUL character", { timeUs, did });
   switch (candidate.kind) {

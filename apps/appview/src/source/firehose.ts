@@ -7,6 +7,7 @@ import { Firehose, FirehoseParseError, FirehoseSubscriptionError, type Event } f
 import { lexToJson } from "@atbb/lexicon";
 import { rejected, validate, type Candidate, type EventSource, type SourceEvent } from "../events/index.ts";
 import type { Identity } from "../identity.ts";
+import { firehoseHead } from "./firehose-head.ts";
 import type { Logger } from "../logger.ts";
 
 export interface FirehoseOptions {
@@ -130,12 +131,17 @@ export class FirehoseSource implements EventSource {
   }
 
   /**
-   * The sequence number just before the next event: the first event a fresh
-   * subscription delivers, minus one. A silent stream gives 0, which replays
-   * what the server still holds: more work, never a gap.
+   * The sequence number of the head: the greatest cursor the server does not
+   * refuse as FutureCursor (firehose-head.ts), found without waiting for an
+   * event. A server that cannot be asked so gives the first event a fresh
+   * subscription delivers, minus one, or, when silent, 0, which replays what
+   * the server still holds: more work, never a gap.
    */
   async resumePoint(waitMs = 3_000): Promise<number> {
-    const { url, identity } = this.#options;
+    const { url, identity, logger } = this.#options;
+    const head = await firehoseHead(url, identity);
+    if (head !== null) return head;
+    logger.warn({ url }, "the firehose did not refuse a cursor in the future; taking the resume point from its next event instead");
     let resolveSeq: (seq: number) => void = () => {};
     const first = new Promise<number>((resolve) => (resolveSeq = resolve));
     const probe = new Firehose({

@@ -18,10 +18,14 @@ export interface GoldenRecord {
   ref: Ref;
 }
 
-const FORUM_DID = "did:plc:goldengoldengoldengold";
+const FORUM_DID = "did:plc:goldengoldengoldengoldaa";
 
 /** A member DID, unique per index. */
-export const goldenMember = (i: number) => `did:plc:member${String(i).padStart(2, "0")}member${String(i).padStart(2, "0")}x`;
+/** Member i's did:plc (24 base32 characters: its two digits spelled a–j, so members sort by number). */
+export const goldenMember = (i: number) => {
+  const n = String(i).padStart(2, "0").replace(/\d/g, (d) => "abcdefghij"[Number(d)]!);
+  return `did:plc:member${n}member${n}xaaaaaaa`;
+};
 
 class GoldenStream {
   readonly stream = new ForumStream({ forumDid: FORUM_DID });

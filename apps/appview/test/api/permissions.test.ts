@@ -6,11 +6,11 @@ import { checkPermission, getRolePermissions, getUserRole } from "../../src/perm
 import { ForumStream } from "../support/forum-events.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 
-const owner = "did:plc:ownerownerownerowner";
-const moderator = "did:plc:modmodmodmodmodmodmod";
-const member = "did:plc:membermembermember00";
-const orphan = "did:plc:orphanorphanorphan00";
-const stranger = "did:plc:strangerstrangerstr";
+const owner = "did:plc:ownerownerownerowneraaaa";
+const moderator = "did:plc:modmodmodmodmodmodmodaaa";
+const member = "did:plc:membermembermemberaaaaaa";
+const orphan = "did:plc:orphanorphanorphanaaaaaa";
+const stranger = "did:plc:strangerstrangerstraaaaa";
 
 let database: MigratedTestDatabase;
 const s = new ForumStream();

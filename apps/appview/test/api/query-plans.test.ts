@@ -17,17 +17,17 @@ beforeAll(async () => {
   const { forums, categories, boards, posts } = schema;
   const now = new Date("2026-11-01T00:00:00.000Z");
   const record = (did: string, rkey: string) => ({ did, rkey, cid: "bafy", indexedAt: now, createdAt: now });
-  await db.insert(forums).values({ ...record("did:plc:forum", "self"), name: "F" });
-  const [category] = await db.insert(categories).values({ ...record("did:plc:forum", "c"), name: "C" }).returning();
+  await db.insert(forums).values({ ...record("did:plc:forumaaaaaaaaaaaaaaaaaaa", "self"), name: "F" });
+  const [category] = await db.insert(categories).values({ ...record("did:plc:forumaaaaaaaaaaaaaaaaaaa", "c"), name: "C" }).returning();
   await db.insert(boards).values(
-    Array.from({ length: BOARDS }, (_, i) => ({ ...record("did:plc:forum", `b${i}`), name: `B${i}`, categoryUri: "at://x", categoryId: category!.id })),
+    Array.from({ length: BOARDS }, (_, i) => ({ ...record("did:plc:forumaaaaaaaaaaaaaaaaaaa", `b${i}`), name: `B${i}`, categoryUri: "at://x", categoryId: category!.id })),
   );
   const at = (ms: number) => new Date(now.getTime() + ms);
   for (let start = 0; start < TOPICS; start += 2000) {
     await db.insert(posts).values(
       Array.from({ length: 2000 }, (_, k) => {
         const i = start + k;
-        return { ...record("did:plc:author", `t${i}`), text: "topic", title: `T${i}`, boardId: (i % BOARDS) + 1, createdAt: at(i), lastActivityAt: at(i * 7 % TOPICS) };
+        return { ...record("did:plc:authoraaaaaaaaaaaaaaaaaa", `t${i}`), text: "topic", title: `T${i}`, boardId: (i % BOARDS) + 1, createdAt: at(i), lastActivityAt: at(i * 7 % TOPICS) };
       }),
     );
   }
@@ -35,7 +35,7 @@ beforeAll(async () => {
     await db.insert(posts).values(
       Array.from({ length: 2000 }, (_, k) => {
         const i = start + k;
-        return { ...record("did:plc:author", `r${i}`), text: "reply", rootUri: "at://x", rootId: (i % 50) + 1, parentId: (i % 50) + 1, createdAt: at(TOPICS + i) };
+        return { ...record("did:plc:authoraaaaaaaaaaaaaaaaaa", `r${i}`), text: "reply", rootUri: "at://x", rootId: (i % 50) + 1, parentId: (i % 50) + 1, createdAt: at(TOPICS + i) };
       }),
     );
   }

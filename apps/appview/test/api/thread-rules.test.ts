@@ -14,9 +14,9 @@ import { silentLogger } from "../../src/logger.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 import { cidFor, ForumStream, tid, type Written } from "../support/forum-events.ts";
 
-const alice = "did:plc:alicealicealicealice";
-const bob = "did:plc:bobbobbobbobbobbobbo";
-const mallory = "did:plc:mallorymallorymallor";
+const alice = "did:plc:alicealicealicealiceaaaa";
+const bob = "did:plc:bobbobbobbobbobbobbobaaa";
+const mallory = "did:plc:mallorymallorymallorabbb";
 
 let database: MigratedTestDatabase;
 beforeEach(async () => {

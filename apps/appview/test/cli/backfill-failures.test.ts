@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { freePort, migratedDatabases, runCli, startServe } from "../support/cli.ts";
 import { FakeJetstream } from "../support/jetstream-server.ts";
 
-const FORUM_DID = "did:plc:forumforumforumforum";
+const FORUM_DID = "did:plc:forumforumforumforumaaaa";
 
 const migratedUrl = migratedDatabases();
 

@@ -66,7 +66,7 @@ describe.runIf(dialect === "postgresql")("the bundle (pnpm bundle --out DIR)", (
     const bin = [join(out, "bin/atbb")];
     const env = { DATABASE_URL: database.url, CWD: mkdtempSync(join(tmpdir(), "atbb-run-")), PATH: "/usr/bin:/bin" };
     expect((await runCli(["migrate"], env, bin)).code).toBe(0);
-    const served = await startServe({ ...env, FORUM_DID: "did:plc:forumforumforumforum", SOURCE: "firehose", FIREHOSE_URL: "ws://127.0.0.1:9", BACKFILL: "off" }, [], bin);
+    const served = await startServe({ ...env, FORUM_DID: "did:plc:forumforumforumforumaaaa", SOURCE: "firehose", FIREHOSE_URL: "ws://127.0.0.1:9", BACKFILL: "off" }, [], bin);
     try {
       for (let i = 0; i < 50 && !served.output().includes("firehose subscribing"); i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(served.output()).toContain("firehose subscribing");

@@ -41,7 +41,7 @@ function statusAs(uid: number | null, url: string): Promise<CliResult> {
   });
 }
 
-const FORUM_DID = "did:plc:forumforumforumforum";
+const FORUM_DID = "did:plc:forumforumforumforumaaaa";
 /** Every command that opens the database; backfill needs a forum to ask for. */
 const COMMANDS: [string[], Record<string, string>][] = [[["status"], {}], [["serve"], {}], [["migrate"], {}], [["migrate-permissions"], {}], [["backfill"], { FORUM_DID }]];
 

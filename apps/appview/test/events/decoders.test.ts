@@ -8,7 +8,7 @@ import { firehoseCandidate } from "../../src/source/firehose.ts";
 import { jetstreamEvent } from "../../src/source/jetstream.ts";
 import { cidFor, ForumStream, tid } from "../support/forum-events.ts";
 
-const alice = "did:plc:alicealicealicealice";
+const alice = "did:plc:alicealicealicealiceaaaa";
 
 const opOf = (verdict: Verdict) => {
   if (!verdict.ok) throw new Error(`rejected: ${verdict.rejection.reason}: ${verdict.rejection.detail}`);
@@ -53,7 +53,7 @@ describe("the event contract", () => {
   it("names a bad DID as the reason, whatever else is wrong with a Jetstream message", () => {
     const timeUs = Date.UTC(2026, 10, 1) * 1000;
     const reasonOf = (event: object) => {
-      const { verdict } = jetstreamEvent(JSON.stringify({ time_us: timeUs, ...event }), "did:plc:forumforumforumforum");
+      const { verdict } = jetstreamEvent(JSON.stringify({ time_us: timeUs, ...event }), "did:plc:forumforumforumforumaaaa");
       return verdict.ok ? "accepted" : verdict.rejection.reason;
     };
     const nul = { operation: "create", collection: ids.post, rkey: tid(timeUs), cid: cidFor(1), record: { text: "\u0000", createdAt: "2026-01-01T00:00:00Z" } };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 import { identityFor, RESPONSE_MAX_BYTES } from "../../src/identity.ts";
 
-const SMALL = "did:plc:smallsmallsmallsmallsma";
+const SMALL = "did:plc:smallsmallsmallsmallsmaa";
 const HUGE = "did:plc:hugehugehugehugehugehuge";
 
 const didDocument = (did: string, padding = "") => ({

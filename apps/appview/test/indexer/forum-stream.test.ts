@@ -8,9 +8,9 @@ import { ForumStream } from "../support/forum-events.ts";
 import { indexThroughJetstream } from "../support/run-indexer.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 
-const alice = "did:plc:alicealicealicealice";
-const bob = "did:plc:bobbobbobbobbobbobbob";
-const mallory = "did:plc:mallorymallorymallory";
+const alice = "did:plc:alicealicealicealiceaaaa";
+const bob = "did:plc:bobbobbobbobbobbobbobaaa";
+const mallory = "did:plc:mallorymallorymalloryaaa";
 
 let database: MigratedTestDatabase;
 beforeEach(async () => {
@@ -256,7 +256,8 @@ describe(`indexing a forum (${dialect})`, () => {
     const board = s.board(s.category("C"), "B");
     s.topic(alice, board, "Hello");
     for (let i = 0; i < 5_000; i++) {
-      const stranger = `did:plc:${i.toString(36).padStart(24, "x")}`;
+      // A valid did:plc per i: its hex digits spelled a–p.
+      const stranger = `did:plc:${[...i.toString(16)].map((c) => "abcdefghijklmnop"[parseInt(c, 16)]).join("").padStart(24, "x")}`;
       s.identity(stranger, `stranger${i}.example.com`);
       s.account(stranger, i % 2 === 0, "deactivated");
     }

@@ -26,7 +26,7 @@ async function freshDatabase() {
 /** 1,000 hostile messages, each with the reason the indexer must give. */
 function hostileMessages(forumDid: string, startUs: number) {
   const random = seededRandom(42);
-  const user = "did:plc:hostilehostilehostile";
+  const user = "did:plc:hostilehostilehostileaaa";
   let time = startUs;
   const commit = (commit: object, did: string = user) => JSON.stringify({ did, time_us: ++time, kind: "commit", commit });
   const post = (record: object) => commit({ operation: "create", collection: "space.atbb.post", rkey: tid(time + 1), cid: cidFor(record), record: { $type: "space.atbb.post", ...record } });

@@ -22,7 +22,7 @@ async function freshDatabase() {
 
 /** A commit frame whose envelope is readable and whose body is `body` bytes as they are. */
 const frame = (timeUs: number, body: Buffer) =>
-  Buffer.concat([Buffer.from(`{"did":"did:plc:hostilehostilehostile","time_us":${timeUs},"kind":"commit","commit":{"text":"`), body, Buffer.from(`"}}`)]);
+  Buffer.concat([Buffer.from(`{"did":"did:plc:hostilehostilehostileaaa","time_us":${timeUs},"kind":"commit","commit":{"text":"`), body, Buffer.from(`"}}`)]);
 
 describe(`Jetstream frames that cannot be read (${dialect})`, () => {
   it("steps past a frame that is not UTF-8 and one of 5 MB, counting each, on one connection", async () => {
@@ -47,7 +47,7 @@ describe(`Jetstream frames that cannot be read (${dialect})`, () => {
     const server = await FakeJetstream.start(sampleForum().messages, { dropEvery: 0 });
     const source = new JetstreamSource({ url: server.url, logger: silentLogger, backoffBaseMs: 50, backoffMaxMs: 1_000 });
     const reading = (async () => {
-      for await (const _ of source.events(() => null, "did:plc:forumforumforumforumfo")) throw new Error("no event was sent");
+      for await (const _ of source.events(() => null, "did:plc:forumforumforumforumfoaa")) throw new Error("no event was sent");
     })();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await source.stop();

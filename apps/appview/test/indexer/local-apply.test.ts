@@ -9,7 +9,7 @@ import { applyMessages } from "../support/apply-messages.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { cidFor, ForumStream, tid } from "../support/forum-events.ts";
 
-const alice = "did:plc:alicealicealicealice";
+const alice = "did:plc:alicealicealicealiceaaaa";
 
 let databases: MigratedTestDatabase[] = [];
 beforeEach(() => {

@@ -9,8 +9,8 @@ import { applyMessages } from "../support/apply-messages.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { ForumStream } from "../support/forum-events.ts";
 
-const alice = "did:plc:alicealicealicealice";
-const mallory = "did:plc:mallorymallorymallory";
+const alice = "did:plc:alicealicealicealiceaaaa";
+const mallory = "did:plc:mallorymallorymalloryaaa";
 
 let database: MigratedTestDatabase;
 beforeEach(async () => {

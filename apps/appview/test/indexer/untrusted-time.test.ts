@@ -27,7 +27,7 @@ describe(`times the network claims (${dialect})`, () => {
     const year2255 = Date.UTC(2255, 0, 1) * 1000;
     const record = { $type: "space.atbb.post", text: "from the future", createdAt: "2026-11-01T00:00:00.000Z" };
     const future = JSON.stringify({
-      did: "did:plc:troll",
+      did: "did:plc:trollaaaaaaaaaaaaaaaaaaa",
       time_us: year2255,
       kind: "commit",
       commit: { operation: "create", collection: "space.atbb.post", rkey: tid(year2255), cid: cidFor(record), record },

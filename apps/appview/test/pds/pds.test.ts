@@ -266,6 +266,75 @@ describe(`a real PDS (${dialect})`, () => {
     }
     expect(await served.exited).toBe(0);
   }, 90_000);
+
+  it("atbb backfill verifies the handles of the users it creates, and a read replica shows them", async () => {
+    const target = await fresh();
+    const backfilled = await runCli(["backfill"], env(target.url, { RELAY_URL: await pds.relay(), HANDLE_RESOLVER_URL: pds.pdsUrl }));
+    expect(backfilled.code).toBe(0);
+    expect(backfilled.stdout).toMatch(/Checked the handles of [1-9]\d* user\(s\)/);
+    const { users } = target.handle.schema;
+    const handles = Object.fromEntries((await target.handle.db.select({ did: users.did, handle: users.handle }).from(users)).map((u) => [u.did, u.handle]));
+    expect(handles).toMatchObject({ [alice.did]: "alice.test", [bob.did]: "bob.test" });
+    // A serving-only process on the same database: it verifies nothing itself, and shows what was verified.
+    const replica = await startServe(env(target.url, { LOG_LEVEL: "warn" }), ["--no-indexer"]);
+    try {
+      const user = (await (await fetch(`http://127.0.0.1:${replica.port}/api/users/${alice.did}`)).json()) as { handle: string | null };
+      expect(user.handle).toBe("alice.test");
+    } finally {
+      replica.child.kill("SIGTERM");
+    }
+    expect(await replica.exited).toBe(0);
+  }, 90_000);
+});
+
+describe(`a fresh database on a quiet firehose (${dialect})`, () => {
+  let pds: PdsForum;
+  let target: MigratedTestDatabase;
+  beforeAll(async () => {
+    pds = await PdsForum.start();
+    target = await createMigratedTestDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    await target?.drop();
+    await pds?.close();
+  });
+
+  it("resumes from the firehose's head, not from 0, and loses nothing written between the resume point and the live start", async () => {
+    const alice = await pds.account("alice");
+    const now = () => new Date().toISOString();
+    // History the PDS holds: a forum, and a hundred posts that backfill reads from the repositories.
+    const forum = await pds.put(pds.forum, ids.forum, { name: "Quiet", createdAt: now() });
+    const category = await pds.put(pds.forum, ids.category, { name: "General", createdAt: now() });
+    const board = await pds.put(pds.forum, ids.board, { name: "Chat", category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref }, createdAt: now() });
+    const topic = (title: string) => ({ title, text: title, forum: { $type: "space.atbb.post#forumRef", forum: forum.ref }, board: { $type: "space.atbb.post#boardRef", board: board.ref }, createdAt: now() });
+    for (let i = 0; i < 100; i++) await pds.put(alice, ids.post, topic(`Old ${i}`));
+
+    const config = loadConfig(cleanEnv({ DATABASE_URL: target.url, FORUM_DID: pds.forum.did, SOURCE: "firehose", FIREHOSE_URL: pds.firehoseUrl, PLC_URL: pds.plcUrl, ALLOW_LOOPBACK: "true" }));
+    const indexer = createIndexer({ database: target.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
+    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }), logger: silentLogger });
+    // The members: alice, by a first post the relay-less backfill can find.
+    await target.handle.db.insert(target.handle.schema.users).values({ did: alice.did, firstSeenAt: new Date(), updatedAt: new Date() });
+    const report = await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger });
+    expect(report).toMatchObject({ repos: 2, errors: 0 });
+    const backfilled = indexer.status().applied;
+    expect(backfilled).toBe(103);
+
+    // Written after the resume point was taken and before live indexing starts.
+    const between = await pds.put(alice, ids.post, topic("Between"));
+    const running = indexer.run(source);
+    try {
+      const { posts } = target.handle.schema;
+      await waitFor("the post written between", async () => (await target.handle.db.select({ rkey: posts.rkey }).from(posts)).some((p) => p.rkey === between.rkey));
+      // Give a replay of the history time to show itself.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // One event applied live: the PDS's history was not replayed.
+      expect(indexer.status().applied - backfilled).toBe(1);
+      expect(await indexer.loadCursor()).toBeGreaterThan(100);
+    } finally {
+      await indexer.stop();
+      await running;
+    }
+  }, 90_000);
 });
 
 describe(`handles on a real PDS (${dialect})`, () => {

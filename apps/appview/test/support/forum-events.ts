@@ -72,7 +72,7 @@ export class ForumStream {
    * `shape`: records go out in atBB's published shape (the default) or the older flat one.
    */
   constructor(options: { forumDid?: string; startUs?: number; stepUs?: number; shape?: RecordShape } = {}) {
-    this.forumDid = options.forumDid ?? "did:plc:forumforumforumforum";
+    this.forumDid = options.forumDid ?? "did:plc:forumforumforumforumaaaa";
     this.#timeUs = options.startUs ?? Date.UTC(2026, 10, 1) * 1000;
     this.#stepUs = options.stepUs ?? 1000;
     this.shape = options.shape ?? "published";

@@ -3,7 +3,11 @@
 import { ForumStream, type RecordShape, type Written } from "./forum-events.ts";
 import { pick, seededRandom } from "./random.ts";
 
-export const sampleUsers = Array.from({ length: 6 }, (_, i) => `did:plc:user${String(i).padStart(2, "0")}user${String(i).padStart(2, "0")}user`);
+/** did:plc of 24 base32 characters: each user's two digits spelled a–j. */
+export const sampleUsers = Array.from({ length: 6 }, (_, i) => {
+  const n = String(i).padStart(2, "0").replace(/\d/g, (d) => "abcdefghij"[Number(d)]!);
+  return `did:plc:user${n}user${n}useraaaaaaaa`;
+});
 
 export function sampleForum(
   options: { seed?: number; topics?: number; repliesPerTopic?: number; stepUs?: number; startUs?: number } = {},
