@@ -35,8 +35,8 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
   app.route("/api/categories", categoryRoutes(database));
   app.route("/api/boards", boardRoutes(database));
   app.route("/api/topics", topicRoutes(database));
-  app.route("/api/users", userRoutes(database));
-  app.route("/api/members", memberRoutes(database));
+  app.route("/api/users", userRoutes(database, forumDid));
+  app.route("/api/members", memberRoutes(database, forumDid));
   app.route("/api/roles", roleRoutes(database));
   app.route("/api/mod-actions", modActionRoutes(database));
 

@@ -18,6 +18,10 @@ const Indexing = z.union([
     unpublishedForms: z
       .record(z.string(), z.number().int())
       .describe("Records accepted in a form atBB does not publish (flat references, short action verbs…), by form"),
+    ignoredRoleClaims: z
+      .number()
+      .int()
+      .describe("Memberships accepted that name a role: the member's own claim, ignored (a role comes from the forum's grant)"),
     failing: z
       .strictObject({ since: z.string(), error: z.string() })
       .nullable()
