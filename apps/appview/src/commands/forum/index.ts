@@ -1,0 +1,15 @@
+// The operator's commands, as the forum account: the words atbb routes here,
+// each parsing its own arguments (cli.ts keeps to atbb's own).
+import type { Config } from "../../config.ts";
+import { runInit } from "./init.ts";
+import { runMod } from "./moderation.ts";
+import { runRole } from "./roles.ts";
+import { runBoard, runCategory } from "./structure.ts";
+
+export const FORUM_COMMANDS: Record<string, (config: Config, args: string[]) => Promise<number>> = {
+  init: runInit,
+  category: runCategory,
+  board: runBoard,
+  role: runRole,
+  mod: runMod,
+};
