@@ -5,7 +5,7 @@
 import { createDb, type DatabaseHandle } from "@atbb/db";
 import type { Config } from "../../config.ts";
 import { forumAccountOf, missingForumAccount } from "../../forum-agent/account.ts";
-import { createForumSession } from "../../forum-agent/session.ts";
+import { createForumSession, ForumLoginError } from "../../forum-agent/session.ts";
 import { createForumWriter, ForumWriteError, type ForumWriter } from "../../forum-agent/writer.ts";
 import { identityFor } from "../../identity.ts";
 import { createIndexer } from "../../indexer/indexer.ts";
@@ -22,7 +22,7 @@ export const EXIT = {
   usage: 2,
   /** A record changed in the forum's repository behind this AppView's back: nothing written. */
   conflict: 3,
-  /** The PDS refused the forum account's login (a wrong app password…). */
+  /** The PDS refused the forum account's login (a wrong app password, another account than FORUM_DID). */
   login: 4,
   /** Refused as asked: not valid, not found, or not allowed without --force. */
   refused: 5,
@@ -68,7 +68,8 @@ export async function withOperator(
     const identity = identityFor({ plcUrl: config.plcUrl, allowLoopback: config.allowLoopback, handles: config.handles }, logger);
     // The account logged in decides which DID is the forum's (FORUM_DID, when set, must agree: session.ts).
     const agent = await session.agent().catch((error: Error) => error);
-    if (agent instanceof Error) return fail(EXIT.login, "login", agent.message);
+    // A refused login (a wrong password) is the operator's to fix; anything else may pass.
+    if (agent instanceof Error) return agent instanceof ForumLoginError && agent.final ? fail(EXIT.login, "login", agent.message) : fail(EXIT.failed, "unreachable", agent.message);
     const forumDid = agent.session!.did;
     const indexer = createIndexer({ database, forumDid, logger });
     const writer = await createForumWriter(session, indexer);
