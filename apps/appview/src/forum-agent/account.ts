@@ -5,7 +5,7 @@ import { createPdsLocator } from "../backfill/pds.ts";
 import type { Config } from "../config.ts";
 import { identityFor } from "../identity.ts";
 import type { Logger } from "../logger.ts";
-import type { ForumAccount } from "./session.ts";
+import type { ForumAccount, ForumAgentStatus } from "./session.ts";
 
 /** Why the forum account cannot log in as configured, or null when it can try. */
 export function missingForumAccount(config: Config): string | null {
@@ -33,4 +33,23 @@ export function forumAccountOf(config: Config, logger: Logger): ForumAccount | n
       return (await locator.locate(did)).url;
     },
   };
+}
+
+export interface ForumAgentHandle {
+  status(): ForumAgentStatus;
+  stop(): void;
+}
+
+/**
+ * The forum account's session for `serve`: logged in beside the API and kept
+ * (retried with backoff), so /api/health says whether the forum can write.
+ * @atproto/api loads only when there is an account to log in.
+ */
+export async function startForumAgent(config: Config, logger: Logger): Promise<ForumAgentHandle> {
+  const missing = missingForumAccount(config);
+  if (missing !== null) return { status: () => ({ state: "not_configured", reason: missing }), stop: () => {} };
+  const { createForumSession } = await import("./session.ts");
+  const session = createForumSession(forumAccountOf(config, logger), { logger: logger.child({ part: "forum-agent" }) });
+  session.keepAlive();
+  return session;
 }

@@ -14,7 +14,7 @@ import { identityFor } from "../../src/identity.ts";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { FirehoseSource } from "../../src/source/firehose.ts";
-import { freePort, runCli } from "../support/cli.ts";
+import { freePort, runCli, startServe } from "../support/cli.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { PdsForum, type Account } from "../support/pds-forum.ts";
 
@@ -230,5 +230,28 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
     expect({ ...after, categories: null }).toEqual({ ...before, categories: null });
     expect(after.categories.categories.map((c: any) => c.boards.length)).toEqual([1]);
     expect(await json(app, `/api/members/${mallory.did}/permissions`)).toEqual({ did: mallory.did, role: { ...roles[3], permissions: undefined }, permissions: roles[3].permissions });
+  }, 60_000);
+
+  it("serve reports the forum account's session in /api/health: authenticated, or failed with the reason", async () => {
+    const health = async (serveEnv: Record<string, string>) => {
+      const served = await startServe(serveEnv, ["--no-indexer"]);
+      try {
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const body = (await (await fetch(`http://127.0.0.1:${served.port}/api/health`)).json()) as any;
+          if (body.forumAgent.state !== "retrying" || Date.now() > deadline) return body;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        served.child.kill("SIGTERM");
+        await served.exited;
+      }
+    };
+    expect((await health(env)).forumAgent).toMatchObject({ state: "authenticated", did: pds.forum.did, handle: pds.forum.handle, pds: new URL(pds.pdsUrl).origin });
+    const { FORUM_APP_PASSWORD_FILE: _file, ...withoutFile } = env;
+    const wrong = await health({ ...withoutFile, FORUM_APP_PASSWORD: "not-the-password" });
+    expect(wrong).toMatchObject({ status: "degraded", forumAgent: { state: "failed" } });
+    expect(wrong.forumAgent.reason).toContain("refused the app password");
+    expect((await health(withoutFile)).forumAgent).toMatchObject({ state: "not_configured", reason: expect.stringContaining("FORUM_APP_PASSWORD") });
   }, 60_000);
 });
