@@ -23,39 +23,16 @@ Exit codes: 0 done (or nothing to do), 1 the PDS failed or could not be
 reached, 2 usage, 3 a record changed behind this AppView's back, 4 the PDS
 refused the login, 5 refused (not valid).`;
 
+const MEMBER_PERMISSIONS = ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"];
+const MODERATOR_PERMISSIONS = ["space.atbb.permission.moderatePosts", "space.atbb.permission.banUsers", "space.atbb.permission.pinTopics", "space.atbb.permission.lockTopics", ...MEMBER_PERMISSIONS];
+const ADMIN_PERMISSIONS = ["space.atbb.permission.manageCategories", "space.atbb.permission.manageRoles", "space.atbb.permission.manageMembers", ...MODERATOR_PERMISSIONS];
+
 /** The default roles, with atBB's permission names. Lower priority is more powerful. */
 export const DEFAULT_ROLES: { name: string; description: string; permissions: string[]; priority: number }[] = [
   { name: "Owner", description: "Owns the forum: every permission", permissions: ["*"], priority: 0 },
-  {
-    name: "Admin",
-    description: "Runs the forum: structure, roles, members and moderation",
-    permissions: [
-      "space.atbb.permission.manageCategories",
-      "space.atbb.permission.manageRoles",
-      "space.atbb.permission.manageMembers",
-      "space.atbb.permission.moderatePosts",
-      "space.atbb.permission.banUsers",
-      "space.atbb.permission.pinTopics",
-      "space.atbb.permission.lockTopics",
-      "space.atbb.permission.createTopics",
-      "space.atbb.permission.createPosts",
-    ],
-    priority: 10,
-  },
-  {
-    name: "Moderator",
-    description: "Keeps the peace: posts, topics and bans",
-    permissions: [
-      "space.atbb.permission.moderatePosts",
-      "space.atbb.permission.banUsers",
-      "space.atbb.permission.pinTopics",
-      "space.atbb.permission.lockTopics",
-      "space.atbb.permission.createTopics",
-      "space.atbb.permission.createPosts",
-    ],
-    priority: 20,
-  },
-  { name: "Member", description: "Takes part: topics and replies", permissions: ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"], priority: 30 },
+  { name: "Admin", description: "Runs the forum: structure, roles, members and moderation", permissions: ADMIN_PERMISSIONS, priority: 10 },
+  { name: "Moderator", description: "Keeps the peace: posts, topics and bans", permissions: MODERATOR_PERMISSIONS, priority: 20 },
+  { name: "Member", description: "Takes part: topics and replies", permissions: MEMBER_PERMISSIONS, priority: 30 },
 ];
 
 const refOf = (record: { uri: string; cid: string }): StrongRef => ({ uri: record.uri, cid: record.cid });
