@@ -142,10 +142,8 @@ const FORUM_COMMANDS = ["init", "category", "board", "role", "mod"];
 export async function main(argv: string[]): Promise<number> {
   if (FORUM_COMMANDS.includes(argv[0] ?? "")) {
     const [{ FORUM_COMMANDS: run }, { loadConfig }] = await Promise.all([import("./commands/forum/index.ts"), import("./config.ts")]);
-    const args = argv.slice(1);
-    // --help answers without a configuration.
-    if (args.includes("--help") || args.includes("-h") || args.length === 0) return run[argv[0]!]!({} as never, args);
-    return run[argv[0]!]!(loadConfig(), args);
+    // The configuration is read only once a command needs it: --help answers without one.
+    return run[argv[0]!]!(argv.slice(1), () => loadConfig());
   }
   const { values, positionals } = parse(argv);
   const [command, ...extra] = positionals;

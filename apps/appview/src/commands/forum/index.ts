@@ -6,7 +6,10 @@ import { runMod } from "./moderation.ts";
 import { runRole } from "./roles.ts";
 import { runBoard, runCategory } from "./structure.ts";
 
-export const FORUM_COMMANDS: Record<string, (config: Config, args: string[]) => Promise<number>> = {
+/** A command's arguments, and the configuration, read when the command needs it. */
+export type ForumCommand = (args: string[], config: () => Config) => Promise<number>;
+
+export const FORUM_COMMANDS: Record<string, ForumCommand> = {
   init: runInit,
   category: runCategory,
   board: runBoard,

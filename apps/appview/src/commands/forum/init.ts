@@ -37,7 +37,7 @@ export const DEFAULT_ROLES: { name: string; description: string; permissions: st
 
 const refOf = (record: { uri: string; cid: string }): StrongRef => ({ uri: record.uri, cid: record.cid });
 
-export async function runInit(config: Config, args: string[]): Promise<number> {
+export async function runInit(args: string[], config: () => Config): Promise<number> {
   const { values, positionals } = parseCommand("init", args, {
     owner: { type: "string" },
     name: { type: "string" },
@@ -51,7 +51,7 @@ export async function runInit(config: Config, args: string[]): Promise<number> {
   needs("init", positionals, []);
   if (!values.owner) throw new UsageError("--owner <handle|did> is required: the member who gets the Owner role", "init");
   const owner = values.owner;
-  return withOperator(config, "init", values.json ?? false, async ({ writer, memberDid }, out) => {
+  return withOperator(config(), "init", values.json ?? false, async ({ writer, memberDid }, out) => {
     const ownerDid = await memberDid(owner);
     const written: string[] = [];
     const wrote = (what: string, record: { uri: string }) => {

@@ -57,7 +57,7 @@ async function postRef({ database }: Operator, post: string): Promise<{ uri: str
   return { uri: `at://${row.did}/${ids.post}/${row.rkey}`, cid: row.cid };
 }
 
-export async function runMod(config: Config, args: string[]): Promise<number> {
+export async function runMod(args: string[], config: () => Config): Promise<number> {
   const { values, positionals } = parseCommand("mod", args, { reason: { type: "string" }, expires: { type: "string" } });
   const [verb, ...rest] = positionals;
   if (values.help || !verb) {
@@ -70,7 +70,7 @@ export async function runMod(config: Config, args: string[]): Promise<number> {
   const [subject] = needs("mod", rest, [onMember ? "member" : "post"]);
   if (values.expires !== undefined && kind !== "ban") throw new UsageError("--expires is for bans only: other actions last until undone", "mod");
   const expiresAt = values.expires === undefined ? undefined : expiryOf(values.expires);
-  return withOperator(config, `mod ${verb}`, values.json ?? false, async (operator, out) => {
+  return withOperator(config(), `mod ${verb}`, values.json ?? false, async (operator, out) => {
     const target = onMember ? { did: await operator.memberDid(subject!) } : { post: await postRef(operator, subject!) };
     const action = await operator.writer.create(ids.modAction, {
       action: modActionToken(kind),

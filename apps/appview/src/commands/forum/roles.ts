@@ -20,7 +20,7 @@ Roles named in members' own membership records count for nothing.
 
 Exit codes: 0 done, 1 the PDS failed, 2 usage, 3 changed behind this AppView's back, 4 login refused, 5 refused (no such role or grant).`;
 
-export async function runRole(config: Config, args: string[]): Promise<number> {
+export async function runRole(args: string[], config: () => Config): Promise<number> {
   const { values, positionals } = parseCommand("role", args, {});
   const [action, ...rest] = positionals;
   if (values.help || !action) {
@@ -28,7 +28,7 @@ export async function runRole(config: Config, args: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (!["list", "grant", "revoke"].includes(action)) throw new UsageError(`unknown action "${action}": list, grant or revoke`, "role");
-  return withOperator(config, `role ${action}`, values.json ?? false, async ({ writer, memberDid, database }, out) => {
+  return withOperator(config(), `role ${action}`, values.json ?? false, async ({ writer, memberDid, database }, out) => {
     const roles = (await writer.list(ids.role)).sort((a, b) => a.value.priority - b.value.priority);
     const roleNamed = (name: string) => {
       const role = roles.find((r) => r.value.name.toLowerCase() === name.toLowerCase() || r.uri === name || r.rkey === name);

@@ -49,7 +49,7 @@ const placeOptions = {
 
 const ref = (r: { uri: string; cid: string }): StrongRef => ({ uri: r.uri, cid: r.cid });
 
-export async function runCategory(config: Config, args: string[]): Promise<number> {
+export async function runCategory(args: string[], config: () => Config): Promise<number> {
   const { values, positionals } = parseCommand("category", args, placeOptions);
   const [action, ...rest] = positionals;
   if (values.help || !action) {
@@ -57,7 +57,7 @@ export async function runCategory(config: Config, args: string[]): Promise<numbe
     return values.help ? 0 : 2;
   }
   const sortOrder = sortOrderOf("category", values["sort-order"]);
-  return withOperator(config, `category ${action}`, values.json ?? false, async ({ writer, database }, out) => {
+  return withOperator(config(), `category ${action}`, values.json ?? false, async ({ writer, database }, out) => {
     switch (action) {
       case "add": {
         const [name] = needs("category", rest, ["name"]);
@@ -114,7 +114,7 @@ export async function runCategory(config: Config, args: string[]): Promise<numbe
   });
 }
 
-export async function runBoard(config: Config, args: string[]): Promise<number> {
+export async function runBoard(args: string[], config: () => Config): Promise<number> {
   const { values, positionals } = parseCommand("board", args, placeOptions);
   const [action, ...rest] = positionals;
   if (values.help || !action) {
@@ -122,7 +122,7 @@ export async function runBoard(config: Config, args: string[]): Promise<number> 
     return values.help ? 0 : 2;
   }
   const sortOrder = sortOrderOf("board", values["sort-order"]);
-  return withOperator(config, `board ${action}`, values.json ?? false, async ({ writer, database }, out) => {
+  return withOperator(config(), `board ${action}`, values.json ?? false, async ({ writer, database }, out) => {
     switch (action) {
       case "add": {
         const [categoryKey, name] = needs("board", rest, ["category", "name"]);
