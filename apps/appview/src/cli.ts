@@ -26,13 +26,17 @@ Commands:
   db:migrate:sqlite     Same, refusing anything but SQLite
   migrate-permissions   Repair: copy a legacy roles.permissions column into role_permissions
   status                Database, migrations, and indexer cursor
+  init                  Set up the forum as the forum account: forum record, roles, owner
+  category, board       Add, edit, remove or list the forum's categories and boards
+  role                  List, grant or revoke members' roles
+  mod                   Ban, unban, lock, unlock, hide, unhide, pin or unpin
 
 Options:
   -h, --help            Help for atbb or for a command (atbb <command> --help)
   -v, --version         Print the version
 
 Configuration comes from the environment: DATABASE_URL, HOST, PORT, FORUM_DID,
-PDS_URL, SOURCE, JETSTREAM_URL, FIREHOSE_URL, PLC_URL, RELAY_URL, BACKFILL,
+FORUM_HANDLE, FORUM_APP_PASSWORD, PDS_URL, SOURCE, JETSTREAM_URL, FIREHOSE_URL, PLC_URL, RELAY_URL, BACKFILL,
 BACKFILL_MAX_AGE_HOURS, BACKFILL_CONCURRENCY, BACKFILL_RATE,
 BACKFILL_RETRY_SECONDS, HANDLE_RECHECK_HOURS, HANDLE_RESOLVER_URL, ALLOW_LOOPBACK,
 LOG_LEVEL, CORS_ORIGINS. ${FILE_VARIABLES.join(", ")} may instead be read from
@@ -136,7 +140,15 @@ function parse(argv: string[]) {
   }
 }
 
+/** The operator's commands (commands/forum/) parse their own arguments. */
+const FORUM_COMMANDS = ["init", "category", "board", "role", "mod"];
+
 export async function main(argv: string[]): Promise<number> {
+  if (FORUM_COMMANDS.includes(argv[0] ?? "")) {
+    const [{ FORUM_COMMANDS: run }, { loadConfig }] = await Promise.all([import("./commands/forum/index.ts"), import("./config.ts")]);
+    // The configuration is read only once a command needs it: --help answers without one.
+    return run[argv[0]!]!(argv.slice(1), () => loadConfig());
+  }
   const { values, positionals } = parse(argv);
   const [command, ...extra] = positionals;
   if (values.version) {

@@ -41,6 +41,8 @@ export interface Config {
   /** Without it the AppView serves what it has but does not index. */
   forumDid: string | null;
   pdsUrl: string | null;
+  /** The forum account's login: its handle (else FORUM_DID) and an app password. Without a password it cannot write. */
+  forumAccount: { handle: string | null; appPassword: string | null };
   jetstreamUrl: string;
   /** Where live events come from: Jetstream (JSON), or a relay's/PDS's firehose with signatures checked. */
   source: SourceKind;
@@ -112,6 +114,11 @@ const environment = z.object({
     .transform(Number),
   FORUM_DID: z.string().refine(isDid, "must be a DID such as did:plc:abc123 or did:web:forum.example.org").optional(),
   PDS_URL: url(["https:", "http:"], "an http(s) URL").optional(),
+  FORUM_HANDLE: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i, "must be a handle such as forum.example.org")
+    .optional(),
+  FORUM_APP_PASSWORD: z.string().optional(),
   JETSTREAM_URL: url(["wss:", "ws:"], "a WebSocket URL").default(DEFAULT_JETSTREAM_URL),
   SOURCE: z.enum(SOURCES, { message: `must be one of ${SOURCES.join(", ")}` }).default("jetstream"),
   FIREHOSE_URL: url(["wss:", "ws:"], "a WebSocket URL").optional(),
@@ -199,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     forumDid: e.FORUM_DID ?? null,
     pdsUrl: e.PDS_URL ?? null,
+    forumAccount: { handle: e.FORUM_HANDLE?.toLowerCase() ?? null, appPassword: e.FORUM_APP_PASSWORD ?? null },
     jetstreamUrl: e.JETSTREAM_URL,
     source: e.SOURCE,
     firehoseUrl: e.FIREHOSE_URL ?? null,

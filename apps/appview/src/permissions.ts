@@ -1,8 +1,13 @@
-// Who may do what: a member's role (through their membership) and the role's
-// permissions. Fail-closed: no membership, no role, or an unknown role means
-// no permissions at all. "*" grants everything.
+// Who may do what, from the forum's own records only: a member's role is the
+// one the forum's grant (space.atbb.forum.roleAssignment) gives them; without
+// a grant, a member (someone with a membership) holds the forum's default
+// role, if the forum names one; anyone else is a guest. A role a member names
+// in their own membership record is a claim, and never counts. Fail-closed: a
+// grant whose role is gone, or an unknown role, means no permissions at all.
+// "*" grants everything.
 import type { Database, Schema } from "@atbb/db";
-import { asc, desc, eq } from "drizzle-orm";
+import { ids, recordUri } from "@atbb/lexicon";
+import { and, asc, eq } from "drizzle-orm";
 
 export const WILDCARD = "*";
 
@@ -14,24 +19,38 @@ export interface Role {
   priority: number;
 }
 
-interface Access {
+export interface Access {
   db: Database;
   schema: Schema;
+  /** The forum account: only its grants and its forum record count. Null: nobody holds a role. */
+  forumDid: string | null;
 }
 
-export async function getUserRole({ db, schema }: Access, did: string): Promise<Role | null> {
-  const { memberships, roles } = schema;
-  const [row] = await db
-    .select({ id: roles.id, name: roles.name, description: roles.description, priority: roles.priority })
+export async function getUserRole({ db, schema, forumDid }: Access, did: string): Promise<Role | null> {
+  if (forumDid === null) return null;
+  const { roleGrants, roles, forums, memberships } = schema;
+  const roleColumns = { id: roles.id, name: roles.name, description: roles.description, priority: roles.priority };
+  const [grant] = await db
+    .select({ role: roleColumns })
+    .from(roleGrants)
+    .leftJoin(roles, eq(roles.id, roleGrants.roleId))
+    .where(and(eq(roleGrants.did, forumDid), eq(roleGrants.rkey, did)));
+  if (grant) return grant.role;
+  const [membership] = await db
+    .select({ id: memberships.id })
     .from(memberships)
-    .innerJoin(roles, eq(roles.id, memberships.roleId))
-    .where(eq(memberships.did, did))
-    .orderBy(desc(memberships.createdAt), desc(memberships.id))
+    .where(and(eq(memberships.did, did), eq(memberships.forumUri, recordUri(forumDid, ids.forum, "self"))))
     .limit(1);
-  return row ?? null;
+  if (!membership) return null;
+  const [forum] = await db
+    .select(roleColumns)
+    .from(forums)
+    .innerJoin(roles, eq(roles.id, forums.defaultRoleId))
+    .where(and(eq(forums.did, forumDid), eq(forums.rkey, "self")));
+  return forum ?? null;
 }
 
-export async function getRolePermissions({ db, schema }: Access, roleId: number): Promise<string[]> {
+export async function getRolePermissions({ db, schema }: Pick<Access, "db" | "schema">, roleId: number): Promise<string[]> {
   const { rolePermissions } = schema;
   const rows = await db
     .select({ permission: rolePermissions.permission })

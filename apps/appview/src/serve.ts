@@ -3,6 +3,7 @@
 import { serve as listen, type ServerType } from "@hono/node-server";
 import { appliedMigrations, createDb, databaseLocation, isInMemory, migrate, migrateDatabase, readMigrations, redactUrl, statusOf, type DatabaseHandle } from "@atbb/db";
 import { createApp } from "./api/app.ts";
+import { startForumAgent } from "./forum-agent/account.ts";
 import type { Config } from "./config.ts";
 import type { HandleKeeper } from "./handles.ts";
 import type { Indexer } from "./indexer/indexer.ts";
@@ -150,12 +151,15 @@ async function serveUntilStopped(
   const indexer = parts?.indexer ?? null;
   const handles = parts?.handles ?? null;
 
+  // The forum account logs in beside the API, so /api/health can say whether the forum can write.
+  const forumAgent = await startForumAgent(config, logger);
   const app = createApp({
     database,
     logger,
     migrationsFolder: folder,
     forumDid: config.forumDid,
     corsOrigins: config.corsOrigins,
+    forumAgent,
     ...(indexer ? { indexer } : {}),
   });
   const { server, port } = await listenForApi(app.fetch, config);
@@ -227,6 +231,7 @@ async function serveUntilStopped(
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         await closed;
         clearInterval(fileWatch);
+        forumAgent.stop();
         // The batch in progress commits with its cursor, or rolls back; nothing partial.
         await Promise.all([indexer?.stop(), handles?.stop()]);
         await indexing;

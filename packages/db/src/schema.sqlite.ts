@@ -39,6 +39,9 @@ export const forums = sqliteTable(
     name: text("name").notNull(),
     description: text("description"),
     createdAt: ms("created_at").notNull(),
+    // The role of members without a grant; the URI is kept so a role that arrives later is linked then.
+    defaultRoleUri: text("default_role_uri"),
+    defaultRoleId: idRef("default_role_id").references((): AnySQLiteColumn => roles.id, { onDelete: "set null" }),
   },
   (t) => [uniqueIndex("forums_did_rkey_idx").on(t.did, t.rkey)],
 );
@@ -117,6 +120,27 @@ export const rolePermissions = sqliteTable(
     permission: text("permission").notNull(),
   },
   (t) => [primaryKey({ columns: [t.roleId, t.permission] })],
+);
+
+/**
+ * The forum's grants of roles (space.atbb.forum.roleAssignment): did is the
+ * forum account, rkey the member's DID. A member's role is their grant's,
+ * never the one their own membership record names.
+ */
+export const roleGrants = sqliteTable(
+  "role_grants",
+  {
+    id: id(),
+    ...recordColumns(),
+    memberDid: text("member_did").notNull(),
+    roleUri: text("role_uri").notNull(),
+    roleId: idRef("role_id").references(() => roles.id, { onDelete: "set null" }),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("role_grants_did_rkey_idx").on(t.did, t.rkey),
+    index("role_grants_role_uri_idx").on(t.roleUri),
+  ],
 );
 
 export const memberships = sqliteTable(

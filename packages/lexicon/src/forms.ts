@@ -11,6 +11,7 @@ import type {
   BoardRecord,
   CategoryRecord,
   ForumRecord,
+  ForumRoleRef,
   MembershipForumRef,
   MembershipRecord,
   MembershipRoleRef,
@@ -33,6 +34,10 @@ export interface PostAsRead extends Omit<PostRecord, "forum" | "board"> {
   board?: RefAsRead<PostBoardRef>;
 }
 
+export interface ForumAsRead extends Omit<ForumRecord, "defaultRole"> {
+  defaultRole?: RefAsRead<ForumRoleRef>;
+}
+
 export interface BoardAsRead extends Omit<BoardRecord, "category"> {
   category: RefAsRead<BoardCategoryRef>;
 }
@@ -48,7 +53,7 @@ export interface RoleAssignmentAsRead extends Omit<RoleAssignmentRecord, "role">
 
 /** Records as the indexer receives them from validateRecord: in the published form or an older one. */
 export interface RecordTypes {
-  "space.atbb.forum.forum": ForumRecord;
+  "space.atbb.forum.forum": ForumAsRead;
   "space.atbb.forum.category": CategoryRecord;
   "space.atbb.forum.board": BoardAsRead;
   "space.atbb.forum.role": RoleRecord;
@@ -69,9 +74,12 @@ interface ReferenceField {
   type: string;
   /** The wrapper holds the strongRef under the field's own name; older writers put the strongRef itself. */
   wraps: boolean;
+  /** The name the wrapper holds the strongRef under, when it is not the field's (forum.defaultRole wraps a `role`). */
+  key?: string;
 }
 
 const referenceFields: Partial<Record<Collection, readonly ReferenceField[]>> = {
+  [ids.forum]: [{ field: "defaultRole", key: "role", type: "space.atbb.forum.forum#roleRef", wraps: true }],
   [ids.post]: [
     { field: "forum", type: "space.atbb.post#forumRef", wraps: true },
     { field: "board", type: "space.atbb.post#boardRef", wraps: true },
@@ -87,7 +95,8 @@ const referenceFields: Partial<Record<Collection, readonly ReferenceField[]>> = 
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
-const isFlat = (value: Json, { field, wraps }: ReferenceField) => wraps && !(field in value);
+const keyOf = ({ field, key }: ReferenceField) => key ?? field;
+const isFlat = (value: Json, reference: ReferenceField) => reference.wraps && !(keyOf(reference) in value);
 const TOKEN_PREFIX = "space.atbb.modAction.";
 const isShortAction = (action: unknown): action is ModActionKind => (MOD_ACTIONS as readonly unknown[]).includes(action);
 
@@ -127,7 +136,7 @@ export function toPublishedForm<C extends Collection>(collection: C, record: Rec
   for (const reference of referenceFields[collection] ?? []) {
     const value = published[reference.field];
     if (!isObject(value)) continue;
-    published[reference.field] = { $type: reference.type, ...(isFlat(value, reference) ? { [reference.field]: value } : value) };
+    published[reference.field] = { $type: reference.type, ...(isFlat(value, reference) ? { [keyOf(reference)]: value } : value) };
   }
   if (collection === ids.modAction && isShortAction(published.action)) published.action = modActionToken(published.action);
   return published as unknown as PublishedRecordTypes[C];
@@ -162,6 +171,11 @@ export function roleRefOf(record: { role: RefAsRead<Wrapper<"role">> }): StrongR
 export function roleRefOf(record: { role?: RefAsRead<Wrapper<"role">> }): StrongRef | undefined;
 export function roleRefOf(record: { role?: RefAsRead<Wrapper<"role">> }): StrongRef | undefined {
   return unwrap(record.role, "role");
+}
+
+/** The role a forum gives members without a grant of their own, if it names one. */
+export function defaultRoleOf(record: { defaultRole?: RefAsRead<Wrapper<"role">> }): StrongRef | undefined {
+  return unwrap(record.defaultRole, "role");
 }
 
 /** A mod action's kind, from its token or its short verb; null for an action this AppView does not know. */

@@ -15,6 +15,13 @@ export interface ForumRecord {
   name: string;
   description?: string;
   createdAt?: string;
+  /** The role of a member without a grant of their own (this AppView's field, not atBB's). */
+  defaultRole?: ForumRoleRef;
+}
+
+export interface ForumRoleRef {
+  $type?: "space.atbb.forum.forum#roleRef";
+  role: StrongRef;
 }
 
 export interface CategoryRecord {

@@ -105,8 +105,8 @@ const checks = [
 
 describe("the record types", () => {
   it("are derived from every record and object of the lexicons", () => {
-    expect(expected.map((e) => e.name)).toEqual(expect.arrayContaining(["PostRecord", "PostForumRef", "BoardCategoryRef", "RoleAssignmentRecord", "ModActionSubject", "StrongRef"]));
-    expect(expected.length).toBe(17);
+    expect(expected.map((e) => e.name)).toEqual(expect.arrayContaining(["PostRecord", "PostForumRef", "BoardCategoryRef", "RoleAssignmentRecord", "ModActionSubject", "StrongRef", "ForumRoleRef"]));
+    expect(expected.length).toBe(18);
   });
 
   it("are exactly what the lexicon JSON defines", () => {

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from "@atbb/db";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
+import type { ForumAgentStatus } from "../forum-agent/session.ts";
 import type { IndexerStatus } from "../indexer/status.ts";
 import type { Logger } from "../logger.ts";
 import { ApiError, errorBody } from "./errors.ts";
@@ -22,21 +23,23 @@ export interface AppOptions {
   migrationsFolder: string;
   forumDid?: string | null;
   indexer?: { status(): IndexerStatus };
+  /** The forum account's session (serve): its state is reported in /api/health. */
+  forumAgent?: { status(): ForumAgentStatus };
   corsOrigins?: string[];
 }
 
-export function createApp({ database, logger, migrationsFolder, forumDid = null, indexer, corsOrigins = [] }: AppOptions) {
+export function createApp({ database, logger, migrationsFolder, forumDid = null, indexer, forumAgent, corsOrigins = [] }: AppOptions) {
   const app = new OpenAPIHono();
   app.use(secureHeaders());
   if (corsOrigins.length > 0) app.use("/api/*", cors({ origin: corsOrigins.includes("*") ? "*" : corsOrigins, allowMethods: ["GET"] }));
 
-  app.route("/api/health", healthRoutes({ database, indexer, migrationsFolder, forumDid }));
+  app.route("/api/health", healthRoutes({ database, indexer, forumAgent, migrationsFolder, forumDid }));
   app.route("/api/forum", forumRoutes(database, forumDid));
   app.route("/api/categories", categoryRoutes(database));
   app.route("/api/boards", boardRoutes(database));
   app.route("/api/topics", topicRoutes(database));
-  app.route("/api/users", userRoutes(database));
-  app.route("/api/members", memberRoutes(database));
+  app.route("/api/users", userRoutes(database, forumDid));
+  app.route("/api/members", memberRoutes(database, forumDid));
   app.route("/api/roles", roleRoutes(database));
   app.route("/api/mod-actions", modActionRoutes(database));
 

@@ -6,6 +6,7 @@
 import {
   boardRefOf,
   categoryRefOf,
+  defaultRoleOf,
   forumRefOf,
   ids,
   modActionKindOf,
@@ -22,7 +23,7 @@ type Rule<C extends Collection> = (record: RecordTypes[C], forumDid: string, rke
 const USER_ACTIONS = new Set<ModActionKind>(["ban", "unban"]);
 
 export const referenceRules: { [C in Collection]: Rule<C> } = {
-  [ids.forum]: () => null,
+  [ids.forum]: (record, forumDid) => checkReference(defaultRoleOf(record)?.uri, ids.role, forumDid, "forum.defaultRole"),
   [ids.category]: () => null,
   [ids.role]: () => null,
   [ids.board]: (record, forumDid) => checkReference(categoryRefOf(record).uri, ids.category, forumDid, "board.category"),

@@ -4,7 +4,7 @@
 // was lost. It knows no wire format: sources decode, the event contract
 // (src/events/) validates, and every entry here writes validated operations.
 import type { DatabaseHandle } from "@atbb/db";
-import { unpublishedFormsOf, type UnpublishedForm } from "@atbb/lexicon";
+import { ids, roleRefOf, unpublishedFormsOf, type UnpublishedForm } from "@atbb/lexicon";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import { validate, type Candidate, type EventSource, type IndexOp, type RecordOp, type Rejection, type SourceEvent, type Verdict } from "../events/index.ts";
@@ -102,6 +102,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
   let applied = 0;
   const rejected: Partial<Record<Rejection["reason"], number>> = {};
   const unpublishedForms: Partial<Record<UnpublishedForm, number>> = {};
+  let ignoredRoleClaims = 0;
   let source: EventSource | null = null;
   let stopping = false;
   let running: Promise<void> | null = null;
@@ -119,10 +120,14 @@ export function createIndexer(options: IndexerOptions): Indexer {
     logRejection(rejection);
   }
 
-  /** Which forms the records arriving are in: an operator sees when the older ones stop. */
+  /**
+   * Which forms the records arriving are in (an operator sees when the older
+   * ones stop), and how many memberships claim a role the forum did not grant.
+   */
   function countForms(ops: IndexOp[]) {
     for (const op of ops) {
       if (op.kind !== "record") continue;
+      if (op.collection === ids.membership && roleRefOf(op.record) !== undefined) ignoredRoleClaims++;
       for (const form of unpublishedFormsOf(op.collection, op.record)) unpublishedForms[form] = (unpublishedForms[form] ?? 0) + 1;
     }
   }
@@ -325,6 +330,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       applied,
       rejected: { ...rejected },
       unpublishedForms: { ...unpublishedForms },
+      ignoredRoleClaims,
       failing: failing && { ...failing },
     }),
   };

@@ -12,6 +12,11 @@ export interface IndexerStatus {
   rejected: Partial<Record<RejectReason, number>>;
   /** Records accepted in a form atBB does not publish (flat references, short action verbs…), by form. */
   unpublishedForms: Partial<Record<UnpublishedForm, number>>;
+  /**
+   * Membership records accepted that name a role: each a member's own claim,
+   * ignored (roles come from the forum's grants). An operator sees claims arrive.
+   */
+  ignoredRoleClaims: number;
   /** Since when, and why, the database refuses the stream's writes; null while they go in. */
   failing: { since: string; error: string } | null;
 }

@@ -226,5 +226,10 @@ export function goldenForum() {
   g.commit(members[1]!, "space.atbb.post", { text: "bad key", board: chat.ref, createdAt: g.iso() }, "not a key!");
   g.stream.raw("{not json");
 
+  // The forum grants two of the roles its members claimed (after everything
+  // else, so no other record's time moves); every other claim counts for nothing.
+  g.commit(forumDid, "space.atbb.forum.roleAssignment", { did: members[0]!, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: admin.ref }, createdAt: g.iso() }, members[0]!);
+  g.commit(forumDid, "space.atbb.forum.roleAssignment", { did: members[1]!, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: moderator.ref }, createdAt: g.iso() }, members[1]!);
+
   return { stream: g.stream, forumDid, members };
 }

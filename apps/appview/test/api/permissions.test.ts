@@ -1,9 +1,10 @@
+import { ids } from "@atbb/lexicon";
 import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { checkPermission, getRolePermissions, getUserRole } from "../../src/permissions.ts";
-import { ForumStream } from "../support/forum-events.ts";
+import { ForumStream, type Written } from "../support/forum-events.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 
 const owner = "did:plc:ownerownerownerowneraaaa";
@@ -11,48 +12,88 @@ const moderator = "did:plc:modmodmodmodmodmodmodaaa";
 const member = "did:plc:membermembermemberaaaaaa";
 const orphan = "did:plc:orphanorphanorphanaaaaaa";
 const stranger = "did:plc:strangerstrangerstraaaaa";
+const claimsOwner = "did:plc:claimsownerclaimsownaaaa";
+const claimsModerator = "did:plc:claimsmodclaimsmodaaaaaa";
 
 let database: MigratedTestDatabase;
 const s = new ForumStream();
+let forum: Written<typeof ids.forum>;
 beforeAll(async () => {
   database = await createMigratedTestDatabase();
-  const forum = s.forum();
+  forum = s.forum();
   const admin = s.role("Owner", ["*"], 0);
   const mod = s.role("Moderator", ["space.atbb.permission.moderatePosts", "space.atbb.permission.banUsers"], 10);
   const gone = s.role("Temporary", ["space.atbb.permission.createTopics"], 50);
-  s.join(owner, forum, admin);
-  s.join(moderator, forum, mod);
+  s.join(owner, forum);
+  s.grant(owner, admin);
+  s.join(moderator, forum);
+  s.grant(moderator, mod);
   s.join(member, forum);
-  s.join(orphan, forum, gone);
+  s.join(orphan, forum);
+  s.grant(orphan, gone);
   s.remove(gone);
-  await applyMessages(createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger }), s.messages);
+  // Claims in members' own records, which the forum never granted.
+  s.join(claimsOwner, forum, admin);
+  s.join(claimsModerator, forum, mod);
+  await applyMessages(indexer(), s.messages.splice(0));
 });
+const indexer = () => createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger });
+const access = () => ({ ...database.handle, forumDid: s.forumDid });
 afterAll(async () => database?.drop());
 
 describe(`permissions (${dialect})`, () => {
   it("grants everything to a wildcard role", async () => {
-    expect(await checkPermission(database.handle, owner, "space.atbb.permission.anything")).toBe(true);
-    expect(await getUserRole(database.handle, owner)).toMatchObject({ name: "Owner", priority: 0 });
+    expect(await checkPermission(access(), owner, "space.atbb.permission.anything")).toBe(true);
+    expect(await getUserRole(access(), owner)).toMatchObject({ name: "Owner", priority: 0 });
   });
 
   it("grants exactly a role's specific permissions", async () => {
-    expect(await checkPermission(database.handle, moderator, "space.atbb.permission.banUsers")).toBe(true);
-    expect(await checkPermission(database.handle, moderator, "space.atbb.permission.manageRoles")).toBe(false);
-    const role = await getUserRole(database.handle, moderator);
-    expect(await getRolePermissions(database.handle, role!.id)).toEqual(["space.atbb.permission.banUsers", "space.atbb.permission.moderatePosts"]);
+    expect(await checkPermission(access(), moderator, "space.atbb.permission.banUsers")).toBe(true);
+    expect(await checkPermission(access(), moderator, "space.atbb.permission.manageRoles")).toBe(false);
+    const role = await getUserRole(access(), moderator);
+    expect(await getRolePermissions(access(), role!.id)).toEqual(["space.atbb.permission.banUsers", "space.atbb.permission.moderatePosts"]);
   });
 
   it("fails closed for a member without a role and for a stranger", async () => {
-    expect(await getUserRole(database.handle, member)).toBeNull();
-    expect(await checkPermission(database.handle, member, "space.atbb.permission.createTopics")).toBe(false);
-    expect(await checkPermission(database.handle, stranger, "space.atbb.permission.createTopics")).toBe(false);
+    expect(await getUserRole(access(), member)).toBeNull();
+    expect(await checkPermission(access(), member, "space.atbb.permission.createTopics")).toBe(false);
+    expect(await checkPermission(access(), stranger, "space.atbb.permission.createTopics")).toBe(false);
+  });
+
+  it("gives nothing to a member whose own membership claims Owner or Moderator", async () => {
+    for (const did of [claimsOwner, claimsModerator]) {
+      expect(await getUserRole(access(), did)).toBeNull();
+      expect(await checkPermission(access(), did, "space.atbb.permission.anything")).toBe(false);
+      expect(await checkPermission(access(), did, "space.atbb.permission.banUsers")).toBe(false);
+    }
+  });
+
+  it("gives nobody a role without a forum account, whatever the grants", async () => {
+    expect(await getUserRole({ ...database.handle, forumDid: null }, owner)).toBeNull();
+    expect(await checkPermission({ ...database.handle, forumDid: "did:plc:otherforumotherforumaaaa" }, owner, "space.atbb.permission.anything")).toBe(false);
   });
 
   it("fails closed once a member's role is deleted, its permissions gone with it", async () => {
-    expect(await getUserRole(database.handle, orphan)).toBeNull();
-    expect(await checkPermission(database.handle, orphan, "space.atbb.permission.createTopics")).toBe(false);
+    expect(await getUserRole(access(), orphan)).toBeNull();
+    expect(await checkPermission(access(), orphan, "space.atbb.permission.createTopics")).toBe(false);
     const { rolePermissions } = database.handle.schema;
     const grants = await database.handle.db.select().from(rolePermissions);
     expect(grants.map((g) => g.permission).sort()).toEqual(["*", "space.atbb.permission.banUsers", "space.atbb.permission.moderatePosts"]);
+  });
+
+  // Changes the forum: runs last.
+  it("gives a member without a grant the forum's default role, a stranger nothing, and a revoked member the default at once", async () => {
+    const memberRole = s.role("Member", ["space.atbb.permission.createTopics"], 100);
+    s.update(forum, { name: "atBB Test Forum", defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: memberRole.ref }, createdAt: s.isoNow() });
+    await applyMessages(indexer(), s.messages.splice(0));
+    expect(await getUserRole(access(), member)).toMatchObject({ name: "Member", priority: 100 });
+    expect(await checkPermission(access(), member, "space.atbb.permission.createTopics")).toBe(true);
+    expect(await checkPermission(access(), claimsOwner, "space.atbb.permission.banUsers")).toBe(false);
+    expect(await getUserRole(access(), stranger)).toBeNull();
+
+    s.remove({ did: s.forumDid, collection: ids.roleAssignment, rkey: moderator });
+    await applyMessages(indexer(), s.messages.splice(0));
+    expect(await getUserRole(access(), moderator)).toMatchObject({ name: "Member" });
+    expect(await checkPermission(access(), moderator, "space.atbb.permission.banUsers")).toBe(false);
   });
 });

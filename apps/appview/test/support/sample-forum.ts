@@ -23,7 +23,9 @@ export function sampleForum(
   const admin = s.role("Admin", ["*"], 0);
   const member = s.role("Member", ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"], 100);
   sampleUsers.forEach((did, i) => {
+    // The membership's claim is ignored; the forum's grant gives the role.
     s.join(did, forum, i === 0 ? admin : member);
+    s.grant(did, i === 0 ? admin : member);
     s.identity(did, `user${i}.test`);
   });
   const posts: Written[] = [];

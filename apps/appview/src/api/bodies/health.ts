@@ -18,6 +18,10 @@ const Indexing = z.union([
     unpublishedForms: z
       .record(z.string(), z.number().int())
       .describe("Records accepted in a form atBB does not publish (flat references, short action verbs…), by form"),
+    ignoredRoleClaims: z
+      .number()
+      .int()
+      .describe("Memberships accepted that name a role: the member's own claim, ignored (a role comes from the forum's grant)"),
     failing: z
       .strictObject({ since: z.string(), error: z.string() })
       .nullable()
@@ -37,12 +41,22 @@ const Backfill = z
   .nullable()
   .describe("The backfill's progress; null when the database could not be asked");
 
+const ForumAgent = z
+  .discriminatedUnion("state", [
+    z.strictObject({ state: z.literal("not_configured"), reason: z.string() }),
+    z.strictObject({ state: z.literal("authenticated"), did: z.string(), handle: z.string(), pds: z.string(), since: z.string() }),
+    z.strictObject({ state: z.literal("retrying"), reason: z.string(), attempt: z.number().int(), nextAttemptAt: z.string() }),
+    z.strictObject({ state: z.literal("failed"), reason: z.string().describe("Why it gave up, e.g. the PDS refused the app password; fix it and restart") }),
+  ])
+  .describe("The forum account's session on its PDS: what it needs to write structure, grants and moderation");
+
 export const Health = z
   .strictObject({
     status: z.enum(["healthy", "degraded", "unhealthy"]),
     database: DatabaseProbe,
     indexer: Indexing,
     backfill: Backfill,
+    forumAgent: ForumAgent,
     missing: z.array(z.string()).describe("What keeps the forum from showing, each said as what to do; empty when nothing does"),
   })
   .openapi("Health");

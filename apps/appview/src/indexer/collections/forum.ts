@@ -1,17 +1,21 @@
-import { ids, recordUri } from "@atbb/lexicon";
+import { defaultRoleOf, ids, recordUri } from "@atbb/lexicon";
 import { and, eq, isNull } from "drizzle-orm";
 import type { CollectionIndexer } from "../context.ts";
+import { idOf } from "../references.ts";
 
 export const forumIndexer: CollectionIndexer<typeof ids.forum> = {
   collection: ids.forum,
   async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
-    const { forums, categories, memberships } = schema;
+    const { forums, categories, memberships, roles } = schema;
+    const defaultRole = defaultRoleOf(record)?.uri ?? null;
     const values = {
       cid,
       name: record.name,
       description: record.description ?? null,
       createdAt: record.createdAt ? new Date(record.createdAt) : now,
       indexedAt: now,
+      defaultRoleUri: defaultRole,
+      defaultRoleId: idOf(roles, defaultRole),
     };
     const [forum] = await tx
       .insert(forums)

@@ -5,7 +5,7 @@ import type { CollectionIndexer } from "../context.ts";
 export const roleIndexer: CollectionIndexer<typeof ids.role> = {
   collection: ids.role,
   async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
-    const { roles, rolePermissions, memberships } = schema;
+    const { roles, rolePermissions, memberships, roleGrants, forums } = schema;
     const values = {
       cid,
       name: record.name,
@@ -25,11 +25,15 @@ export const roleIndexer: CollectionIndexer<typeof ids.role> = {
     if (permissions.length > 0) {
       await tx.insert(rolePermissions).values(permissions.map((permission) => ({ roleId: role!.id, permission })));
     }
-    await tx.update(memberships).set({ roleId: role!.id }).where(eq(memberships.roleUri, recordUri(did, ids.role, rkey)));
+    // Grants, the forum's default role and memberships' claims may have named the role before it arrived.
+    const uri = recordUri(did, ids.role, rkey);
+    await tx.update(roleGrants).set({ roleId: role!.id }).where(eq(roleGrants.roleUri, uri));
+    await tx.update(forums).set({ defaultRoleId: role!.id }).where(eq(forums.defaultRoleUri, uri));
+    await tx.update(memberships).set({ roleId: role!.id }).where(eq(memberships.roleUri, uri));
   },
   async remove({ tx, schema }, { did, rkey }) {
     const { roles } = schema;
-    // role_permissions rows go with it (ON DELETE CASCADE); memberships keep the uri.
+    // role_permissions rows go with it (ON DELETE CASCADE); grants, the forum and memberships keep the uri.
     await tx.delete(roles).where(and(eq(roles.did, did), eq(roles.rkey, rkey)));
   },
 };

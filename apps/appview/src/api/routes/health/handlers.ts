@@ -1,5 +1,6 @@
 import { appliedMigrations, readMigrations, statusOf, type DatabaseHandle } from "@atbb/db";
 import { sql } from "drizzle-orm";
+import type { ForumAgentStatus } from "../../../forum-agent/session.ts";
 import type { IndexerStatus } from "../../../indexer/status.ts";
 import { mount, resource } from "../../resource.ts";
 import { backfillState, missingSetup } from "../../setup.ts";
@@ -11,6 +12,7 @@ const DEGRADED_LAG_MS = 5 * 60_000;
 export interface HealthDeps {
   database: DatabaseHandle;
   indexer?: { status(): IndexerStatus } | undefined;
+  forumAgent?: { status(): ForumAgentStatus } | undefined;
   migrationsFolder: string;
   forumDid?: string | null | undefined;
 }
@@ -27,7 +29,10 @@ async function probeDatabase(database: DatabaseHandle) {
   }
 }
 
-export function healthRoutes({ database, indexer, migrationsFolder, forumDid = null }: HealthDeps) {
+/** What a process without the forum account's session (a test's app, a read replica) reports. */
+const NO_FORUM_AGENT: ForumAgentStatus = { state: "not_configured", reason: "this process does not log in as the forum account" };
+
+export function healthRoutes({ database, indexer, forumAgent, migrationsFolder, forumDid = null }: HealthDeps) {
   // The journal is part of this build: read it once, not on every probe.
   const migrations = readMigrations(migrationsFolder);
   const app = resource();
@@ -41,10 +46,10 @@ export function healthRoutes({ database, indexer, migrationsFolder, forumDid = n
     const status =
       unhealthy
         ? "unhealthy"
-        : (indexing && (!indexing.connected || (indexing.lagMs ?? 0) > DEGRADED_LAG_MS)) || backfill?.status === "failed"
+        : (indexing && (!indexing.connected || (indexing.lagMs ?? 0) > DEGRADED_LAG_MS)) || backfill?.status === "failed" || forumAgent?.status().state === "failed"
           ? "degraded"
           : "healthy";
-    const body = { status, database: db, indexer: indexing ?? { enabled: false as const }, backfill, missing } as const;
+    const body = { status, database: db, indexer: indexing ?? { enabled: false as const }, backfill, forumAgent: forumAgent?.status() ?? NO_FORUM_AGENT, missing } as const;
     return unhealthy ? c.json(body, 503) : c.json(body, 200);
   });
   mount(app, routes.live, (c) => c.json({ status: "ok" as const }, 200));

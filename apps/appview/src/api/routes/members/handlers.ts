@@ -7,7 +7,7 @@ import { notFound } from "../../errors.ts";
 import { mount, resource } from "../../resource.ts";
 import * as routes from "./routes.ts";
 
-export function userRoutes(database: DatabaseHandle) {
+export function userRoutes(database: DatabaseHandle, forumDid: string | null) {
   const { db, schema } = database;
   const { users, memberships, posts } = schema;
   const { table: root, from: rootFrom } = aliasedTable(posts, "root");
@@ -33,7 +33,7 @@ export function userRoutes(database: DatabaseHandle) {
     const active = user.accountStatus === "active";
     const [[membership], role, [posted]] = await Promise.all([
       db.select().from(memberships).where(eq(memberships.did, did)).orderBy(desc(memberships.createdAt), desc(memberships.id)).limit(1),
-      getUserRole(database, did),
+      getUserRole({ ...database, forumDid }, did),
       database.values(postCountText, [did]),
     ]);
     return c.json(
@@ -51,10 +51,10 @@ export function userRoutes(database: DatabaseHandle) {
   return app;
 }
 
-export function memberRoutes(database: DatabaseHandle) {
+export function memberRoutes(database: DatabaseHandle, forumDid: string | null) {
   const app = resource();
   mount(app, routes.permissions, async (c, { params: { did } }) => {
-    const role = await getUserRole(database, did);
+    const role = await getUserRole({ ...database, forumDid }, did);
     return c.json({ did, role: role ? serializeRole(role) : null, permissions: role ? await getRolePermissions(database, role.id) : [] }, 200);
   });
   return app;
