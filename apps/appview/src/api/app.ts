@@ -7,7 +7,9 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { IndexerStatus } from "../indexer/status.ts";
 import type { Logger } from "../logger.ts";
+import type { MemberAccess } from "../login/access.ts";
 import { ApiError, errorBody } from "./errors.ts";
+import { authRoutes, clientMetadataRoutes } from "./routes/auth/handlers.ts";
 import { boardRoutes } from "./routes/boards/handlers.ts";
 import { categoryRoutes } from "./routes/categories/handlers.ts";
 import { forumRoutes } from "./routes/forum/handlers.ts";
@@ -23,11 +25,26 @@ export interface AppOptions {
   forumDid?: string | null;
   indexer?: { status(): IndexerStatus };
   corsOrigins?: string[];
+  /** Members' login and writing; without it (no FORUM_DID) the login routes answer 503. */
+  members?: MemberAccess | null;
 }
 
-export function createApp({ database, logger, migrationsFolder, forumDid = null, indexer, corsOrigins = [] }: AppOptions) {
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function createApp({ database, logger, migrationsFolder, forumDid = null, indexer, corsOrigins = [], members = null }: AppOptions) {
   const app = new OpenAPIHono();
   app.use(secureHeaders());
+  // A member's cookie goes with any request their browser makes, whoever's page
+  // made it: a request that changes something must come from the forum's own
+  // pages. Browsers always send Origin on such requests; one without it is refused too.
+  app.use("/api/*", async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method)) return next();
+    const origin = c.req.header("origin");
+    if (members === null || origin !== members.login.origin) {
+      return errorBody(c, 403, "cross_origin", `A ${c.req.method} must come from the forum's own pages (Origin ${members?.login.origin ?? "of PUBLIC_URL"}); this one came from ${origin ?? "no Origin"}.`);
+    }
+    return next();
+  });
   if (corsOrigins.length > 0) app.use("/api/*", cors({ origin: corsOrigins.includes("*") ? "*" : corsOrigins, allowMethods: ["GET"] }));
 
   app.route("/api/health", healthRoutes({ database, indexer, migrationsFolder, forumDid }));
@@ -39,6 +56,8 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
   app.route("/api/members", memberRoutes(database));
   app.route("/api/roles", roleRoutes(database));
   app.route("/api/mod-actions", modActionRoutes(database));
+  app.route("/api/auth", authRoutes(database, members, logger));
+  app.route("/", clientMetadataRoutes(members));
 
   // Every route is mounted: the document describes them all, and is made once.
   const openApi = openApiDocument(app);
