@@ -29,6 +29,8 @@ export interface MemberRepository {
   create(collection: string, record: Record<string, unknown>, rkey?: string): Promise<WrittenRecord>;
   put(collection: string, rkey: string, record: Record<string, unknown>, swapRecord: string): Promise<WrittenRecord>;
   delete(collection: string, rkey: string, swapRecord?: string): Promise<void>;
+  /** The record as the repository holds it now, or null when there is none. */
+  get(collection: string, rkey: string): Promise<{ uri: string; cid: string; value: Record<string, unknown> } | null>;
   list(collection: string): Promise<{ uri: string; cid: string; value: Record<string, unknown> }[]>;
 }
 
@@ -63,6 +65,15 @@ export function memberRepository(session: OAuthSession): MemberRepository {
     },
     async delete(collection, rkey, swapRecord) {
       await call("POST", "com.atproto.repo.deleteRecord", { repo: did, collection, rkey, ...(swapRecord ? { swapRecord } : {}) });
+    },
+    async get(collection, rkey) {
+      try {
+        const out = await call("GET", "com.atproto.repo.getRecord", { repo: did, collection, rkey });
+        return { uri: String(out.uri), cid: String(out.cid), value: out.value as Record<string, unknown> };
+      } catch (error) {
+        if (error instanceof PdsRefusedError && error.error === "RecordNotFound") return null;
+        throw error;
+      }
     },
     async list(collection) {
       const records: { uri: string; cid: string; value: Record<string, unknown> }[] = [];

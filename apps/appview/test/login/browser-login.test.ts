@@ -117,7 +117,7 @@ describe(`members' login in a real browser (${dialect})`, () => {
     const written = await membershipsInRepo();
     expect(written).toHaveLength(1);
     expect(written[0]!.value).toMatchObject({ $type: ids.membership, forum: { $type: `${ids.membership}#forumRef`, forum: { uri: forumUri } } });
-    expect((await (await api(`/api/users/${alice.did}`)).json()).joinedAt).not.toBeNull();
+    expect(((await (await api(`/api/users/${alice.did}`)).json()) as { joinedAt: string | null }).joinedAt).not.toBeNull();
 
     // A second login (another browser) keeps the one membership.
     await logIn();
