@@ -3,6 +3,7 @@
 // the OpenAPI document is generated from those same declarations.
 import type { DatabaseHandle } from "@atbb/db";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { IndexerStatus } from "../indexer/status.ts";
@@ -16,7 +17,9 @@ import { forumRoutes } from "./routes/forum/handlers.ts";
 import { healthRoutes } from "./routes/health/handlers.ts";
 import { memberRoutes, roleRoutes, userRoutes } from "./routes/members/handlers.ts";
 import { modActionRoutes } from "./routes/mod-actions/handlers.ts";
+import { postWriteRoutes } from "./routes/posts/handlers.ts";
 import { topicRoutes } from "./routes/topics/handlers.ts";
+import { Refusal } from "../writing/posts.ts";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -30,6 +33,8 @@ export interface AppOptions {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Where a request can change something (login and writing): each refuses other sites. */
+const STATE_CHANGING_PATHS = ["/api/auth/logout", "/api/topics", "/api/topics/:id/replies", "/api/posts/:id"];
 
 export function createApp({ database, logger, migrationsFolder, forumDid = null, indexer, corsOrigins = [], members = null }: AppOptions) {
   const app = new OpenAPIHono();
@@ -37,14 +42,15 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
   // A member's cookie goes with any request their browser makes, whoever's page
   // made it: a request that changes something must come from the forum's own
   // pages. Browsers always send Origin on such requests; one without it is refused too.
-  app.use("/api/*", async (c, next) => {
+  const sameOrigin: MiddlewareHandler = async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header("origin");
     if (members === null || origin !== members.login.origin) {
       return errorBody(c, 403, "cross_origin", `A ${c.req.method} must come from the forum's own pages (Origin ${members?.login.origin ?? "of PUBLIC_URL"}); this one came from ${origin ?? "no Origin"}.`);
     }
     return next();
-  });
+  };
+  for (const path of STATE_CHANGING_PATHS) app.use(path, sameOrigin);
   if (corsOrigins.length > 0) app.use("/api/*", cors({ origin: corsOrigins.includes("*") ? "*" : corsOrigins, allowMethods: ["GET"] }));
 
   app.route("/api/health", healthRoutes({ database, indexer, migrationsFolder, forumDid }));
@@ -57,6 +63,7 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
   app.route("/api/roles", roleRoutes(database));
   app.route("/api/mod-actions", modActionRoutes(database));
   app.route("/api/auth", authRoutes(database, members, logger));
+  app.route("/api", postWriteRoutes(database, members));
   app.route("/", clientMetadataRoutes(members));
 
   // Every route is mounted: the document describes them all, and is made once.
@@ -66,6 +73,10 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
   app.notFound((c) => errorBody(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorBody(c, error.status, error.code, error.message);
+    if (error instanceof Refusal) {
+      if (error.retryAfter !== undefined) c.header("retry-after", String(error.retryAfter));
+      return errorBody(c, error.status, error.code, error.message);
+    }
     logger.error({ err: error, path: c.req.path }, "request failed");
     return errorBody(c, 500, "internal_error", "Something went wrong on our side; it has been logged.");
   });

@@ -94,8 +94,8 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
     const valid = validatePublishedRecord(ids.post, record);
     // The AppView built this record: one its own lexicon refuses is a bug here, not the member's input.
     if (!valid.ok) throw new Error(`a post built for writing does not validate: ${valid.reason}`);
-    limiter.count(repository.did);
     const written = await translate(write);
+    limiter.count(repository.did);
     const rkey = written.uri.split("/").pop()!;
     await applyLocally({ kind: "commit", timeUs: Date.now() * 1000, did: repository.did, collection: ids.post, rkey, operation, cid: written.cid, record });
     const [row] = await db.select({ id: posts.id }).from(posts).where(and(eq(posts.did, repository.did), eq(posts.rkey, rkey)));
@@ -185,8 +185,8 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
       await refuseBanned(did);
       refuseRateLimited(did);
       const repository = await repositoryOf(did);
-      limiter.count(did);
       await translate(() => repository.delete(ids.post, post.rkey, input.cid));
+      limiter.count(did);
       await applyLocally({ kind: "commit", timeUs: Date.now() * 1000, did, collection: ids.post, rkey: post.rkey, operation: "delete" });
     },
   };
