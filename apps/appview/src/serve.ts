@@ -246,6 +246,7 @@ async function serveUntilStopped(
         await indexing;
         await backfillRetries;
         await leadership?.release();
+        await members?.login.close();
         resolve({ cursor: indexer?.status().cursor ?? null, exitCode });
       })();
     };

@@ -31,6 +31,8 @@ export interface MemberLogin {
   sealer: Sealer;
   /** The confidential client's metadata and public keys, served at its client_id; null for a loopback client. */
   published: { metadata: OAuthClientMetadataInput; jwks: unknown } | null;
+  /** Closes the connections refresh locks wait on. */
+  close(): Promise<void>;
 }
 
 export interface LoginEvents {
@@ -64,16 +66,20 @@ export async function createMemberLogin(config: Config, database: DatabaseHandle
       jwks_uri: `${base}${JWKS_PATH}`,
     };
   } else {
-    // The loopback rule: the redirect goes to 127.0.0.1 on the port served, whatever PUBLIC_URL says.
-    metadata = buildAtprotoLoopbackClientMetadata({ scope: CLIENT_SCOPE, redirect_uris: [`http://127.0.0.1:${config.port}${CALLBACK_PATH}`] });
+    // The loopback rule: the redirect goes to 127.0.0.1, on the port of a
+    // PUBLIC_URL there (several processes behind one address share one
+    // client_id), else on the port served.
+    const loopback = /^http:\/\/127\.0\.0\.1(:\d+)?$/.test(origin) ? origin : `http://127.0.0.1:${config.port}`;
+    metadata = buildAtprotoLoopbackClientMetadata({ scope: CLIENT_SCOPE, redirect_uris: [`${loopback}${CALLBACK_PATH}`] });
   }
 
+  const lock = refreshLock(database);
   const client = new NodeOAuthClient({
     clientMetadata: metadata,
     ...(keyset ? { keyset } : {}),
     stateStore: stateStore(database, sealer),
     sessionStore: sessionStore(database, sealer),
-    requestLock: refreshLock(database),
+    requestLock: lock.lock,
     fetch: guardedFetch(config.allowLoopback),
     allowHttp: config.allowLoopback,
     plcDirectoryUrl: config.plcUrl,
@@ -86,5 +92,6 @@ export async function createMemberLogin(config: Config, database: DatabaseHandle
     secure: origin.startsWith("https:"),
     sealer,
     published: confidential ? { metadata: client.clientMetadata, jwks: client.jwks } : null,
+    close: lock.close,
   };
 }

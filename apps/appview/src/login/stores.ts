@@ -2,9 +2,9 @@
 // authorizations (state) and sessions (tokens, DPoP key), in the database so
 // that they survive restarts and are shared by every `atbb serve` on one
 // PostgreSQL. Values are sealed: they hold refresh tokens and private keys.
-import type { DatabaseHandle } from "@atbb/db";
+import { postgresClient, type DatabaseHandle } from "@atbb/db";
 import { requestLocalLock, type NodeSavedSession, type NodeSavedSessionStore, type NodeSavedState, type NodeSavedStateStore, type RuntimeLock } from "@atproto/oauth-client-node";
-import { eq, lt, sql } from "drizzle-orm";
+import { eq, lt } from "drizzle-orm";
 import type { Sealer } from "./secrets.ts";
 
 /** An authorization not completed within this long is abandoned (the authorization server's own codes live minutes). */
@@ -51,19 +51,47 @@ export function sessionStore({ db, schema }: DatabaseHandle, sealer: Sealer): No
 
 /** The two-key advisory lock space of members' token refreshes ("logi"), apart from the migration and indexer locks. */
 const REFRESH_LOCK_CLASS = 0x6c6f6769;
+/** Connections that may wait on refresh locks at once; more waiters queue for one. */
+const LOCK_CONNECTIONS = 4;
+
+export interface RefreshLock {
+  lock: RuntimeLock;
+  close(): Promise<void>;
+}
 
 /**
  * Serialises token refreshes. A refresh token is good for one use: two
  * processes refreshing one session at once would leave one of them with a
- * revoked token and the member logged out. On PostgreSQL the lock is a
- * transaction-scoped advisory lock (released whatever happens to the process);
- * on SQLite, one process serves the file, so a lock in the process suffices.
+ * revoked token and the member logged out. On PostgreSQL it is a
+ * session-level advisory lock, held on a connection of a small pool of its
+ * own: a waiter holds its connection while it waits, and if waiters could
+ * take the connections the lock holder needs to read and store the session,
+ * they would wait on each other forever. A process that dies drops its
+ * connections, and with them its locks. Within a process, refreshes of one
+ * session queue first, so each waits on PostgreSQL once. On SQLite, one
+ * process serves the file, so the lock in the process suffices.
  */
-export function refreshLock(database: DatabaseHandle): RuntimeLock {
-  if (database.dialect !== "postgresql") return requestLocalLock;
-  return (name, fn) =>
-    database.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK_CLASS}, hashtext(${name}))`);
-      return fn();
-    });
+export function refreshLock(database: DatabaseHandle): RefreshLock {
+  if (database.dialect !== "postgresql") return { lock: requestLocalLock, close: async () => {} };
+  let pool: ReturnType<typeof postgresClient> | null = null;
+  const advisory = async <T>(name: string, fn: () => T | PromiseLike<T>): Promise<T> => {
+    pool ??= postgresClient(database.url, { max: LOCK_CONNECTIONS, idle_timeout: 30 });
+    const connection = await pool.reserve();
+    try {
+      await connection`select pg_advisory_lock(${REFRESH_LOCK_CLASS}, hashtext(${name}))`;
+      try {
+        return await fn();
+      } finally {
+        await connection`select pg_advisory_unlock(${REFRESH_LOCK_CLASS}, hashtext(${name}))`;
+      }
+    } finally {
+      connection.release();
+    }
+  };
+  return {
+    lock: (name, fn) => requestLocalLock(name, () => advisory(name, fn)),
+    close: async () => {
+      await pool?.end({ timeout: 5 });
+    },
+  };
 }
