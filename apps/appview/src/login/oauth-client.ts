@@ -36,6 +36,7 @@ export interface MemberLogin {
 }
 
 export interface LoginEvents {
+  onSessionUpdated?: (did: string) => void;
   onSessionDeleted?: (did: string) => void;
 }
 
@@ -84,6 +85,7 @@ export async function createMemberLogin(config: Config, database: DatabaseHandle
     allowHttp: config.allowLoopback,
     plcDirectoryUrl: config.plcUrl,
     ...(config.handles.resolverUrl ? { handleResolver: config.handles.resolverUrl } : {}),
+    ...(events.onSessionUpdated ? { onSessionUpdated: events.onSessionUpdated } : {}),
     ...(events.onSessionDeleted ? { onSessionDeleted: events.onSessionDeleted } : {}),
   });
   return {
