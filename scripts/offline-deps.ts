@@ -11,7 +11,7 @@
 // nix/package.nix runs fill-store on tarballs Nix fetched by the same integrity.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -127,10 +127,12 @@ async function fillStore(dir: string, store: string) {
   console.log(`offline-deps: pnpm store at ${store} filled from ${dir} without the network`);
 }
 
-/** pnpm fetch needs only the lockfile; it runs in a scratch dir so no node_modules is touched. */
+/** pnpm fetch needs only the lockfile (and the patches it names); it runs in a scratch dir so no node_modules is touched. */
 function execFileAsync(command: string, args: string[]) {
   const scratch = mkdtempSync(join(tmpdir(), "atbb-fetch-"));
   for (const file of ["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json"]) copyFileSync(join(root, file), join(scratch, file));
+  // The workspace's patchedDependencies name these files; pnpm reads them even to fetch.
+  cpSync(join(root, "patches"), join(scratch, "patches"), { recursive: true });
   return spawn(command, args, { cwd: scratch, stdio: "inherit", env: { ...process.env, CI: "true" } });
 }
 

@@ -39,9 +39,9 @@ export async function startServer(databaseUrl: string, options: { indexer?: { fo
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn" };
   // The stream replays from its start: nothing to backfill from PDSes. The
   // members' DIDs are made up: the handle keeper's PLC lookups fail at once on
-  // a closed loopback port instead of waiting on the network.
+  // a closed loopback port (hence ALLOW_LOOPBACK) instead of waiting on the network.
   if (options.indexer) {
-    Object.assign(env, { FORUM_DID: options.indexer.forumDid, JETSTREAM_URL: options.indexer.jetstreamUrl, SOURCE: "jetstream", BACKFILL: "off", PLC_URL: "http://127.0.0.1:9" });
+    Object.assign(env, { FORUM_DID: options.indexer.forumDid, JETSTREAM_URL: options.indexer.jetstreamUrl, SOURCE: "jetstream", BACKFILL: "off", PLC_URL: "http://127.0.0.1:9", ALLOW_LOOPBACK: "true" });
   }
   else delete env.FORUM_DID;
   const child = spawn(process.execPath, [...NODE_FLAGS, "--conditions=development", cli, "serve", ...(options.indexer ? [] : ["--no-indexer"])], {

@@ -167,6 +167,9 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
   // A fifth of the topics in board 0 (the "general" board), the rest spread.
   const boardOf = (t: number) => ((Math.imul(t, 2246822519) >>> 0) % 5 === 0 ? 0 : (Math.imul(t, 3266489917) >>> 0) % 50);
   const lockedTopic = (t: number) => t % 500 === 7;
+  // Locked just after the thread's last post, so all its replies came before the lock and count.
+  const lockedAtUs = (t: number) => timeUsAt(Math.max(topicAt[t]!, lastReplyPos[t]!)) + 1000;
+  const lockedAt = (t: number) => new Date(Math.floor(lockedAtUs(t) / 1000));
 
   const postRow = (p: number, fields: Record<string, unknown>, text: string, title: string | null, record: PostRecord) => {
     const did = authorOf(p);
@@ -181,6 +184,10 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
       text: gone ? "" : text,
       forum_uri: null,
       created_at: dateAt(p),
+      // Honest claims: the network saw each post when it claims, so it counts as written then.
+      seen_at: dateAt(p),
+      posted_at: dateAt(p),
+      deleted_at: null,
       // ~1% edited an hour later, dated by the network as the indexer does.
       updated_at: p % 97 === 3 ? new Date(Math.floor(timeUsAt(p) / 1000) + 3_600_000) : null,
       deleted_by_user: gone,
@@ -208,6 +215,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
         parent_uri: null,
         parent_id: null,
         locked: lockedTopic(t),
+        locked_at: lockedTopic(t) ? lockedAt(t) : null,
         reply_count: replyCount[t],
         last_reply_at: lastReplyAt,
         last_activity_at: lastReplyAt && lastReplyAt > createdAt ? lastReplyAt : createdAt,
@@ -237,6 +245,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
         parent_uri: uriAt(parent),
         parent_id: parent + 1,
         locked: false,
+        locked_at: null,
         reply_count: 0,
         last_reply_at: null,
         last_activity_at: null,
@@ -265,10 +274,11 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
       created_by: null,
       expires_at: null,
       created_at: createdAt,
+      seen_at: createdAt,
     });
   };
   for (const did of banned) action("ban", { did }, startUs - 600_000_000 + actions.length);
-  for (let t = 0; t < size.topics; t++) if (lockedTopic(t)) action("lock", { postUri: uriAt(topicAt[t]!) }, timeUsAt(topicAt[t]!) + 1000);
+  for (let t = 0; t < size.topics; t++) if (lockedTopic(t)) action("lock", { postUri: uriAt(topicAt[t]!) }, lockedAtUs(t));
   await insertRows(database, schema.modActions, actions);
   // Each board's topic_count, as the indexer keeps it (checkSeed() proves it).
   await database.rows(sql`update boards set topic_count = (select count(*) from posts where posts.board_id = boards.id and posts.root_uri is null)`);
@@ -306,11 +316,13 @@ export async function checkSeed(database: DatabaseHandle): Promise<number> {
   const differs = database.dialect === "postgresql" ? sql.raw("is distinct from") : sql.raw("is not");
   const [row] = await database.rows<{ n: number }>(sql`
     select count(*) as n from posts t
-    left join (select root_id, count(*) as c, max(created_at) as m from posts
-               where root_id is not null and deleted_by_user = false and deleted_by_mod = false group by root_id) r
+    left join (select p.root_id, count(*) as c, max(p.posted_at) as m from posts p join posts o on o.id = p.root_id
+               where p.deleted_by_user = false and p.deleted_by_mod = false
+                 and (o.locked_at is null or p.seen_at <= o.locked_at) and (o.deleted_at is null or p.seen_at <= o.deleted_at)
+               group by p.root_id) r
       on r.root_id = t.id
     where t.root_uri is null and (t.reply_count <> coalesce(r.c, 0) or t.last_reply_at ${differs} r.m
-      or t.last_activity_at <> coalesce(case when r.m > t.created_at then r.m end, t.created_at))`);
+      or t.last_activity_at <> coalesce(case when r.m > t.posted_at then r.m end, t.posted_at))`);
   const [boards] = await database.rows<{ n: number }>(sql`
     select count(*) as n from boards b
     where b.topic_count <> (select count(*) from posts where posts.board_id = b.id and posts.root_uri is null)`);

@@ -157,10 +157,14 @@ export const posts = sqliteTable(
     }),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at"),
+    seenAt: ms("seen_at"),
+    postedAt: ms("posted_at"),
     deletedByUser: boolean("deleted_by_user").notNull().default(false),
     bannedByMod: boolean("banned_by_mod").notNull().default(false),
     deletedByMod: boolean("deleted_by_mod").notNull().default(false),
     locked: boolean("locked").notNull().default(false),
+    lockedAt: ms("locked_at"),
+    deletedAt: ms("deleted_at"),
     replyCount: integer("reply_count").notNull().default(0),
     lastReplyAt: ms("last_reply_at"),
     lastActivityAt: ms("last_activity_at"),
@@ -170,7 +174,7 @@ export const posts = sqliteTable(
     index("posts_board_topics_idx")
       .on(t.boardId, t.lastActivityAt, t.id)
       .where(sql`root_uri is null`),
-    index("posts_root_created_idx").on(t.rootId, t.createdAt, t.id),
+    index("posts_root_posted_idx").on(t.rootId, t.postedAt, t.id),
     // Replies still waiting for their root or parent to arrive, by the uri
     // they wait for: nearly empty, so cheap to keep up on every insert and to
     // probe for each run of posts (indexer/collections/post.ts). Topics' NULL
@@ -198,6 +202,7 @@ export const modActions = sqliteTable(
     createdBy: text("created_by"),
     expiresAt: ms("expires_at"),
     createdAt: ms("created_at").notNull(),
+    seenAt: ms("seen_at"),
   },
   (t) => [
     uniqueIndex("mod_actions_did_rkey_idx").on(t.did, t.rkey),

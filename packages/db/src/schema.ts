@@ -167,10 +167,22 @@ export const posts = pgTable(
     parentId: idRef("parent_id").references((): AnyPgColumn => posts.id, { onDelete: "set null" }),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at"),
+    // When the network saw the version of the post this row holds: its
+    // event's time (a replay or re-listing of the same version keeps the
+    // earliest), for a record found by backfill the earlier of its claimed
+    // date and the backfill's time. created_at is the author's claim: shown,
+    // never trusted alone to order anything.
+    seenAt: ms("seen_at"),
+    /** When the post counts as written, for every order: the earlier of created_at and seen_at. */
+    postedAt: ms("posted_at"),
     deletedByUser: boolean("deleted_by_user").notNull().default(false),
     bannedByMod: boolean("banned_by_mod").notNull().default(false),
     deletedByMod: boolean("deleted_by_mod").notNull().default(false),
     locked: boolean("locked").notNull().default(false),
+    // Topics: when the network saw the lock in effect (null when not locked)
+    // and the author's delete; replies seen after either are hidden.
+    lockedAt: ms("locked_at"),
+    deletedAt: ms("deleted_at"),
     // Topic-only aggregates, kept exact by the indexer in the reply's transaction.
     replyCount: integer("reply_count").notNull().default(0),
     lastReplyAt: ms("last_reply_at"),
@@ -185,7 +197,7 @@ export const posts = pgTable(
       .on(t.boardId, t.lastActivityAt, t.id)
       .where(sql`root_uri is null`),
     // A topic page is a range of this index.
-    index("posts_root_created_idx").on(t.rootId, t.createdAt, t.id),
+    index("posts_root_posted_idx").on(t.rootId, t.postedAt, t.id),
     // Replies still waiting for their root or parent to arrive, by the uri
     // they wait for: nearly empty, so cheap to keep up on every insert and to
     // probe for each run of posts (indexer/collections/post.ts). Topics' NULL
@@ -213,6 +225,8 @@ export const modActions = pgTable(
     createdBy: text("created_by"),
     expiresAt: ms("expires_at"),
     createdAt: ms("created_at").notNull(),
+    /** When the network saw the action (as posts.seen_at): a lock closes a topic from then. */
+    seenAt: ms("seen_at"),
   },
   (t) => [
     uniqueIndex("mod_actions_did_rkey_idx").on(t.did, t.rkey),

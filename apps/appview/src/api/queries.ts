@@ -30,11 +30,14 @@ const postColumns = (post: Schema["posts"], author: Schema["users"]) => ({
   rootId: post.rootId,
   parentId: post.parentId,
   createdAt: post.createdAt,
+  seenAt: post.seenAt,
   updatedAt: post.updatedAt,
   deletedByUser: post.deletedByUser,
   deletedByMod: post.deletedByMod,
   bannedByMod: post.bannedByMod,
   locked: post.locked,
+  lockedAt: post.lockedAt,
+  deletedAt: post.deletedAt,
   replyCount: post.replyCount,
   lastReplyAt: post.lastReplyAt,
   lastActivityAt: post.lastActivityAt,
@@ -83,10 +86,10 @@ function boardTopicsPageQuery(statements: Statements): SQL {
   return postsPage(statements, sql`${posts.boardId} = ${q.param(1)} and ${posts.rootUri} is null`, sql`${posts.lastActivityAt} desc, ${posts.id} desc`);
 }
 
-/** A topic's replies, oldest first, over posts_root_created_idx (root_id, created_at, id). */
+/** A topic's replies, oldest first (by when each counts as written), over posts_root_posted_idx (root_id, posted_at, id). */
 function topicRepliesPageQuery(statements: Statements): SQL {
   const { posts } = statements.schema;
-  return postsPage(statements, sql`${posts.rootId} = ${jsonSql[statements.dialect].param(1)}`, sql`${posts.createdAt}, ${posts.id}`);
+  return postsPage(statements, sql`${posts.rootId} = ${jsonSql[statements.dialect].param(1)}`, sql`${posts.postedAt}, ${posts.id}`);
 }
 
 /** The text of a board's topic page (parameters: board, limit, offset). */
@@ -121,7 +124,11 @@ export interface TopicPage {
   replies: PostRow[];
 }
 
-/** A topic, the number of its replies and a page of them; null when there is no such topic. */
+/**
+ * A topic, the number of its replies and a page of them; null when there is
+ * no such topic — or it has no board (not indexed yet, or deleted): a topic
+ * belongs to the forum only through one of its boards.
+ */
 export function topicPage(database: DatabaseHandle) {
   const { dialect, schema, values, sqlText } = database;
   const { posts, users } = schema;
@@ -132,7 +139,7 @@ export function topicPage(database: DatabaseHandle) {
   const reply = postShape(posts, users);
   const text = sqlText(sql`select ${topicRow.json(dialect)}, (${topicRepliesPageQuery(database)})
     from ${topic.from} left join ${author.from} on ${author.table.did} = ${topic.table.did}
-    where ${topic.table.id} = ${q.param(1)} and ${topic.table.rootUri} is null`);
+    where ${topic.table.id} = ${q.param(1)} and ${topic.table.rootUri} is null and ${topic.table.boardId} is not null`);
   const countText = sqlText(sql`select count(*) from ${posts} where ${posts.rootId} = ${q.param(1)}`);
   return async (topicId: number, offset: number, limit: number): Promise<TopicPage | null> => {
     const [row] = await values(text, [topicId, limit, offset]);

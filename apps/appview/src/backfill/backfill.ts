@@ -67,10 +67,24 @@ export interface ListedRecord {
   value: unknown;
 }
 
-/** A listRecords item of `did`'s `collection` as a create, dated now (the listing carries no time). */
+/**
+ * A listRecords item of `did`'s `collection` as a create. The listing carries
+ * no time: all it proves is that the record existed by now. So its time is
+ * the earlier of now and the date the record claims — a record written while
+ * this AppView was away keeps its place among its neighbours (dating it by
+ * the backfill would put every backfilled reply after a lock backfilled a
+ * moment earlier), and a claim in the future is still capped at now.
+ */
 export function listedCandidate(did: string, collection: Collection, item: ListedRecord): Candidate {
   const rkey = typeof item.uri === "string" ? item.uri.split("/").pop() : undefined;
-  return { kind: "commit", timeUs: Date.now() * 1000, did, collection, rkey, operation: "create", cid: item.cid, record: item.value };
+  return { kind: "commit", timeUs: listedTimeUs(item.value, Date.now()), did, collection, rkey, operation: "create", cid: item.cid, record: item.value };
+}
+
+/** The earlier of `nowMs` and the record's `createdAt`, in µs; a claim that does not parse, or lies before 1970 (no event time is), counts as none. */
+function listedTimeUs(record: unknown, nowMs: number): number {
+  const claimed = typeof record === "object" && record !== null ? (record as { createdAt?: unknown }).createdAt : undefined;
+  const claimedMs = typeof claimed === "string" ? Date.parse(claimed) : Number.NaN;
+  return (claimedMs > 0 && claimedMs < nowMs ? claimedMs : nowMs) * 1000;
 }
 
 class BackfillError extends Error {}

@@ -1,6 +1,7 @@
 // Counts a listing would otherwise compute on every request, kept by the
 // indexer: a topic's reply_count, last_reply_at and last_activity_at (board
-// listings never count replies) and a board's topic_count (its page numbers).
+// listings never count replies; they are ordered by last_activity_at) and a
+// board's topic_count (its page numbers).
 // They are recomputed from the rows (not ±1), in one statement per batch for
 // everything the batch touched, so duplicates, edits, deletes and replays
 // cannot make them drift.
@@ -25,12 +26,20 @@ async function recomputeTopics(ctx: ApplyContext): Promise<void> {
   const topic = k.column("id");
   // One pass over each topic's visible replies gives both the count and the
   // latest (three correlated subqueries read a long thread three times).
-  const counts = sql`select ${topic} as topic_id, count(r.id) as replies, max(r.created_at) as last_reply_at
+  // Times are posted_at, when a post counts as written: the earlier of its
+  // author's claim (created_at) and when the network saw it (seen_at), so a
+  // claim in the future can neither pin a topic on top nor bump one, and a
+  // claim in the past only moves the author's own post down. Replies the
+  // network saw after the topic was locked or deleted by its author are
+  // hidden: they neither count nor bump it.
+  const counts = sql`select ${topic} as topic_id, count(r.id) as replies, max(r.posted_at) as last_reply_at
     from ${k.from}
+    join ${posts} as t on t.id = ${topic}
     left join ${posts} as r on r.root_id = ${topic} and r.deleted_by_user = false and r.deleted_by_mod = false
+      and (t.locked_at is null or r.seen_at <= t.locked_at) and (t.deleted_at is null or r.seen_at <= t.deleted_at)
     group by ${topic}`;
   await runStatement(ctx, sql`update ${posts} set reply_count = a.replies, last_reply_at = a.last_reply_at,
-      last_activity_at = case when a.last_reply_at > ${posts.createdAt} then a.last_reply_at else ${posts.createdAt} end
+      last_activity_at = case when a.last_reply_at > ${posts.postedAt} then a.last_reply_at else ${posts.postedAt} end
     from (${counts}) as a where ${posts.id} = a.topic_id`);
 }
 

@@ -12,6 +12,7 @@ import { collectionIndexers } from "./collections/index.ts";
 import { recomputeAggregates } from "./aggregates.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
 import type { IndexerStatus } from "./status.ts";
+import { waitingReplySweep } from "./orphans.ts";
 import { rejectionLog } from "./rejection-log.ts";
 import { updateKnownUser } from "./users.ts";
 import { describeError, isEventError } from "./write-errors.ts";
@@ -28,6 +29,8 @@ export interface IndexerOptions {
   batchMaxWaitMs?: number;
   /** While the database refuses writes (disk full, connection lost…): backoff, and how long before run() gives up. */
   retry?: { baseMs?: number; maxMs?: number; giveUpAfterMs?: number };
+  /** How long a reply whose root is not a topic of this forum is kept (orphans.ts). */
+  waitingReplyRetentionMs?: number;
 }
 
 export interface Indexer {
@@ -110,6 +113,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
   const giveUpAfterMs = options.retry?.giveUpAfterMs ?? 10 * 60_000;
 
   const logRejection = rejectionLog(logger);
+  const sweepWaitingReplies = waitingReplySweep(options.waitingReplyRetentionMs);
   function count(rejection: Rejection) {
     rejected[rejection.reason] = (rejected[rejection.reason] ?? 0) + 1;
     logRejection(rejection);
@@ -158,6 +162,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       i += Math.max(1, run.length);
     }
     await recomputeAggregates(ctx);
+    await sweepWaitingReplies(ctx);
     await alongside?.(tx);
     if (batchCursor !== null) {
       await tx

@@ -21,10 +21,20 @@ export function latestIs(ctx: Pick<ApplyContext, "schema">, pair: Pair, subject:
     order by ${modActions.createdAt} desc, ${modActions.rkey} desc limit 1), false)`;
 }
 
+/** SQL: when the network saw the lock in effect on this post, or null when the latest of lock/unlock is not a lock. */
+export function lockedSince(ctx: Pick<ApplyContext, "schema">, postUri: string): SQL {
+  const { modActions } = ctx.schema;
+  return sql`(select case when ${modActions.action} = ${LOCK[0]} then ${modActions.seenAt} end from ${modActions}
+    where ${modActions.subjectPostUri} = ${postUri} and ${modActions.action} in (${LOCK[0]}, ${LOCK[1]})
+    order by ${modActions.createdAt} desc, ${modActions.rkey} desc limit 1)`;
+}
+
 export interface ModerationState {
   banned: boolean;
   deletedByMod: boolean;
   locked: boolean;
+  /** When the network saw the lock in effect (null when not locked): replies it saw later are hidden. */
+  lockedAt: Date | null;
 }
 
 /**
@@ -40,7 +50,7 @@ export async function moderationOf(
   const { tx, schema } = ctx;
   const { modActions } = schema;
   const actions = await tx
-    .select({ action: modActions.action, did: modActions.subjectDid, postUri: modActions.subjectPostUri, createdAt: modActions.createdAt, rkey: modActions.rkey })
+    .select({ action: modActions.action, did: modActions.subjectDid, postUri: modActions.subjectPostUri, createdAt: modActions.createdAt, rkey: modActions.rkey, seenAt: modActions.seenAt })
     .from(modActions)
     .where(
       or(
@@ -50,14 +60,19 @@ export async function moderationOf(
     );
   // Oldest first, so the last one written to each map is the latest.
   actions.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.rkey < b.rkey ? -1 : a.rkey > b.rkey ? 1 : 0));
-  const latest = new Map<string, string>();
+  const latest = new Map<string, { action: string; seenAt: Date | null }>();
   const pairOf = (action: string) => [BAN, LOCK, DELETE].find((pair) => pair.includes(action))!;
-  for (const { action, did, postUri } of actions) latest.set(`${pairOf(action)[0]} ${did ?? postUri}`, action);
-  return ({ did, uri }) => ({
-    banned: latest.get(`${BAN[0]} ${did}`) === BAN[0],
-    deletedByMod: latest.get(`${DELETE[0]} ${uri}`) === DELETE[0],
-    locked: latest.get(`${LOCK[0]} ${uri}`) === LOCK[0],
-  });
+  for (const { action, did, postUri, seenAt } of actions) latest.set(`${pairOf(action)[0]} ${did ?? postUri}`, { action, seenAt });
+  return ({ did, uri }) => {
+    const lock = latest.get(`${LOCK[0]} ${uri}`);
+    const locked = lock?.action === LOCK[0];
+    return {
+      banned: latest.get(`${BAN[0]} ${did}`)?.action === BAN[0],
+      deletedByMod: latest.get(`${DELETE[0]} ${uri}`)?.action === DELETE[0],
+      locked,
+      lockedAt: locked ? lock!.seenAt : null,
+    };
+  };
 }
 
 export async function recomputeBan(ctx: ApplyContext, did: string): Promise<void> {
@@ -81,8 +96,9 @@ export async function recomputePostModeration(ctx: ApplyContext, postUri: string
   if (!target) return;
   const changed = await tx
     .update(posts)
-    .set({ locked: latestIs(ctx, LOCK, { postUri }), deletedByMod: latestIs(ctx, DELETE, { postUri }) })
+    .set({ locked: latestIs(ctx, LOCK, { postUri }), lockedAt: lockedSince(ctx, postUri), deletedByMod: latestIs(ctx, DELETE, { postUri }) })
     .where(and(eq(posts.did, target.did), eq(posts.rkey, target.rkey)))
     .returning({ id: posts.id, rootId: posts.rootId });
-  for (const post of changed) if (post.rootId !== null) dirtyTopics.add(post.rootId);
+  // A reply's removal changes its topic's counts; a lock changes which replies count.
+  for (const post of changed) dirtyTopics.add(post.rootId ?? post.id);
 }

@@ -239,6 +239,6 @@ describe(`the golden run (${dialect})`, () => {
   it("reads the first value of a repeated query key, and answers a bad path before a bad query", async () => {
     const page = await json("/api/mod-actions?limit=2&limit=abc&offset=1&offset=-1");
     expect([page.limit, page.offset, page.modActions.length]).toEqual([2, 1, 2]);
-    expect(await json("/api/boards/abc/topics?limit=0")).toEqual({ error: "invalid_request", message: "id must be a positive integer id" });
+    expect(await json("/api/boards/abc/topics?limit=0")).toEqual({ error: "invalid_request", message: "id must be a positive integer" });
   });
 });

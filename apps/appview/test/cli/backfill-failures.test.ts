@@ -45,10 +45,10 @@ describe(`a backfill that cannot reach the forum's PDS (${dialect})`, () => {
   it("whose DID document cannot be read names the DID and the directory asked", async () => {
     const url = await migratedUrl();
     const plc = `http://127.0.0.1:${await freePort()}`;
-    const result = await runCli(["backfill"], { DATABASE_URL: url, FORUM_DID, PLC_URL: plc, LOG_LEVEL: "silent" });
+    const result = await runCli(["backfill"], { DATABASE_URL: url, FORUM_DID, PLC_URL: plc, ALLOW_LOOPBACK: "true", LOG_LEVEL: "silent" });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${FORUM_DID}: cannot find the PDS: cannot read the DID document of ${FORUM_DID} from ${plc}`);
-    expect((await runCli(["backfill"], { DATABASE_URL: url, FORUM_DID, PLC_URL: plc })).stdout).not.toContain("Nothing to backfill");
+    expect((await runCli(["backfill"], { DATABASE_URL: url, FORUM_DID, PLC_URL: plc, ALLOW_LOOPBACK: "true" })).stdout).not.toContain("Nothing to backfill");
   });
 
   it("says there are no errors when none were recorded", async () => {

@@ -159,8 +159,8 @@ describe(`indexing a forum (${dialect})`, () => {
     const reply = s.reply(mallory, topic, topic, "spam");
     const ban = s.modAction("ban", { did: mallory }, { reason: "spam", expiresAt: "2030-01-01T00:00:00.000Z" });
     s.modAction("delete", { post: reply });
-    s.modAction("lock", { post: topic });
     const later = s.reply(mallory, topic, topic, "more spam after the ban");
+    s.modAction("lock", { post: topic });
     const indexer = indexerFor(s);
     await applyMessages(indexer, s.messages);
     const { posts, users } = database.handle.schema;

@@ -304,12 +304,11 @@ describe(`handles on a real PDS (${dialect})`, () => {
       return Object.fromEntries(rows.map((row) => [row.did, row.handle]));
     };
 
-    // Accounts arrive through their identity events; the did:web user as if it had posted.
-    await waitFor("both members", async () => {
-      const now = await handles();
-      return now[alice.did] !== undefined && now[bob.did] !== undefined;
-    });
-    await database.handle.db.insert(users).values({ did: impostor, firstSeenAt: new Date(), updatedAt: new Date() });
+    // Members the forum knows, as if each had posted: identity events update
+    // known users only (the network's other accounts never become users).
+    await database.handle.db
+      .insert(users)
+      .values([alice.did, bob.did, impostor].map((did) => ({ did, firstSeenAt: new Date(), updatedAt: new Date() })));
     await waitFor("the handles verified", async () => {
       await keeper.round();
       const now = await handles();

@@ -16,7 +16,7 @@ export const User = z
     accountStatus: z.string().describe("active, deactivated, takendown, deleted, suspended…"),
     joinedAt: Timestamp.nullable(),
     role: Role.nullable(),
-    postCount: z.number().int().describe("Posts not deleted by their author"),
+    postCount: z.number().int().describe("Posts not deleted by their author that a reader can find: topics on a board of the forum and replies in their threads, except those written after the topic was locked or deleted"),
   })
   .openapi("User");
 

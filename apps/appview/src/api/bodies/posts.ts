@@ -5,7 +5,7 @@ import { z } from "@hono/zod-openapi";
 import type { PostRow } from "../queries.ts";
 import { AtUri, Id, iso, idString, Timestamp } from "./time.ts";
 
-export const HIDDEN_REASONS = ["deleted_by_author", "removed_by_moderator", "author_banned", "author_unavailable"] as const;
+export const HIDDEN_REASONS = ["deleted_by_author", "removed_by_moderator", "after_lock", "after_topic_deleted", "author_banned", "author_unavailable"] as const;
 export type HiddenReason = (typeof HIDDEN_REASONS)[number];
 
 export const Post = z.strictObject({
@@ -24,23 +24,36 @@ export const Topic = Post.extend({
   boardId: Id.nullable(),
   locked: z.boolean(),
   replyCount: z.number().int().describe("Visible replies"),
-  lastReplyAt: Timestamp.nullable(),
-  lastActivityAt: Timestamp.describe("The later of createdAt and lastReplyAt: the board's sort key"),
+  lastReplyAt: Timestamp.nullable().describe("When the latest visible reply was written: the earlier of its createdAt and when the network saw it"),
+  lastActivityAt: Timestamp.describe(
+    "The later of lastReplyAt and when the topic was written (the earlier of its createdAt and when the network saw it): the board's sort key. createdAt is the author's claim, shown as given",
+  ),
 }).openapi("Topic");
 
-export const Reply = Post.extend({ parentId: Id.nullable() }).openapi("Reply");
+export const Reply = Post.extend({
+  parentId: Id.nullable().describe("The post replied to: the topic or one of its replies; null when the parent is not (yet) a post of this thread"),
+}).openapi("Reply");
 
-/** Why a post's content is not shown, or null when it is. */
-export function hiddenReason(post: PostRow, now: Date): HiddenReason | null {
+/**
+ * Why a post's content is not shown, or null when it is. A reply the network
+ * saw after its topic was locked, or deleted by its author, is not part of
+ * the thread (`topic`: the reply's topic).
+ */
+export function hiddenReason(post: PostRow, now: Date, topic?: PostRow): HiddenReason | null {
   if (post.deletedByUser) return "deleted_by_author";
   if (post.deletedByMod) return "removed_by_moderator";
+  if (topic && after(post, topic.lockedAt)) return "after_lock";
+  if (topic && after(post, topic.deletedAt)) return "after_topic_deleted";
   if (post.bannedByMod && (post.banExpiresAt === null || post.banExpiresAt > now)) return "author_banned";
   if (post.accountStatus !== null && post.accountStatus !== "active") return "author_unavailable";
   return null;
 }
 
-export function serializePost(post: PostRow, now: Date): z.input<typeof Post> {
-  const hidden = hiddenReason(post, now);
+/** Whether the network saw the post after `moment` (the same comparison as the reply counts in indexer/aggregates.ts). */
+const after = (post: PostRow, moment: Date | null) => moment !== null && !(post.seenAt !== null && post.seenAt <= moment);
+
+export function serializePost(post: PostRow, now: Date, topic?: PostRow): z.input<typeof Post> {
+  const hidden = hiddenReason(post, now, topic);
   return {
     id: String(post.id),
     uri: `at://${post.did}/space.atbb.post/${post.rkey}`,
@@ -65,6 +78,6 @@ export function serializeTopic(post: PostRow, now: Date): z.input<typeof Topic> 
   };
 }
 
-export function serializeReply(post: PostRow, now: Date): z.input<typeof Reply> {
-  return { ...serializePost(post, now), parentId: idString(post.parentId) };
+export function serializeReply(post: PostRow, now: Date, topic: PostRow): z.input<typeof Reply> {
+  return { ...serializePost(post, now, topic), parentId: idString(post.parentId) };
 }

@@ -1,5 +1,5 @@
 import { ids, modActionKindOf } from "@atbb/lexicon";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { ApplyContext, CollectionIndexer } from "../context.ts";
 import { recomputeBan, recomputePostModeration } from "../moderation.ts";
 
@@ -10,7 +10,7 @@ async function applyEffects(ctx: ApplyContext, subject: { did: string | null; po
 
 export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
   collection: ids.modAction,
-  async upsert(ctx, { did, rkey, cid, record }) {
+  async upsert(ctx, { did, rkey, cid, record, timeUs }) {
     const { tx, schema, now } = ctx;
     const { modActions } = schema;
     const values = {
@@ -23,13 +23,18 @@ export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
       createdBy: record.createdBy ?? null,
       expiresAt: record.expiresAt ? new Date(record.expiresAt) : null,
       createdAt: new Date(record.createdAt),
+      seenAt: new Date(Math.floor(timeUs / 1000)),
       indexedAt: now,
     };
     const [previous] = await tx
       .select({ did: modActions.subjectDid, postUri: modActions.subjectPostUri })
       .from(modActions)
       .where(and(eq(modActions.did, did), eq(modActions.rkey, rkey)));
-    await tx.insert(modActions).values({ did, rkey, ...values }).onConflictDoUpdate({ target: [modActions.did, modActions.rkey], set: values });
+    await tx.insert(modActions).values({ did, rkey, ...values }).onConflictDoUpdate({
+      target: [modActions.did, modActions.rkey],
+      // The time of the version the row holds, as posts.seen_at.
+      set: { ...values, seenAt: sql`case when ${modActions.cid} = excluded.cid and ${modActions.seenAt} < excluded.seen_at then ${modActions.seenAt} else excluded.seen_at end` },
+    });
     // An edit may move the action to another subject: both get recomputed.
     if (previous) await applyEffects(ctx, previous);
     await applyEffects(ctx, { did: values.subjectDid, postUri: values.subjectPostUri });
