@@ -16,7 +16,7 @@ import { NODE_FLAGS } from "../apps/appview/src/node-flags.ts";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** Store entries (node_modules/.pnpm/<name>@<version>…) that must never ship: test/cli/bundle.test.ts checks the same list. */
 const DEVELOPMENT_ONLY =
-  /^(typescript|vitest|vite|drizzle-kit|esbuild|@esbuild\+[^@]+|tsx|@atbb\+testing|better-sqlite3|core-js|ts-morph|@ts-morph\+common|prettier|@atproto\+lex-builder|@atproto\+lex-installer|@types\+[^@]+)@/;
+  /^(typescript|vitest|vite|drizzle-kit|esbuild|@esbuild\+[^@]+|tsx|@atbb\+testing|better-sqlite3|ts-morph|@ts-morph\+common|prettier|@atproto\+lex-builder|@atproto\+lex-installer|@types\+[^@]+)@/;
 /** The oldest Node the compiled app runs on (module.registerHooks, as root package.json's engines says). */
 const NODE_MINIMUM = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string } }).engines.node.replace(/^>=\s*/, "");
 const { values } = parseArgs({
@@ -57,7 +57,8 @@ for (const name of existsSync(join(out, "lib/atbb/node_modules/.pnpm")) ? readdi
 // these were ~70 MB):
 // - @atproto/lex (through @atproto/sync) depends on its code generator and
 //   lexicon installer, for its `lex` command: they bring ts-morph (with a
-//   TypeScript inside), prettier and core-js. Its runtime entry imports neither.
+//   TypeScript inside) and prettier. Its runtime entry imports neither. (core-js ships:
+//   @atproto/oauth-client loads its Symbol.dispose polyfill.)
 // - drizzle-orm's optional peer better-sqlite3 is linked because the dev tools
 //   have it; atbb talks to SQLite through libsql.
 // - type declarations (@types/*) are never loaded.

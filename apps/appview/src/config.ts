@@ -26,6 +26,19 @@ export function defaultDatabaseUrl(env: NodeJS.ProcessEnv, fromCheckout = import
   const data = env.XDG_DATA_HOME || (env.HOME ? join(env.HOME, ".local", "share") : null);
   return data ? `file:${join(data, "atbb", "atbb.db")}` : CHECKOUT_DATABASE_URL;
 }
+/**
+ * Where generated secrets are kept: the service's state directory
+ * (StateDirectory=), else beside the default database of a checkout
+ * (./data), else the user's data directory.
+ */
+export function defaultStateDirectory(env: NodeJS.ProcessEnv, fromCheckout = import.meta.url.endsWith("/src/config.ts")): string {
+  const state = env.STATE_DIRECTORY?.split(":")[0];
+  if (state) return state;
+  if (fromCheckout) return "./data";
+  const data = env.XDG_DATA_HOME || (env.HOME ? join(env.HOME, ".local", "share") : null);
+  return data ? join(data, "atbb") : "./data";
+}
+
 export const DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network";
 export const DEFAULT_PLC_URL = "https://plc.directory";
 export const SOURCES = ["jetstream", "firehose"] as const;
@@ -69,6 +82,27 @@ export interface Config {
   };
   logLevel: LogLevel;
   corsOrigins: string[];
+  login: LoginConfig;
+}
+
+/** How members log in (AT Protocol OAuth) and how often they may write. */
+export interface LoginConfig {
+  /**
+   * Where browsers reach the forum. Over https the AppView is a confidential
+   * OAuth client whose client_id is `${publicUrl}/oauth-client-metadata.json`;
+   * otherwise (development) a loopback client on http://127.0.0.1:PORT.
+   */
+  publicUrl: string | null;
+  /** The confidential client's signing key (a private JWK or PKCS#8 PEM); unset, one is generated into the state directory. */
+  oauthKey: string | null;
+  /** Seals OAuth tokens and keys at rest; unset, one is generated into the state directory. */
+  sessionSecret: string | null;
+  /** Where generated keys are kept (mode 0600). */
+  stateDirectory: string;
+  /** How long a login lasts without use; each use renews it. */
+  sessionDays: number;
+  /** Writes a member may make per minute (posts, edits, deletes). */
+  writesPerMinute: number;
 }
 
 export { FILE_VARIABLES };
@@ -133,6 +167,14 @@ const environment = z.object({
   BACKFILL_RATE: positive("requests per second", 10, 0.1),
   BACKFILL_RETRY_SECONDS: positive("a number of seconds", 60, 1),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  PUBLIC_URL: url(["https:", "http:"], "an http(s) URL")
+    .refine((value) => !/[?#]/.test(value), "must be the forum's address without a query or fragment, such as https://forum.example.org")
+    .transform((value) => value.replace(/\/+$/, ""))
+    .optional(),
+  OAUTH_KEY: z.string().optional(),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 48`)").optional(),
+  SESSION_DAYS: positive("a number of days", 30, 0.01),
+  WRITES_PER_MINUTE: positive("a whole number", 20, 1, true),
   CORS_ORIGINS: z
     .string()
     .default("")
@@ -223,5 +265,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
+    login: {
+      publicUrl: e.PUBLIC_URL ?? null,
+      oauthKey: e.OAUTH_KEY ?? null,
+      sessionSecret: e.SESSION_SECRET ?? null,
+      stateDirectory: defaultStateDirectory(env),
+      sessionDays: e.SESSION_DAYS,
+      writesPerMinute: e.WRITES_PER_MINUTE,
+    },
   };
 }

@@ -9,6 +9,7 @@ import type { HandleKeeper } from "./handles.ts";
 import type { Indexer } from "./indexer/indexer.ts";
 import { electLeader, type Leadership } from "./leader.ts";
 import type { Logger } from "./logger.ts";
+import type { MemberAccess } from "./login/access.ts";
 import { migrationsFolder } from "./migrations.ts";
 import type { EventSource } from "./source/index.ts";
 
@@ -119,6 +120,17 @@ async function loadIndexing(config: Config, forumDid: string, database: Database
   return { source, indexer, handles };
 }
 
+/**
+ * Members' login and writing. A process that does not index still applies
+ * what its members write at once (the indexer's local-apply entry, in a
+ * transaction of its own), so it makes an indexer that never runs a source.
+ */
+async function loadMemberAccess(config: Config, forumDid: string, database: DatabaseHandle, indexer: Indexer | null, logger: Logger): Promise<MemberAccess> {
+  const [{ createMemberAccess }, { createIndexer }] = await Promise.all([import("./login/access.ts"), import("./indexer/indexer.ts")]);
+  const writer = indexer ?? createIndexer({ database, forumDid, logger: logger.child({ part: "indexer" }) });
+  return createMemberAccess(config, forumDid, database, writer, logger.child({ part: "login" }));
+}
+
 /** Serves until SIGTERM/SIGINT (resolves 0), or until a part cannot go on (resolves 1: the supervisor should restart it). */
 export async function serve(config: Config, logger: Logger, options: { indexer: boolean; migrate?: boolean }): Promise<number> {
   const folder = migrationsFolder(config.dialect);
@@ -153,6 +165,9 @@ async function serveUntilStopped(
 
   // The forum account logs in beside the API, so /api/health can say whether the forum can write.
   const forumAgent = await startForumAgent(config, logger);
+  const members = config.forumDid ? await loadMemberAccess(config, config.forumDid, database, indexer, logger) : null;
+  if (!config.forumDid) logger.warn("FORUM_DID is not set: members cannot log in");
+
   const app = createApp({
     database,
     logger,
@@ -160,6 +175,7 @@ async function serveUntilStopped(
     forumDid: config.forumDid,
     corsOrigins: config.corsOrigins,
     forumAgent,
+    members,
     ...(indexer ? { indexer } : {}),
   });
   const { server, port } = await listenForApi(app.fetch, config);
@@ -237,6 +253,7 @@ async function serveUntilStopped(
         await indexing;
         await backfillRetries;
         await leadership?.release();
+        await members?.login.close();
         resolve({ cursor: indexer?.status().cursor ?? null, exitCode });
       })();
     };

@@ -269,3 +269,31 @@ export const backfillErrors = sqliteTable(
   },
   (t) => [index("backfill_errors_did_idx").on(t.did)],
 );
+
+export const oauthStates = sqliteTable(
+  "oauth_states",
+  {
+    key: text("key").primaryKey(),
+    value: text("value").notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [index("oauth_states_created_idx").on(t.createdAt)],
+);
+
+export const oauthSessions = sqliteTable("oauth_sessions", {
+  did: text("did").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: ms("updated_at").notNull(),
+});
+
+export const memberSessions = sqliteTable(
+  "member_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    did: text("did").notNull(),
+    scope: text("scope").notNull(),
+    createdAt: ms("created_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+  },
+  (t) => [index("member_sessions_did_idx").on(t.did), index("member_sessions_expires_idx").on(t.expiresAt)],
+);

@@ -295,3 +295,43 @@ export const backfillErrors = pgTable(
   },
   (t) => [index("backfill_errors_did_idx").on(t.did)],
 );
+
+/**
+ * Members' logins, AppView-local (never on a PDS). The OAuth client's pending
+ * authorizations and its sessions (tokens and DPoP keys) are kept here so that
+ * a restart keeps members logged in and several `atbb serve` processes on one
+ * PostgreSQL share them; `value` is sealed (encrypted and authenticated) with
+ * the session secret, since it holds refresh tokens and private keys.
+ */
+export const oauthStates = pgTable(
+  "oauth_states",
+  {
+    key: text("key").primaryKey(),
+    value: text("value").notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [index("oauth_states_created_idx").on(t.createdAt)],
+);
+
+export const oauthSessions = pgTable("oauth_sessions", {
+  did: text("did").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: ms("updated_at").notNull(),
+});
+
+/**
+ * A browser's login: the cookie holds a random id, this table only its
+ * SHA-256, so a copy of the database cannot be replayed as cookies.
+ */
+export const memberSessions = pgTable(
+  "member_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    did: text("did").notNull(),
+    /** The scope the member's authorization server granted. */
+    scope: text("scope").notNull(),
+    createdAt: ms("created_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+  },
+  (t) => [index("member_sessions_did_idx").on(t.did), index("member_sessions_expires_idx").on(t.expiresAt)],
+);

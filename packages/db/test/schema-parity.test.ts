@@ -97,7 +97,7 @@ describe("the PostgreSQL and SQLite schemas", () => {
     expect(Object.keys(liteShape).sort()).toEqual(Object.keys(pgShape).sort());
     expect(Object.keys(pgShape).sort()).toEqual([
       "backfill_errors", "backfill_progress", "boards", "categories", "firehose_cursor", "forums",
-      "memberships", "mod_actions", "posts", "role_grants", "role_permissions", "roles", "users",
+      "member_sessions", "memberships", "mod_actions", "oauth_sessions", "oauth_states", "posts", "role_grants", "role_permissions", "roles", "users",
     ]);
   });
 

@@ -3,19 +3,24 @@
 // the OpenAPI document is generated from those same declarations.
 import type { DatabaseHandle } from "@atbb/db";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { ForumAgentStatus } from "../forum-agent/session.ts";
 import type { IndexerStatus } from "../indexer/status.ts";
 import type { Logger } from "../logger.ts";
+import type { MemberAccess } from "../login/access.ts";
 import { ApiError, errorBody } from "./errors.ts";
+import { authRoutes, clientMetadataRoutes } from "./routes/auth/handlers.ts";
 import { boardRoutes } from "./routes/boards/handlers.ts";
 import { categoryRoutes } from "./routes/categories/handlers.ts";
 import { forumRoutes } from "./routes/forum/handlers.ts";
 import { healthRoutes } from "./routes/health/handlers.ts";
 import { memberRoutes, roleRoutes, userRoutes } from "./routes/members/handlers.ts";
 import { modActionRoutes } from "./routes/mod-actions/handlers.ts";
+import { postWriteRoutes } from "./routes/posts/handlers.ts";
 import { topicRoutes } from "./routes/topics/handlers.ts";
+import { Refusal } from "../writing/posts.ts";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -26,11 +31,29 @@ export interface AppOptions {
   /** The forum account's session (serve): its state is reported in /api/health. */
   forumAgent?: { status(): ForumAgentStatus };
   corsOrigins?: string[];
+  /** Members' login and writing; without it (no FORUM_DID) the login routes answer 503. */
+  members?: MemberAccess | null;
 }
 
-export function createApp({ database, logger, migrationsFolder, forumDid = null, indexer, forumAgent, corsOrigins = [] }: AppOptions) {
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Where a request can change something (login and writing): each refuses other sites. */
+const STATE_CHANGING_PATHS = ["/api/auth/logout", "/api/topics", "/api/topics/:id/replies", "/api/posts/:id"];
+
+export function createApp({ database, logger, migrationsFolder, forumDid = null, indexer, forumAgent, corsOrigins = [], members = null }: AppOptions) {
   const app = new OpenAPIHono();
   app.use(secureHeaders());
+  // A member's cookie goes with any request their browser makes, whoever's page
+  // made it: a request that changes something must come from the forum's own
+  // pages. Browsers always send Origin on such requests; one without it is refused too.
+  const sameOrigin: MiddlewareHandler = async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method)) return next();
+    const origin = c.req.header("origin");
+    if (members === null || origin !== members.login.origin) {
+      return errorBody(c, 403, "cross_origin", `A ${c.req.method} must come from the forum's own pages (Origin ${members?.login.origin ?? "of PUBLIC_URL"}); this one came from ${origin ?? "no Origin"}.`);
+    }
+    return next();
+  };
+  for (const path of STATE_CHANGING_PATHS) app.use(path, sameOrigin);
   if (corsOrigins.length > 0) app.use("/api/*", cors({ origin: corsOrigins.includes("*") ? "*" : corsOrigins, allowMethods: ["GET"] }));
 
   app.route("/api/health", healthRoutes({ database, indexer, forumAgent, migrationsFolder, forumDid }));
@@ -42,6 +65,9 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
   app.route("/api/members", memberRoutes(database, forumDid));
   app.route("/api/roles", roleRoutes(database));
   app.route("/api/mod-actions", modActionRoutes(database));
+  app.route("/api/auth", authRoutes(database, members, logger));
+  app.route("/api", postWriteRoutes(database, members));
+  app.route("/", clientMetadataRoutes(members));
 
   // Every route is mounted: the document describes them all, and is made once.
   const openApi = openApiDocument(app);
@@ -50,6 +76,10 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
   app.notFound((c) => errorBody(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorBody(c, error.status, error.code, error.message);
+    if (error instanceof Refusal) {
+      if (error.retryAfter !== undefined) c.header("retry-after", String(error.retryAfter));
+      return errorBody(c, error.status, error.code, error.message);
+    }
     logger.error({ err: error, path: c.req.path }, "request failed");
     return errorBody(c, 500, "internal_error", "Something went wrong on our side; it has been logged.");
   });

@@ -142,9 +142,10 @@ describe(`the read API (${dialect})`, () => {
     const { body } = await get("/api/openapi.json");
     expect(body.openapi).toBe("3.1.0");
     expect(Object.keys(body.paths).sort()).toEqual([
+      "/api/auth/callback", "/api/auth/login", "/api/auth/logout", "/api/auth/session",
       "/api/boards/{id}", "/api/boards/{id}/topics", "/api/categories", "/api/categories/{id}", "/api/categories/{id}/boards",
       "/api/forum", "/api/health", "/api/health/live", "/api/health/ready", "/api/members/{did}/permissions", "/api/mod-actions",
-      "/api/roles", "/api/topics/{id}", "/api/users/{did}",
+      "/api/posts/{id}", "/api/roles", "/api/topics", "/api/topics/{id}", "/api/topics/{id}/replies", "/api/users/{did}", "/oauth-client-metadata.json", "/oauth/jwks.json",
     ]);
     const limit = body.paths["/api/boards/{id}/topics"].get.parameters.find((p: any) => p.name === "limit");
     expect(limit).toMatchObject({ in: "query", schema: { type: "string" } });

@@ -106,7 +106,7 @@ describe("atbb arguments", () => {
   it("refuses *_FILE for a variable that cannot come from a file, naming those that can", async () => {
     const result = await runCli(["status"], { PORT_FILE: "/run/credentials/port" });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("PORT_FILE: PORT cannot be read from a file; set PORT itself (only DATABASE_URL, FORUM_DID, PDS_URL, JETSTREAM_URL, FIREHOSE_URL, RELAY_URL, FORUM_APP_PASSWORD have a _FILE form)");
-    expect((await runCli(["--help"])).stdout).toContain("DATABASE_URL, FORUM_DID, PDS_URL, JETSTREAM_URL, FIREHOSE_URL, RELAY_URL, FORUM_APP_PASSWORD may instead be read from");
+    expect(result.stderr).toContain("PORT_FILE: PORT cannot be read from a file; set PORT itself (only DATABASE_URL, FORUM_DID, PDS_URL, JETSTREAM_URL, FIREHOSE_URL, RELAY_URL, FORUM_APP_PASSWORD, OAUTH_KEY, SESSION_SECRET have a _FILE form)");
+    expect((await runCli(["--help"])).stdout).toContain("DATABASE_URL, FORUM_DID, PDS_URL, JETSTREAM_URL, FIREHOSE_URL, RELAY_URL, FORUM_APP_PASSWORD, OAUTH_KEY, SESSION_SECRET may instead be read from");
   });
 });

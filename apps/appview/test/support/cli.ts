@@ -47,9 +47,9 @@ export interface Served {
   exited: Promise<number | null>;
 }
 
-/** Starts `atbb serve` and waits until /api/health answers. */
+/** Starts `atbb serve` (on env.PORT, else a free port) and waits until /api/health answers. */
 export async function startServe(env: Record<string, string>, args: string[] = [], command: string[] = [process.execPath, "--conditions=development", cliEntry]): Promise<Served> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(command[0]!, [...command.slice(1), "serve", ...args], { env: cleanEnv({ PORT: String(port), ...env }), cwd: env.CWD ?? repoRoot });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
