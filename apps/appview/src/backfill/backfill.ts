@@ -230,10 +230,19 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     }
   }
 
-  /** Repositories that may hold member records: those we know, and those a relay names. */
+  /**
+   * Repositories that may hold member records: those we know, those the forum
+   * account's own records name (its grants and its moderation, read just
+   * before), and those a relay names.
+   */
   async function memberRepos(): Promise<string[]> {
-    const known = await database.db.select({ did: users.did }).from(users).where(ne(users.did, forumDid));
-    const dids = new Set(known.map((row) => row.did));
+    const { roleGrants, modActions } = database.schema;
+    const [known, granted, moderated] = await Promise.all([
+      database.db.select({ did: users.did }).from(users).where(ne(users.did, forumDid)),
+      database.db.select({ did: roleGrants.memberDid }).from(roleGrants).where(eq(roleGrants.did, forumDid)),
+      database.db.select({ did: modActions.subjectDid }).from(modActions).where(eq(modActions.did, forumDid)),
+    ]);
+    const dids = new Set([...known, ...granted, ...moderated].flatMap((row) => (row.did && row.did !== forumDid ? [row.did] : [])));
     const pending = await database.db.select({ did: backfillProgress.did }).from(backfillProgress).where(ne(backfillProgress.did, forumDid));
     for (const row of pending) dids.add(row.did);
     if (options.relayUrl) {
