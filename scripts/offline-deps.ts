@@ -63,7 +63,7 @@ export function lockedTarballs(lockfile: string): LockedTarball[] {
     if (list) current[list[1] as "os" | "cpu" | "libc"] = list[2]!.split(",").map((s) => s.trim().replace(/^'|'$/g, ""));
   }
   flush();
-  return tarballs.sort((a, b) => (a.name + "@" + a.version < b.name + "@" + b.version ? -1 : 1));
+  return tarballs.sort((a, b) => (`${a.name}@${a.version}` < `${b.name}@${b.version}` ? -1 : 1));
 }
 
 const fileFor = (t: LockedTarball) => `${createHash("sha256").update(t.integrity).digest("hex").slice(0, 32)}.tgz`;
@@ -137,7 +137,7 @@ function execFileAsync(command: string, args: string[]) {
 }
 
 const [command, ...args] = process.argv.slice(2);
-const listed = () => JSON.stringify(lockedTarballs(readFileSync(join(root, "pnpm-lock.yaml"), "utf8")), null, 1) + "\n";
+const listed = () => `${JSON.stringify(lockedTarballs(readFileSync(join(root, "pnpm-lock.yaml"), "utf8")), null, 1)}\n`;
 switch (command) {
   case "list":
     writeFileSync(listing, listed());

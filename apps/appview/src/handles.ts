@@ -23,7 +23,7 @@ export type HandleCheck =
 
 /** Verifies `did`'s handle, bypassing cached DID documents (a recheck is a request to look again). */
 export async function checkHandle(identity: Identity, did: string): Promise<HandleCheck> {
-  let document;
+  let document: Awaited<ReturnType<Identity["did"]["resolve"]>>;
   try {
     document = await identity.did.resolve(did, true);
   } catch (error) {

@@ -7,7 +7,7 @@
 // (ALLOW_LOOPBACK=true); it widens the addresses allowed, never the cap or the
 // redirect rule.
 import { safeFetchWrap } from "@atproto-labs/fetch-node";
-import { DidResolver, HandleResolver, IdResolver, MemoryCache } from "@atproto/identity";
+import { type DidResolver, HandleResolver, IdResolver, MemoryCache } from "@atproto/identity";
 import type { Logger } from "./logger.ts";
 
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

@@ -118,6 +118,7 @@ export async function createDb(url: string, options: CreateDbOptions = {}): Prom
  * `postgresql://user@/db?host=/run/postgresql[&port=5433]`: WHATWG URLs reject
  * the empty host, and postgres.js would send `host` to the server as a setting.
  */
+// biome-ignore lint/complexity/noBannedTypes: postgres.js's own type for "no custom types"
 export function postgresClient(url: string, options: postgres.Options<{}> = {}): postgres.Sql {
   const [, scheme, authority, rest] = /^(postgres(?:ql)?:\/\/)([^/?#]*)(.*)$/is.exec(url) ?? [];
   if (scheme === undefined) throw new UnsupportedDatabaseUrlError(url);
@@ -246,7 +247,7 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
 function watchFile(file: string): () => string | null {
   const opened = statSync(file);
   return () => {
-    let now;
+    let now: ReturnType<typeof statSync>;
     try {
       now = statSync(file);
     } catch (error) {
@@ -330,6 +331,6 @@ function asPostgresShaped(
   db: Database;
   schema: Schema;
 } {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the one boundary where the SQLite handle is typed as PostgreSQL's (see above)
   return { db: db as any as Database, schema: schema as any as Schema };
 }

@@ -48,7 +48,7 @@ describe.runIf(dialect === "postgresql")("upgrading a PostgreSQL database from t
         order by r.rkey, p.permission`);
       const expected = legacyRoles
         .flatMap((role) => [...new Set(role.permissions)].map((permission) => ({ rkey: role.rkey, permission })))
-        .sort((a, b) => (a.rkey + "\0" + a.permission < b.rkey + "\0" + b.permission ? -1 : 1));
+        .sort((a, b) => (`${a.rkey}\0${a.permission}` < `${b.rkey}\0${b.permission}` ? -1 : 1));
       expect(rows).toEqual(expected);
     } finally {
       await handle.close();

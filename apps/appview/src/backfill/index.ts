@@ -128,7 +128,14 @@ export function backfillWithRetries(run: BackfillRun, signal: AbortSignal): { fo
       run.logger.info({ inSeconds: Math.round(delay / 1000) }, "backfill incomplete; retrying later");
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
-        signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+        signal.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
       });
       if (signal.aborted || !(await attempt())) return;
     }

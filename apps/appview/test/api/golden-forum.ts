@@ -160,7 +160,7 @@ export function goldenForum() {
   const firstHello = reply(1, welcome, welcome, "Hello from the moderator");
   const hello2 = reply(2, welcome, firstHello, "Hello back");
   reply(3, welcome, hello2, "A third hello");
-  const spam = reply(5, welcome, welcome, "Buy things");
+  reply(5, welcome, welcome, "Buy things");
   const regret = reply(4, welcome, welcome, "Something I regret");
   g.remove(regret);
   g.update(hello2, { text: "Hello back (edited)", reply: { root: welcome.ref, parent: firstHello.ref }, createdAt: g.iso() });

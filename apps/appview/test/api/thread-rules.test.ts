@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
 import { listedCandidate } from "../../src/backfill/backfill.ts";
 import { validate } from "../../src/events/index.ts";
-import { createIndexer, type Indexer } from "../../src/indexer/indexer.ts";
+import { createIndexer, } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 import { cidFor, ForumStream, tid, type Written } from "../support/forum-events.ts";

@@ -95,7 +95,7 @@ describe(`indexing a forum (${dialect})`, () => {
     const board = s.board(s.category("C"), "B");
     const topic = s.topic(alice, board, "Late topic");
     const reply = s.reply(bob, topic, topic, "early reply");
-    const nested = s.reply(alice, topic, reply, "early nested reply");
+    s.reply(alice, topic, reply, "early nested reply");
     const [forumMsg, categoryMsg, boardMsg, topicMsg, replyMsg, nestedMsg] = s.messages;
     const indexer = indexerFor(s);
     await applyMessages(indexer, [forumMsg!, categoryMsg!, boardMsg!]);

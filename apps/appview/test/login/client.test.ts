@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
-import { ConfigError, loadConfig } from "../../src/config.ts";
+import { type ConfigError, loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createMemberAccess } from "../../src/login/access.ts";
 import { sealerFor } from "../../src/login/secrets.ts";
@@ -61,7 +61,7 @@ describe(`the OAuth client (${dialect})`, () => {
     writeFileSync(join(files, "session-secret"), `${"s".repeat(40)}\n`);
     const config = configFor({ PUBLIC_URL: "https://forum.example.org", STATE_DIRECTORY: state, OAUTH_KEY_FILE: join(files, "oauth-key"), SESSION_SECRET_FILE: join(files, "session-secret") });
     const access = await createMemberAccess(config, FORUM, database.handle, noIndexer, silentLogger);
-    expect((access.login.published?.jwks as { keys: unknown[] }).keys).toHaveLength(1);
+    expect((access.login.published!.jwks as { keys: unknown[] }).keys).toHaveLength(1);
     expect(() => statSync(join(state, "oauth-key.json"))).toThrow();
     expect(() => statSync(join(state, "session-secret"))).toThrow();
     // The given secret seals: a value sealed with it opens with it alone.

@@ -47,7 +47,7 @@ describe.runIf(dialect === "postgresql")("two atbb serve on one PostgreSQL", () 
     const now = () => new Date().toISOString();
     const forum = await pds.put(pds.forum, ids.forum, { name: "Replicated", createdAt: now() });
     const category = await pds.put(pds.forum, ids.category, { name: "General", createdAt: now() });
-    const board = await pds.put(pds.forum, ids.board, { name: "Chat", category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref }, createdAt: now() });
+    await pds.put(pds.forum, ids.board, { name: "Chat", category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref }, createdAt: now() });
     const member = await pds.put(pds.forum, ids.role, { name: "Member", permissions: ["space.atbb.permission.createTopics"], priority: 100, createdAt: now() });
     await pds.put(pds.forum, ids.roleAssignment, { did: alice.did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: member.ref }, createdAt: now() }, alice.did);
     await pds.put(alice, ids.membership, { forum: { $type: "space.atbb.membership#forumRef", forum: forum.ref }, role: { $type: "space.atbb.membership#roleRef", role: member.ref }, joinedAt: now(), createdAt: now() });

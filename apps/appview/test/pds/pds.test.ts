@@ -14,7 +14,7 @@ import { createIndexer, type Indexer } from "../../src/indexer/indexer.ts";
 import { identityFor } from "../../src/identity.ts";
 import { FirehoseSource } from "../../src/source/firehose.ts";
 import { cleanEnv, cliEntry, runCli, startServe } from "../support/cli.ts";
-import { createLogger, silentLogger } from "../../src/logger.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { PdsForum, type Account, type Ref } from "../support/pds-forum.ts";
 
 type App = ReturnType<typeof createApp>;

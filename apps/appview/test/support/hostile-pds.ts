@@ -41,7 +41,10 @@ export async function startHostilePds(repos: Record<string, HostileBehaviour>): 
     const send = (body: unknown, delayMs = 0) => {
       const write = () => response.writeHead(200, { "content-type": "application/json" }).end(typeof body === "string" ? body : JSON.stringify(body));
       if (delayMs === 0) return write();
-      const timer = setTimeout(() => (timers.delete(timer), write()), delayMs);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        write();
+      }, delayMs);
       timers.add(timer);
     };
     // The PLC directory: GET /<did>.

@@ -66,7 +66,7 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
   mount(app, routes.callback, async (c) => {
     if (!access) throw notAvailable();
     const params = new URL(c.req.url).searchParams;
-    let session;
+    let session: Awaited<ReturnType<typeof access.login.client.callback>>["session"];
     try {
       ({ session } = await access.login.client.callback(params));
     } catch (error) {
