@@ -7,7 +7,18 @@
 //   DIR/share/atbb/drizzle-sqlite SQLite migrations
 // Works offline once `pnpm install` has filled the store; nix/package.nix runs it too.
 import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -18,12 +29,16 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DEVELOPMENT_ONLY =
   /^(typescript|vitest|vite|drizzle-kit|esbuild|@esbuild\+[^@]+|tsx|@atbb\+testing|better-sqlite3|ts-morph|@ts-morph\+common|prettier|@atproto\+lex-builder|@atproto\+lex-installer|@types\+[^@]+)@/;
 /** The oldest Node the compiled app runs on (module.registerHooks, as root package.json's engines says). */
-const NODE_MINIMUM = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string } }).engines.node.replace(/^>=\s*/, "");
+const NODE_MINIMUM = (
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string } }
+).engines.node.replace(/^>=\s*/, "");
 const { values } = parseArgs({
   options: { out: { type: "string" }, node: { type: "string" }, help: { type: "boolean", short: "h" } },
 });
 if (values.help || !values.out) {
-  console.log("Usage: pnpm bundle --out DIR [--node /path/to/node]\n\nBuilds and assembles bin/atbb, lib/atbb and share/atbb under DIR.");
+  console.log(
+    "Usage: pnpm bundle --out DIR [--node /path/to/node]\n\nBuilds and assembles bin/atbb, lib/atbb and share/atbb under DIR.",
+  );
   process.exit(values.help ? 0 : 2);
 }
 const out = resolve(values.out);
@@ -37,7 +52,15 @@ run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-b", "tsc
 step(`assembling production dependencies into ${out}/lib/atbb`);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "bin"), { recursive: true });
-run("pnpm", ["--filter", "@atbb/appview", "--prod", "--offline", "--config.inject-workspace-packages=true", "deploy", join(out, "lib/atbb")]);
+run("pnpm", [
+  "--filter",
+  "@atbb/appview",
+  "--prod",
+  "--offline",
+  "--config.inject-workspace-packages=true",
+  "deploy",
+  join(out, "lib/atbb"),
+]);
 
 step("migrations into share/atbb");
 for (const folder of ["drizzle", "drizzle-sqlite"]) {
@@ -45,11 +68,16 @@ for (const folder of ["drizzle", "drizzle-sqlite"]) {
 }
 
 // libsql's prebuilt addons come one package per platform; keep only this one's.
-const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+const glibc = Boolean(
+  (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime,
+);
 const platform = `${process.platform}-${process.arch}${process.platform === "linux" ? (glibc ? "-gnu" : "-musl") : ""}`;
-for (const name of existsSync(join(out, "lib/atbb/node_modules/.pnpm")) ? readdirSync(join(out, "lib/atbb/node_modules/.pnpm")) : []) {
+for (const name of existsSync(join(out, "lib/atbb/node_modules/.pnpm"))
+  ? readdirSync(join(out, "lib/atbb/node_modules/.pnpm"))
+  : []) {
   const addon = /^@libsql\+((?:linux|darwin|win32)-[a-z0-9]+(?:-gnu|-musl|-msvc)?)@/.exec(name);
-  if (addon && addon[1] !== platform) rmSync(join(out, "lib/atbb/node_modules/.pnpm", name), { recursive: true, force: true });
+  if (addon && addon[1] !== platform)
+    rmSync(join(out, "lib/atbb/node_modules/.pnpm", name), { recursive: true, force: true });
 }
 
 // Dependencies of production packages that atbb never loads, and the
@@ -62,7 +90,8 @@ for (const name of existsSync(join(out, "lib/atbb/node_modules/.pnpm")) ? readdi
 // - drizzle-orm's optional peer better-sqlite3 is linked because the dev tools
 //   have it; atbb talks to SQLite through libsql.
 // - type declarations (@types/*) are never loaded.
-const NEVER_LOADED = (name: string) => ["@atproto/lex-builder", "@atproto/lex-installer", "better-sqlite3"].includes(name) || name.startsWith("@types/");
+const NEVER_LOADED = (name: string) =>
+  ["@atproto/lex-builder", "@atproto/lex-installer", "better-sqlite3"].includes(name) || name.startsWith("@types/");
 const modules = join(out, "lib/atbb/node_modules");
 const store = join(modules, ".pnpm");
 pruneNeverLoaded(modules, store);
@@ -118,10 +147,16 @@ function pruneNeverLoaded(modules: string, store: string): void {
   const namesIn = (dir: string) =>
     readdirSync(dir)
       .filter((name) => !name.startsWith("."))
-      .flatMap((name) => (name.startsWith("@") ? readdirSync(join(dir, name)).map((scoped) => `${name}/${scoped}`) : [name]));
+      .flatMap((name) =>
+        name.startsWith("@") ? readdirSync(join(dir, name)).map((scoped) => `${name}/${scoped}`) : [name],
+      );
   /** pnpm links a package's dependencies beside it, in its store entry's node_modules. */
   const linksIn = (dir: string): [string, string][] =>
-    existsSync(dir) ? namesIn(dir).filter((name) => lstatSync(join(dir, name)).isSymbolicLink()).map((name) => [name, join(dir, name)]) : [];
+    existsSync(dir)
+      ? namesIn(dir)
+          .filter((name) => lstatSync(join(dir, name)).isSymbolicLink())
+          .map((name) => [name, join(dir, name)])
+      : [];
   const linksOf = (entry: string) => linksIn(join(store, entry, "node_modules"));
   const reach = (starts: [string, string][], follow: (name: string) => boolean): Set<string> => {
     const seen = new Set<string>();
@@ -137,9 +172,13 @@ function pruneNeverLoaded(modules: string, store: string): void {
   const app = linksIn(modules);
   const kept = reach(app, (name) => !NEVER_LOADED(name));
   const cutLinks = [...reach(app, () => true)].flatMap(linksOf).filter(([name]) => NEVER_LOADED(name));
-  for (const entry of reach(cutLinks, () => true)) if (!kept.has(entry)) rmSync(join(store, entry), { recursive: true, force: true });
+  for (const entry of reach(cutLinks, () => true))
+    if (!kept.has(entry)) rmSync(join(store, entry), { recursive: true, force: true });
   // Links to what was removed would dangle: in the store entries, and in pnpm's hoisting directory (.pnpm/node_modules).
-  for (const dir of [join(store, "node_modules"), ...readdirSync(store).map((entry) => join(store, entry, "node_modules"))]) {
+  for (const dir of [
+    join(store, "node_modules"),
+    ...readdirSync(store).map((entry) => join(store, entry, "node_modules")),
+  ]) {
     for (const [, link] of linksIn(dir)) if (!existsSync(link)) rmSync(link);
   }
 }

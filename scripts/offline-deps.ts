@@ -11,7 +11,16 @@
 // nix/package.nix runs fill-store on tarballs Nix fetched by the same integrity.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -60,7 +69,8 @@ export function lockedTarballs(lockfile: string): LockedTarball[] {
     const tarball = /^ {4}resolution: \{.*tarball: ([^,}\s]+)/.exec(line);
     if (tarball) current.url = tarball[1]!;
     const list = /^ {4}(os|cpu|libc): \[(.*)\]/.exec(line);
-    if (list) current[list[1] as "os" | "cpu" | "libc"] = list[2]!.split(",").map((s) => s.trim().replace(/^'|'$/g, ""));
+    if (list)
+      current[list[1] as "os" | "cpu" | "libc"] = list[2]!.split(",").map((s) => s.trim().replace(/^'|'$/g, ""));
   }
   flush();
   return tarballs.sort((a, b) => (`${a.name}@${a.version}` < `${b.name}@${b.version}` ? -1 : 1));
@@ -69,13 +79,18 @@ export function lockedTarballs(lockfile: string): LockedTarball[] {
 const fileFor = (t: LockedTarball) => `${createHash("sha256").update(t.integrity).digest("hex").slice(0, 32)}.tgz`;
 
 function verify(bytes: Buffer, integrity: string): boolean {
-  const [algorithm, expected] = [integrity.slice(0, integrity.indexOf("-")), integrity.slice(integrity.indexOf("-") + 1)];
+  const [algorithm, expected] = [
+    integrity.slice(0, integrity.indexOf("-")),
+    integrity.slice(integrity.indexOf("-") + 1),
+  ];
   return createHash(algorithm!).update(bytes).digest("base64") === expected;
 }
 
 /** Whether a tarball is for this machine (prebuilt binaries name their os, cpu and libc). */
 function forThisPlatform(t: LockedTarball): boolean {
-  const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+  const glibc = Boolean(
+    (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime,
+  );
   const matches = (allowed: string[] | undefined, value: string) =>
     !allowed || allowed.some((a) => (a.startsWith("!") ? a.slice(1) !== value : a === value));
   return matches(t.os, process.platform) && matches(t.cpu, process.arch) && matches(t.libc, glibc ? "glibc" : "musl");
@@ -93,7 +108,8 @@ async function download(dir: string) {
       const response = await fetch(t.url);
       if (!response.ok) throw new Error(`${t.name}@${t.version}: HTTP ${response.status} from ${t.url}`);
       const bytes = Buffer.from(await response.arrayBuffer());
-      if (!verify(bytes, t.integrity)) throw new Error(`${t.name}@${t.version}: integrity mismatch (lockfile says ${t.integrity})`);
+      if (!verify(bytes, t.integrity))
+        throw new Error(`${t.name}@${t.version}: integrity mismatch (lockfile says ${t.integrity})`);
       writeFileSync(path, bytes);
     }
   };
@@ -118,7 +134,12 @@ async function fillStore(dir: string, store: string) {
   try {
     // Async so the server above keeps answering while pnpm runs.
     await new Promise<void>((done, fail) => {
-      const child = execFileAsync("pnpm", ["fetch", "--frozen-lockfile", `--registry=${registry}`, `--store-dir=${store}`]);
+      const child = execFileAsync("pnpm", [
+        "fetch",
+        "--frozen-lockfile",
+        `--registry=${registry}`,
+        `--store-dir=${store}`,
+      ]);
       child.on("exit", (code) => (code === 0 ? done() : fail(new Error(`pnpm fetch exited ${code}`))));
     });
   } finally {
@@ -130,7 +151,8 @@ async function fillStore(dir: string, store: string) {
 /** pnpm fetch needs only the lockfile (and the patches it names); it runs in a scratch dir so no node_modules is touched. */
 function execFileAsync(command: string, args: string[]) {
   const scratch = mkdtempSync(join(tmpdir(), "atbb-fetch-"));
-  for (const file of ["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json"]) copyFileSync(join(root, file), join(scratch, file));
+  for (const file of ["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json"])
+    copyFileSync(join(root, file), join(scratch, file));
   // The workspace's patchedDependencies name these files; pnpm reads them even to fetch.
   cpSync(join(root, "patches"), join(scratch, "patches"), { recursive: true });
   return spawn(command, args, { cwd: scratch, stdio: "inherit", env: { ...process.env, CI: "true" } });
@@ -145,7 +167,9 @@ switch (command) {
     break;
   case "check":
     if (!existsSync(listing) || readFileSync(listing, "utf8") !== listed()) {
-      console.error("nix/pnpm-deps.json is out of date with pnpm-lock.yaml: run `node scripts/offline-deps.ts list` and commit it.");
+      console.error(
+        "nix/pnpm-deps.json is out of date with pnpm-lock.yaml: run `node scripts/offline-deps.ts list` and commit it.",
+      );
       process.exit(1);
     }
     console.log("offline-deps: nix/pnpm-deps.json matches pnpm-lock.yaml");
@@ -158,6 +182,11 @@ switch (command) {
     await fillStore(resolve(args[0]!), resolve(args[1]!));
     break;
   default:
-    console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(0, 11).join("\n"));
+    console.log(
+      readFileSync(fileURLToPath(import.meta.url), "utf8")
+        .split("\n")
+        .slice(0, 11)
+        .join("\n"),
+    );
     process.exit(command ? 2 : 0);
 }

@@ -26,8 +26,19 @@ export interface ApiResult {
 
 const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 
-async function autocannon(url: string, connections: number, seconds: number): Promise<Omit<RouteResult, "route" | "path">> {
-  const args = [autocannonBin, "--json", "-c", String(connections), ...(seconds > 0 ? ["-d", String(seconds)] : ["-a", "200"]), url];
+async function autocannon(
+  url: string,
+  connections: number,
+  seconds: number,
+): Promise<Omit<RouteResult, "route" | "path">> {
+  const args = [
+    autocannonBin,
+    "--json",
+    "-c",
+    String(connections),
+    ...(seconds > 0 ? ["-d", String(seconds)] : ["-a", "200"]),
+    url,
+  ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"] });
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -56,14 +67,24 @@ export function apiRoutes(forum: SeededForum): { route: string; path: string }[]
   const lastThreadPage = Math.max(0, thread.replies - 50);
   return [
     { route: "board topics, first page", path: `/api/boards/${busyBoard.id}/topics` },
-    { route: `board topics, deep page (offset ${lastBoardPage})`, path: `/api/boards/${busyBoard.id}/topics?offset=${lastBoardPage}` },
+    {
+      route: `board topics, deep page (offset ${lastBoardPage})`,
+      path: `/api/boards/${busyBoard.id}/topics?offset=${lastBoardPage}`,
+    },
     { route: `topic of ${thread.replies} replies, first page`, path: `/api/topics/${thread.id}` },
-    { route: `topic of ${thread.replies} replies, last page`, path: `/api/topics/${thread.id}?offset=${lastThreadPage}` },
+    {
+      route: `topic of ${thread.replies} replies, last page`,
+      path: `/api/topics/${thread.id}?offset=${lastThreadPage}`,
+    },
     { route: "categories", path: "/api/categories" },
   ];
 }
 
-export async function measureApi(databaseUrl: string, forum: SeededForum, options: { seconds: number }): Promise<ApiResult> {
+export async function measureApi(
+  databaseUrl: string,
+  forum: SeededForum,
+  options: { seconds: number },
+): Promise<ApiResult> {
   const server = await startServer(databaseUrl);
   try {
     const routes: RouteResult[] = [];

@@ -4,14 +4,19 @@ import type { DatabaseHandle } from "@atbb/db";
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
 
 /** A table's indexes other than its primary key, each with the statement that creates it. */
-export async function secondaryIndexes(database: DatabaseHandle, table: string): Promise<{ name: string; definition: string }[]> {
+export async function secondaryIndexes(
+  database: DatabaseHandle,
+  table: string,
+): Promise<{ name: string; definition: string }[]> {
   const rows =
     database.dialect === "postgresql"
       ? await database.rows<{ name: string; definition: string }>(sql`
           select i.indexname as name, i.indexdef as definition from pg_indexes i
           join pg_index x on x.indexrelid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass
           where i.schemaname = current_schema() and i.tablename = ${table} and not x.indisprimary`)
-      : await database.rows<{ name: string; definition: string }>(sql`select name, sql as definition from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`);
+      : await database.rows<{ name: string; definition: string }>(
+          sql`select name, sql as definition from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`,
+        );
   return rows;
 }
 
@@ -23,14 +28,20 @@ type Table = DatabaseHandle["schema"][keyof DatabaseHandle["schema"]];
  * SQLite walks it with json_each. One parameter whatever the row count, so
  * neither dialect's parameter limit applies.
  */
-export async function insertRows(database: DatabaseHandle, table: Table, rows: Record<string, unknown>[]): Promise<void> {
+export async function insertRows(
+  database: DatabaseHandle,
+  table: Table,
+  rows: Record<string, unknown>[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.values(getTableColumns(table as never) as Record<string, { name: string }>).map((c) => c.name);
   let statement: SQL;
   if (database.dialect === "postgresql") {
     statement = sql`insert into ${table} select * from json_populate_recordset(null::${table}, ${JSON.stringify(rows)}::json)`;
   } else {
-    const arrays = rows.map((row) => columns.map((c) => (row[c] instanceof Date ? (row[c] as Date).getTime() : (row[c] ?? null))));
+    const arrays = rows.map((row) =>
+      columns.map((c) => (row[c] instanceof Date ? (row[c] as Date).getTime() : (row[c] ?? null))),
+    );
     const list = sql.raw(columns.map((c) => `"${c}"`).join(", "));
     const values = sql.raw(columns.map((_, i) => `value ->> ${i}`).join(", "));
     statement = sql`insert into ${table} (${list}) select ${values} from json_each(${JSON.stringify(arrays)})`;

@@ -58,7 +58,13 @@ export async function ours(dialect: Dialect, stream: Stream) {
     }
     const seconds = (performance.now() - started) / 1000;
     probing.done = true;
-    return { url, eventsPerSecond: stream.messages.length / seconds, seconds, serverPeakRssMb: peakRssMb(server.child.pid!), healthLiveDuringIngest: await live };
+    return {
+      url,
+      eventsPerSecond: stream.messages.length / seconds,
+      seconds,
+      serverPeakRssMb: peakRssMb(server.child.pid!),
+      healthLiveDuringIngest: await live,
+    };
   } finally {
     await stopServer(server.child);
     await jetstream.stop();
@@ -67,7 +73,11 @@ export async function ours(dialect: Dialect, stream: Stream) {
 
 export async function naive(dialect: Dialect, stream: Stream, sampled: number) {
   const { database } = await migrated(dialect);
-  const indexer = naiveIndexer(database, stream.forumDid, createIndexer({ database, forumDid: stream.forumDid, logger: silentLogger }));
+  const indexer = naiveIndexer(
+    database,
+    stream.forumDid,
+    createIndexer({ database, forumDid: stream.forumDid, logger: silentLogger }),
+  );
   const sample = stream.messages.slice(0, Math.min(stream.messages.length, sampled));
   const started = performance.now();
   for (const message of sample) await indexer.apply(message);
@@ -81,10 +91,24 @@ export async function ceiling(dialect: Dialect, stream: Stream, sourceUrl: strin
   const { database } = await migrated(dialect);
   const source = await createDb(sourceUrl);
   const { schema } = source;
-  const tables = [schema.forums, schema.categories, schema.boards, schema.roles, schema.rolePermissions, schema.users, schema.memberships, schema.posts, schema.modActions] as const;
+  const tables = [
+    schema.forums,
+    schema.categories,
+    schema.boards,
+    schema.roles,
+    schema.rolePermissions,
+    schema.users,
+    schema.memberships,
+    schema.posts,
+    schema.modActions,
+  ] as const;
   // In id order, so every row's references are already written.
   const byId = (a: Record<string, unknown>, b: Record<string, unknown>) => Number(a.id ?? 0) - Number(b.id ?? 0);
-  const rows = await Promise.all(tables.map(async (table) => ((await source.db.select().from(table as never)) as Record<string, unknown>[]).sort(byId)));
+  const rows = await Promise.all(
+    tables.map(async (table) =>
+      ((await source.db.select().from(table as never)) as Record<string, unknown>[]).sort(byId),
+    ),
+  );
   await source.close();
   const started = performance.now();
   await database.db.transaction(async (tx) => {
@@ -92,7 +116,8 @@ export async function ceiling(dialect: Dialect, stream: Stream, sourceUrl: strin
       const all = rows[i]!;
       const width = Math.max(1, Object.keys(all[0] ?? { a: 1 }).length);
       const chunk = Math.floor(30_000 / width);
-      for (let k = 0; k < all.length; k += chunk) await tx.insert(table as never).values(all.slice(k, k + chunk) as never);
+      for (let k = 0; k < all.length; k += chunk)
+        await tx.insert(table as never).values(all.slice(k, k + chunk) as never);
     }
   });
   const seconds = (performance.now() - started) / 1000;

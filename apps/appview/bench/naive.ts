@@ -51,15 +51,24 @@ export function naiveIndexer(database: DatabaseHandle, forumDid: string, indexer
       const [post] = await tx
         .insert(posts)
         .values({ did, rkey, ...values, updatedAt: editedAt })
-        .onConflictDoUpdate({ target: [posts.did, posts.rkey], set: { ...values, ...(editedAt ? { updatedAt: editedAt } : {}) } })
+        .onConflictDoUpdate({
+          target: [posts.did, posts.rkey],
+          set: { ...values, ...(editedAt ? { updatedAt: editedAt } : {}) },
+        })
         .returning({ id: posts.id, rootId: posts.rootId, boardId: posts.boardId });
       await tx
         .insert(firehoseCursor)
         .values({ service: "jetstream", cursor: timeUs, updatedAt: now })
         .onConflictDoUpdate({ target: firehoseCursor.service, set: { cursor: timeUs, updatedAt: now } });
       // Replies that arrived before this post.
-      await tx.update(posts).set({ rootId: post!.id }).where(and(eq(posts.rootUri, uri), isNull(posts.rootId)));
-      await tx.update(posts).set({ parentId: post!.id }).where(and(eq(posts.parentUri, uri), isNull(posts.parentId)));
+      await tx
+        .update(posts)
+        .set({ rootId: post!.id })
+        .where(and(eq(posts.rootUri, uri), isNull(posts.rootId)));
+      await tx
+        .update(posts)
+        .set({ parentId: post!.id })
+        .where(and(eq(posts.parentUri, uri), isNull(posts.parentId)));
       const topicId = values.rootUri === null ? post!.id : post!.rootId;
       if (topicId === null) return; // its topic has not arrived: counted when it does
       const visible = sql`from ${posts} as r where r.root_id = ${topicId} and r.deleted_by_user = false and r.deleted_by_mod = false`;
@@ -75,7 +84,9 @@ export function naiveIndexer(database: DatabaseHandle, forumDid: string, indexer
       if (post!.rootId === null && post!.boardId !== null) {
         await tx
           .update(boards)
-          .set({ topicCount: sql`(select count(*) from ${posts} where ${posts.boardId} = ${boards.id} and ${posts.rootUri} is null)` })
+          .set({
+            topicCount: sql`(select count(*) from ${posts} where ${posts.boardId} = ${boards.id} and ${posts.rootUri} is null)`,
+          })
           .where(eq(boards.id, post!.boardId));
       }
     });

@@ -54,14 +54,17 @@ function options() {
   const wholeNumber = (name: "events" | "topics" | "api-seconds", min: number) => {
     const text = values[name];
     const n = Number(text);
-    if (!/^\d+$/.test(text) || n < min) throw new UsageError(`--${name} must be a whole number, at least ${min} (got "${text}").`);
+    if (!/^\d+$/.test(text) || n < min)
+      throw new UsageError(`--${name} must be a whole number, at least ${min} (got "${text}").`);
     return n;
   };
   const dialects = values.dialect === "both" ? [...DIALECTS] : DIALECTS.filter((d) => d === values.dialect);
-  if (dialects.length === 0) throw new UsageError(`--dialect must be sqlite, postgresql or both (got "${values.dialect}").`);
+  if (dialects.length === 0)
+    throw new UsageError(`--dialect must be sqlite, postgresql or both (got "${values.dialect}").`);
   const parts = values.parts.split(",").map((p) => p.trim());
   const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
-  if (unknown.length > 0 || parts.length === 0) throw new UsageError(`--parts lists ${PARTS.join(", ")}; "${unknown.join(", ")}" is none of them.`);
+  if (unknown.length > 0 || parts.length === 0)
+    throw new UsageError(`--parts lists ${PARTS.join(", ")}; "${unknown.join(", ")}" is none of them.`);
   return {
     help: values.help ?? false,
     events: wholeNumber("events", 1000),
@@ -85,7 +88,13 @@ async function main() {
   // Sized so the stream has a little more than --events events: a topic per
   // ten, the long tail's rounding drops some replies, deletes and mod actions
   // add ~1.5%.
-  const stream = o.parts.has("ingest") ? forumWorkload({ members: Math.max(100, Math.round(o.events / 200)), topics: Math.round(o.events / 10), replies: Math.round(o.events * 0.95) }) : null;
+  const stream = o.parts.has("ingest")
+    ? forumWorkload({
+        members: Math.max(100, Math.round(o.events / 200)),
+        topics: Math.round(o.events / 10),
+        replies: Math.round(o.events * 0.95),
+      })
+    : null;
   if (stream) {
     results.events = stream.messages.length;
     console.log(`ingest workload: ${stream.messages.length} events (seeded)`);
@@ -102,7 +111,9 @@ async function main() {
       result.lifecycle = await lifecycle(dialect);
     }
     if (stream) {
-      console.log(`${dialect}: ingest — naive (first ${NAIVE_SAMPLE} events), ours (${stream.messages.length}), ceiling…`);
+      console.log(
+        `${dialect}: ingest — naive (first ${NAIVE_SAMPLE} events), ours (${stream.messages.length}), ceiling…`,
+      );
       const naiveRun = await naive(dialect, stream, NAIVE_SAMPLE);
       const oursRun = await ours(dialect, stream);
       const ceilingRun = await ceiling(dialect, stream, oursRun.url);
@@ -119,14 +130,22 @@ async function main() {
       };
     }
     if (o.parts.has("api")) {
-      console.log(`${dialect}: API — seed ${o.topics} topics / ${o.topics * 10} replies, then autocannon at 1 and 50 connections…`);
+      console.log(
+        `${dialect}: API — seed ${o.topics} topics / ${o.topics * 10} replies, then autocannon at 1 and 50 connections…`,
+      );
       const { url, database } = await migrated(dialect);
       const seed = await seedForum(database, { topics: o.topics, replies: o.topics * 10 });
       const aggregateMismatches = await checkSeed(database);
       await database.close();
-      if (aggregateMismatches > 0) throw new Error(`the seed wrote ${aggregateMismatches} topics whose aggregates differ from a recount: fix seed.ts before trusting API numbers`);
+      if (aggregateMismatches > 0)
+        throw new Error(
+          `the seed wrote ${aggregateMismatches} topics whose aggregates differ from a recount: fix seed.ts before trusting API numbers`,
+        );
       console.log(`  seeded in ${seed.seconds.toFixed(1)} s; aggregates match a recount`);
-      result.api = { seed: { ...seed, aggregateMismatches }, ...(await measureApi(url, seed, { seconds: o.apiSeconds })) };
+      result.api = {
+        seed: { ...seed, aggregateMismatches },
+        ...(await measureApi(url, seed, { seconds: o.apiSeconds })),
+      };
     }
     await cleanUp();
   }

@@ -49,7 +49,11 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
   const forum = structure.forum("Bench Forum");
   const categories = Array.from({ length: 10 }, (_, i) => structure.category(`Category ${i}`, i));
   const boards = Array.from({ length: 50 }, (_, i) => structure.board(categories[i % 10]!, `Board ${i}`, i));
-  const roles = [structure.role("Admin", ["*"], 0), structure.role("Moderator", ["space.atbb.permission.moderatePosts"], 10), structure.role("Member", ["space.atbb.permission.createPosts"], 100)];
+  const roles = [
+    structure.role("Admin", ["*"], 0),
+    structure.role("Moderator", ["space.atbb.permission.moderatePosts"], 10),
+    structure.role("Member", ["space.atbb.permission.createPosts"], 100),
+  ];
   const indexer = createIndexer({ database, forumDid: structure.forumDid, logger: silentLogger });
   await applyMessages(indexer, structure.messages);
   const idOf = async (table: "boards" | "roles" | "forums", rkeys: string[]) => {
@@ -57,8 +61,14 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
     const byRkey = new Map(rows.map((r) => [r.rkey, r.id]));
     return rkeys.map((rkey) => byRkey.get(rkey)!);
   };
-  const boardIds = await idOf("boards", boards.map((b) => b.rkey));
-  const roleIds = await idOf("roles", roles.map((r) => r.rkey));
+  const boardIds = await idOf(
+    "boards",
+    boards.map((b) => b.rkey),
+  );
+  const roleIds = await idOf(
+    "roles",
+    roles.map((r) => r.rkey),
+  );
   const [forumId] = await idOf("forums", [forum.rkey]);
 
   // Bulk load without the posts indexes, then build each from the migrated
@@ -69,7 +79,13 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
 
   // Members: users rows (a handle for one in ten, as identity events would give) and memberships.
   const memberCount = Math.max(100, Math.round(size.topics / 10));
-  const members = Array.from({ length: memberCount }, (_, i) => `did:plc:member${String(i).padStart(18, "0").replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`);
+  const members = Array.from(
+    { length: memberCount },
+    (_, i) =>
+      `did:plc:member${String(i)
+        .padStart(18, "0")
+        .replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`,
+  );
   const banned = new Set([members[20 % memberCount]!, members[21 % memberCount]!]);
   await insertRows(
     database,
@@ -165,13 +181,20 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
   // 1.1M posts are not kept by position, so one stand-in serves (and costs no hashing).
   const postRef = (p: number) => ({ uri: uriAt(p), cid: STAND_IN_CID });
   // A fifth of the topics in board 0 (the "general" board), the rest spread.
-  const boardOf = (t: number) => ((Math.imul(t, 2246822519) >>> 0) % 5 === 0 ? 0 : (Math.imul(t, 3266489917) >>> 0) % 50);
+  const boardOf = (t: number) =>
+    (Math.imul(t, 2246822519) >>> 0) % 5 === 0 ? 0 : (Math.imul(t, 3266489917) >>> 0) % 50;
   const lockedTopic = (t: number) => t % 500 === 7;
   // Locked just after the thread's last post, so all its replies came before the lock and count.
   const lockedAtUs = (t: number) => timeUsAt(Math.max(topicAt[t]!, lastReplyPos[t]!)) + 1000;
   const lockedAt = (t: number) => new Date(Math.floor(lockedAtUs(t) / 1000));
 
-  const postRow = (p: number, fields: Record<string, unknown>, text: string, title: string | null, record: PostRecord) => {
+  const postRow = (
+    p: number,
+    fields: Record<string, unknown>,
+    text: string,
+    title: string | null,
+    record: PostRecord,
+  ) => {
     const did = authorOf(p);
     const gone = deleted[p] === 1;
     return {
@@ -207,19 +230,30 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
     const createdAt = dateAt(p);
     const lastReplyAt = lastReplyPos[t]! >= 0 ? dateAt(lastReplyPos[t]!) : null;
     topicRows.push(
-      postRow(p, {
-        board_uri: board.uri,
-        board_id: boardIds[boardOf(t)],
-        root_uri: null,
-        root_id: null,
-        parent_uri: null,
-        parent_id: null,
-        locked: lockedTopic(t),
-        locked_at: lockedTopic(t) ? lockedAt(t) : null,
-        reply_count: replyCount[t],
-        last_reply_at: lastReplyAt,
-        last_activity_at: lastReplyAt && lastReplyAt > createdAt ? lastReplyAt : createdAt,
-      }, text, title, { title, text, board: { $type: "space.atbb.post#boardRef", board: board.ref }, createdAt: createdAt.toISOString() }),
+      postRow(
+        p,
+        {
+          board_uri: board.uri,
+          board_id: boardIds[boardOf(t)],
+          root_uri: null,
+          root_id: null,
+          parent_uri: null,
+          parent_id: null,
+          locked: lockedTopic(t),
+          locked_at: lockedTopic(t) ? lockedAt(t) : null,
+          reply_count: replyCount[t],
+          last_reply_at: lastReplyAt,
+          last_activity_at: lastReplyAt && lastReplyAt > createdAt ? lastReplyAt : createdAt,
+        },
+        text,
+        title,
+        {
+          title,
+          text,
+          board: { $type: "space.atbb.post#boardRef", board: board.ref },
+          createdAt: createdAt.toISOString(),
+        },
+      ),
     );
     if (topicRows.length === CHUNK) await insertRows(database, schema.posts, topicRows.splice(0));
   }
@@ -237,19 +271,25 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
     const text = `A reply in topic ${t}, with some words to index.`;
     const createdAt = dateAt(p).toISOString();
     replyRows.push(
-      postRow(p, {
-        board_uri: null,
-        board_id: null,
-        root_uri: uriAt(root),
-        root_id: root + 1,
-        parent_uri: uriAt(parent),
-        parent_id: parent + 1,
-        locked: false,
-        locked_at: null,
-        reply_count: 0,
-        last_reply_at: null,
-        last_activity_at: null,
-      }, text, null, { text, reply: { $type: "space.atbb.post#replyRef", root: postRef(root), parent: postRef(parent) }, createdAt }),
+      postRow(
+        p,
+        {
+          board_uri: null,
+          board_id: null,
+          root_uri: uriAt(root),
+          root_id: root + 1,
+          parent_uri: uriAt(parent),
+          parent_id: parent + 1,
+          locked: false,
+          locked_at: null,
+          reply_count: 0,
+          last_reply_at: null,
+          last_activity_at: null,
+        },
+        text,
+        null,
+        { text, reply: { $type: "space.atbb.post#replyRef", root: postRef(root), parent: postRef(parent) }, createdAt },
+      ),
     );
     if (replyRows.length === CHUNK) await insertRows(database, schema.posts, replyRows.splice(0));
   }
@@ -278,15 +318,20 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
     });
   };
   for (const did of banned) action("ban", { did }, startUs - 600_000_000 + actions.length);
-  for (let t = 0; t < size.topics; t++) if (lockedTopic(t)) action("lock", { postUri: uriAt(topicAt[t]!) }, lockedAtUs(t));
+  for (let t = 0; t < size.topics; t++)
+    if (lockedTopic(t)) action("lock", { postUri: uriAt(topicAt[t]!) }, lockedAtUs(t));
   await insertRows(database, schema.modActions, actions);
   // Each board's topic_count, as the indexer keeps it (checkSeed() proves it).
-  await database.rows(sql`update boards set topic_count = (select count(*) from posts where posts.board_id = boards.id and posts.root_uri is null)`);
+  await database.rows(
+    sql`update boards set topic_count = (select count(*) from posts where posts.board_id = boards.id and posts.root_uri is null)`,
+  );
 
   if (database.dialect === "postgresql") {
     // Explicit ids leave the sequences behind; the indexer's next insert must not collide.
     for (const table of ["posts", "memberships", "mod_actions"]) {
-      await database.rows(sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`));
+      await database.rows(
+        sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`),
+      );
     }
   }
   // A settled database, as autovacuum and `PRAGMA optimize` leave one, rather
@@ -295,7 +340,9 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
   // scans — counts, deep pages — stay in the index.
   await database.rows(database.dialect === "postgresql" ? sql`vacuum analyze` : sql`analyze`);
 
-  const [busy] = await database.rows<{ n: number }>(sql`select count(*) as n from posts where board_id = ${boardIds[0]} and root_uri is null`);
+  const [busy] = await database.rows<{ n: number }>(
+    sql`select count(*) as n from posts where board_id = ${boardIds[0]} and root_uri is null`,
+  );
   return {
     members: memberCount,
     topics: size.topics,

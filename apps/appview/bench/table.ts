@@ -26,7 +26,8 @@ const n = (x: number) => x.toLocaleString("en-US");
 
 function table(head: string[], rows: (string | number)[][]): void {
   console.log(`\n| ${head.join(" | ")} |\n| ${head.map(() => "---").join(" | ")} |`);
-  for (const row of rows) console.log(`| ${row.map((cell) => (typeof cell === "number" ? n(cell) : cell)).join(" | ")} |`);
+  for (const row of rows)
+    console.log(`| ${row.map((cell) => (typeof cell === "number" ? n(cell) : cell)).join(" | ")} |`);
 }
 
 export function printTables(results: [Dialect, DialectResult][]): void {
@@ -40,19 +41,45 @@ export function printTables(results: [Dialect, DialectResult][]): void {
   const withIngest = results.filter(([, r]) => r.ingest);
   if (withIngest.length > 0) {
     table(
-      ["dialect", "ours ev/s", "naive ev/s", "ceiling ev/s", "ours/ceiling", "ours/naive", "ours: seconds", "serve peak RSS (MB)"],
-      withIngest.map(([d, { ingest: i }]) => [d, i!.ours, i!.naive, i!.ceiling, i!.oursOverCeiling.toFixed(3), i!.oursOverNaive.toFixed(2), i!.oursSeconds, i!.serverPeakRssMb]),
+      [
+        "dialect",
+        "ours ev/s",
+        "naive ev/s",
+        "ceiling ev/s",
+        "ours/ceiling",
+        "ours/naive",
+        "ours: seconds",
+        "serve peak RSS (MB)",
+      ],
+      withIngest.map(([d, { ingest: i }]) => [
+        d,
+        i!.ours,
+        i!.naive,
+        i!.ceiling,
+        i!.oursOverCeiling.toFixed(3),
+        i!.oursOverNaive.toFixed(2),
+        i!.oursSeconds,
+        i!.serverPeakRssMb,
+      ]),
     );
     table(
       ["dialect", "/api/health/live during ingest: requests", "p50 ms", "p99 ms", "max ms"],
-      withIngest.map(([d, { ingest: i }]) => [d, i!.healthLiveDuringIngest.requests, i!.healthLiveDuringIngest.p50Ms, i!.healthLiveDuringIngest.p99Ms, i!.healthLiveDuringIngest.maxMs]),
+      withIngest.map(([d, { ingest: i }]) => [
+        d,
+        i!.healthLiveDuringIngest.requests,
+        i!.healthLiveDuringIngest.p50Ms,
+        i!.healthLiveDuringIngest.p99Ms,
+        i!.healthLiveDuringIngest.maxMs,
+      ]),
     );
   }
   const withApi = results.filter(([, r]) => r.api);
   if (withApi.length > 0) {
     table(
       ["dialect", "route", "connections", "req/s", "p50 ms", "p99 ms", "failures"],
-      withApi.flatMap(([d, { api }]) => api!.routes.map((x) => [d, x.route, x.connections, x.requestsPerSecond, x.p50Ms, x.p99Ms, x.failures])),
+      withApi.flatMap(([d, { api }]) =>
+        api!.routes.map((x) => [d, x.route, x.connections, x.requestsPerSecond, x.p50Ms, x.p99Ms, x.failures]),
+      ),
     );
     console.log("");
     for (const [d, { api }] of withApi) {

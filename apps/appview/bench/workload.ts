@@ -17,8 +17,18 @@ export function forumWorkload(size: WorkloadSize, seed = 1): ForumStream {
   const forum = s.forum("Bench Forum");
   const categories = Array.from({ length: 10 }, (_, i) => s.category(`Category ${i}`, i));
   const boards = Array.from({ length: 50 }, (_, i) => s.board(categories[i % 10]!, `Board ${i}`, i));
-  const roles = [s.role("Admin", ["*"], 0), s.role("Moderator", ["space.atbb.permission.moderatePosts"], 10), s.role("Member", ["space.atbb.permission.createPosts"], 100)];
-  const members = Array.from({ length: size.members }, (_, i) => `did:plc:member${String(i).padStart(18, "0").replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`);
+  const roles = [
+    s.role("Admin", ["*"], 0),
+    s.role("Moderator", ["space.atbb.permission.moderatePosts"], 10),
+    s.role("Member", ["space.atbb.permission.createPosts"], 100),
+  ];
+  const members = Array.from(
+    { length: size.members },
+    (_, i) =>
+      `did:plc:member${String(i)
+        .padStart(18, "0")
+        .replace(/\d/g, (d) => "abcdefghij"[Number(d)]!)}`,
+  );
   members.forEach((did, i) => {
     s.join(did, forum, roles[i < 2 ? 0 : i < 10 ? 1 : 2]);
     if (i % 10 === 0) s.identity(did, `member${i}.bench.test`);
@@ -33,7 +43,12 @@ export function forumWorkload(size: WorkloadSize, seed = 1): ForumStream {
   // Interleave: topics open over time, replies arrive in between.
   const pending = repliesOf.map((n, i) => ({ i, left: n }));
   for (let t = 0; t < size.topics; t++) {
-    const topic = s.topic(pick(random, members), pick(random, boards), `Topic ${t}`, `Opening post of topic ${t}. `.repeat(3));
+    const topic = s.topic(
+      pick(random, members),
+      pick(random, boards),
+      `Topic ${t}`,
+      `Opening post of topic ${t}. `.repeat(3),
+    );
     topics.push(topic);
     threads.set(topic, [topic]);
     const burst = 1 + Math.floor(random() * 4);
@@ -42,14 +57,22 @@ export function forumWorkload(size: WorkloadSize, seed = 1): ForumStream {
       if (!open || open.left === 0 || !topics[open.i]) continue;
       const root = topics[open.i]!;
       const thread = threads.get(root)!;
-      thread.push(s.reply(pick(random, members), root, pick(random, thread), `A reply in topic ${open.i}, with some words to index.`));
+      thread.push(
+        s.reply(
+          pick(random, members),
+          root,
+          pick(random, thread),
+          `A reply in topic ${open.i}, with some words to index.`,
+        ),
+      );
       open.left--;
     }
   }
   for (const open of pending) {
     const root = topics[open.i]!;
     const thread = threads.get(root)!;
-    for (; open.left > 0; open.left--) thread.push(s.reply(pick(random, members), root, pick(random, thread), `A reply in topic ${open.i}.`));
+    for (; open.left > 0; open.left--)
+      thread.push(s.reply(pick(random, members), root, pick(random, thread), `A reply in topic ${open.i}.`));
   }
   // Edits, deletes and moderation, about 1% of posts each.
   const all = [...threads.values()].flat();

@@ -114,8 +114,10 @@ function usageErrorOf(error: { code: string; message: string }, argv: string[]):
   const command = commandIn(argv);
   const option = /'(-[^']*)'/.exec(error.message)?.[1] ?? null;
   const scope = command ? `\`atbb ${command}\`` : "atbb";
-  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return new UsageError(`Unknown option ${option} for ${scope}.`, command);
-  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) return new UsageError(`Option ${option.split("=")[0]} of ${scope} takes no value.`, command);
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option)
+    return new UsageError(`Unknown option ${option} for ${scope}.`, command);
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option)
+    return new UsageError(`Option ${option.split("=")[0]} of ${scope} takes no value.`, command);
   return new UsageError(error.message.replace(/'/g, ""), command);
 }
 
@@ -136,7 +138,8 @@ function parse(argv: string[]) {
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) throw usageErrorOf({ code, message: (error as Error).message }, argv);
+    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))
+      throw usageErrorOf({ code, message: (error as Error).message }, argv);
     throw error;
   }
 }
@@ -146,7 +149,10 @@ const FORUM_COMMANDS = ["init", "category", "board", "role", "mod"];
 
 export async function main(argv: string[]): Promise<number> {
   if (FORUM_COMMANDS.includes(argv[0] ?? "")) {
-    const [{ FORUM_COMMANDS: run }, { loadConfig }] = await Promise.all([import("./commands/forum/index.ts"), import("./config.ts")]);
+    const [{ FORUM_COMMANDS: run }, { loadConfig }] = await Promise.all([
+      import("./commands/forum/index.ts"),
+      import("./config.ts"),
+    ]);
     // The configuration is read only once a command needs it: --help answers without one.
     return run[argv[0]!]!(argv.slice(1), () => loadConfig());
   }
@@ -171,13 +177,17 @@ export async function main(argv: string[]): Promise<number> {
     const owner = Object.entries(COMMAND_OPTIONS).find(([, options]) => options.includes(option))?.[0];
     throw new UsageError(`--${option} is an option of \`atbb ${owner}\`, not of \`atbb ${command}\`.`, command);
   }
-  if (values.force && values.errors) throw new UsageError("--force runs a backfill and --errors lists old errors: give one of them.", command);
+  if (values.force && values.errors)
+    throw new UsageError("--force runs a backfill and --errors lists old errors: give one of them.", command);
 
   const config = (await import("./config.ts")).loadConfig();
   switch (command) {
     case "serve": {
       const [{ serve }, { createLogger }] = await Promise.all([import("./serve.ts"), import("./logger.ts")]);
-      return serve(config, createLogger(config.logLevel), { indexer: !values["no-indexer"], migrate: values.migrate ?? false });
+      return serve(config, createLogger(config.logLevel), {
+        indexer: !values["no-indexer"],
+        migrate: values.migrate ?? false,
+      });
     }
     case "migrate":
     case "db:migrate":
@@ -204,14 +214,18 @@ export async function main(argv: string[]): Promise<number> {
 function messageOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause.message : null;
-  return error.message.startsWith("Failed query") && cause ? `${cause} (in ${error.message.split("\n")[0]!.slice(0, 200)})` : error.message;
+  return error.message.startsWith("Failed query") && cause
+    ? `${cause} (in ${error.message.split("\n")[0]!.slice(0, 200)})`
+    : error.message;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) {
-      console.error(`atbb: ${error.message}\nRun \`atbb ${error.command ? `${error.command} ` : ""}--help\` for usage.`);
+      console.error(
+        `atbb: ${error.message}\nRun \`atbb ${error.command ? `${error.command} ` : ""}--help\` for usage.`,
+      );
       process.exit(2);
     }
     console.error(`atbb: ${messageOf(error)}`);

@@ -19,7 +19,10 @@ export const CHECKOUT_DATABASE_URL = "file:./data/atbb.db";
  * was started from. Run from a checkout, it is ./data/atbb.db there, where
  * contributors expect it.
  */
-export function defaultDatabaseUrl(env: NodeJS.ProcessEnv, fromCheckout = import.meta.url.endsWith("/src/config.ts")): string {
+export function defaultDatabaseUrl(
+  env: NodeJS.ProcessEnv,
+  fromCheckout = import.meta.url.endsWith("/src/config.ts"),
+): string {
   const state = env.STATE_DIRECTORY?.split(":")[0];
   if (state) return `file:${join(state, "atbb.db")}`;
   if (fromCheckout) return CHECKOUT_DATABASE_URL;
@@ -31,7 +34,10 @@ export function defaultDatabaseUrl(env: NodeJS.ProcessEnv, fromCheckout = import
  * (StateDirectory=), else beside the default database of a checkout
  * (./data), else the user's data directory.
  */
-export function defaultStateDirectory(env: NodeJS.ProcessEnv, fromCheckout = import.meta.url.endsWith("/src/config.ts")): string {
+export function defaultStateDirectory(
+  env: NodeJS.ProcessEnv,
+  fromCheckout = import.meta.url.endsWith("/src/config.ts"),
+): string {
   const state = env.STATE_DIRECTORY?.split(":")[0];
   if (state) return state;
   if (fromCheckout) return "./data";
@@ -108,13 +114,16 @@ export interface LoginConfig {
 export { FILE_VARIABLES };
 
 const url = (protocols: string[], what: string) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be ${what} (${protocols.map((p) => `${p}//…`).join(" or ")})`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be ${what} (${protocols.map((p) => `${p}//…`).join(" or ")})`,
+  );
 
 const positive = (what: string, fallback: number, min: number, integer = false) =>
   z
@@ -127,30 +136,34 @@ const positive = (what: string, fallback: number, min: number, integer = false) 
     .transform(Number);
 
 const environment = z.object({
-  DATABASE_URL: z
-    .string()
-    .refine(
-      (value) => {
-        try {
-          dialectOf(value);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { message: `must be one of: ${ACCEPTED_URL_FORMS.join("; ")}` },
-    ),
+  DATABASE_URL: z.string().refine(
+    (value) => {
+      try {
+        dialectOf(value);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be one of: ${ACCEPTED_URL_FORMS.join("; ")}` },
+  ),
   HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
   PORT: z
     .string()
     .default("3000")
-    .refine((value) => /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535, "must be a port number from 1 to 65535")
+    .refine(
+      (value) => /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535,
+      "must be a port number from 1 to 65535",
+    )
     .transform(Number),
   FORUM_DID: z.string().refine(isDid, "must be a DID such as did:plc:abc123 or did:web:forum.example.org").optional(),
   PDS_URL: url(["https:", "http:"], "an http(s) URL").optional(),
   FORUM_HANDLE: z
     .string()
-    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i, "must be a handle such as forum.example.org")
+    .regex(
+      /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i,
+      "must be a handle such as forum.example.org",
+    )
     .optional(),
   FORUM_APP_PASSWORD: z.string().optional(),
   JETSTREAM_URL: url(["wss:", "ws:"], "a WebSocket URL").default(DEFAULT_JETSTREAM_URL),
@@ -159,7 +172,10 @@ const environment = z.object({
   PLC_URL: url(["https:", "http:"], "an http(s) URL").default(DEFAULT_PLC_URL),
   RELAY_URL: url(["https:", "http:"], "an http(s) URL").optional(),
   HANDLE_RESOLVER_URL: url(["https:", "http:"], "an http(s) URL").optional(),
-  ALLOW_LOOPBACK: z.enum(["true", "false"], { message: "must be true or false" }).default("false").transform((value) => value === "true"),
+  ALLOW_LOOPBACK: z
+    .enum(["true", "false"], { message: "must be true or false" })
+    .default("false")
+    .transform((value) => value === "true"),
   HANDLE_RECHECK_HOURS: positive("a number of hours", 24, 0.01),
   BACKFILL: z.enum(["auto", "off"], { message: "must be auto or off" }).default("auto"),
   BACKFILL_MAX_AGE_HOURS: positive("a number of hours", 20, 0.01),
@@ -168,7 +184,10 @@ const environment = z.object({
   BACKFILL_RETRY_SECONDS: positive("a number of seconds", 60, 1),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   PUBLIC_URL: url(["https:", "http:"], "an http(s) URL")
-    .refine((value) => !/[?#]/.test(value), "must be the forum's address without a query or fragment, such as https://forum.example.org")
+    .refine(
+      (value) => !/[?#]/.test(value),
+      "must be the forum's address without a query or fragment, such as https://forum.example.org",
+    )
     .transform((value) => value.replace(/\/+$/, ""))
     .optional(),
   OAUTH_KEY: z.string().optional(),
@@ -178,8 +197,16 @@ const environment = z.object({
   CORS_ORIGINS: z
     .string()
     .default("")
-    .transform((value) => value.split(",").map((o) => o.trim()).filter(Boolean))
-    .refine((origins) => origins.every((o) => o === "*" || /^https?:\/\/[^/]+$/.test(o)), "must be a comma-separated list of origins like https://forum.example.org, or *"),
+    .transform((value) =>
+      value
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (origins) => origins.every((o) => o === "*" || /^https?:\/\/[^/]+$/.test(o)),
+      "must be a comma-separated list of origins like https://forum.example.org, or *",
+    ),
 });
 
 export class ConfigError extends Error {
@@ -197,7 +224,9 @@ function readFileVariables(env: NodeJS.ProcessEnv, problems: string[]): Record<s
   const fromFiles: readonly string[] = FILE_VARIABLES;
   for (const name of Object.keys(environment.shape)) {
     if (env[`${name}_FILE`] !== undefined && !fromFiles.includes(name)) {
-      problems.push(`${name}_FILE: ${name} cannot be read from a file; set ${name} itself (only ${FILE_VARIABLES.join(", ")} have a _FILE form)`);
+      problems.push(
+        `${name}_FILE: ${name} cannot be read from a file; set ${name} itself (only ${FILE_VARIABLES.join(", ")} have a _FILE form)`,
+      );
     }
   }
   for (const name of FILE_VARIABLES) {
@@ -235,7 +264,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const name of ["PLC_URL", "HANDLE_RESOLVER_URL"] as const) {
       const value = parsed.data[name];
       if (value !== undefined && isLoopbackUrl(value)) {
-        problems.push(`${name}: ${value} is a loopback address; for a development network (such as @atproto/dev-env) also set ALLOW_LOOPBACK=true`);
+        problems.push(
+          `${name}: ${value} is a loopback address; for a development network (such as @atproto/dev-env) also set ALLOW_LOOPBACK=true`,
+        );
       }
     }
   }

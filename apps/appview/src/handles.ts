@@ -31,7 +31,8 @@ export async function checkHandle(identity: Identity, did: string): Promise<Hand
   }
   if (!document) return { kind: "unverified", reason: "no DID document" };
   const claimed = getHandle(document);
-  if (claimed === undefined || !isValidHandle(claimed)) return { kind: "unverified", reason: "the DID document names no valid handle" };
+  if (claimed === undefined || !isValidHandle(claimed))
+    return { kind: "unverified", reason: "the DID document names no valid handle" };
   const handle = claimed.toLowerCase();
   let resolved: string | null;
   try {
@@ -96,7 +97,10 @@ export function createHandleKeeper(options: HandleKeeperOptions): HandleKeeper {
     // Only if no identity event asked again meanwhile (it resets the date to NULL).
     const unchanged = dueAt === null ? isNull(users.handleRecheckAt) : eq(users.handleRecheckAt, dueAt);
     await db.transaction(async (tx) => {
-      await tx.update(users).set(fields).where(and(eq(users.did, did), unchanged));
+      await tx
+        .update(users)
+        .set(fields)
+        .where(and(eq(users.did, did), unchanged));
     });
   }
 

@@ -25,7 +25,11 @@ const resolvedDrizzle = new Map<string, ResolveFnOutput>();
 registerHooks({
   resolve(specifier, context, nextResolve) {
     const parent = context.parentURL;
-    if (parent?.includes(DRIZZLE) && (specifier.startsWith("./") || specifier.startsWith("../")) && specifier.endsWith(".js")) {
+    if (
+      parent?.includes(DRIZZLE) &&
+      (specifier.startsWith("./") || specifier.startsWith("../")) &&
+      specifier.endsWith(".js")
+    ) {
       const url = new URL(specifier, parent).href;
       if (url.includes(DRIZZLE)) return { url, format: "module", shortCircuit: true };
     }

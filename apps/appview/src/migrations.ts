@@ -12,7 +12,9 @@ export function migrationsFolder(dialect: Dialect, env: NodeJS.ProcessEnv = proc
   const base = env.ATBB_MIGRATIONS_DIR ?? fileURLToPath(new URL("..", import.meta.url));
   const folder = join(base, name);
   if (!existsSync(join(folder, "meta", "_journal.json"))) {
-    throw new Error(`No ${dialect} migrations found at ${folder} (set ATBB_MIGRATIONS_DIR to the folder holding ${name}/).`);
+    throw new Error(
+      `No ${dialect} migrations found at ${folder} (set ATBB_MIGRATIONS_DIR to the folder holding ${name}/).`,
+    );
   }
   return folder;
 }

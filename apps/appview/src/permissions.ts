@@ -50,7 +50,10 @@ export async function getUserRole({ db, schema, forumDid }: Access, did: string)
   return forum ?? null;
 }
 
-export async function getRolePermissions({ db, schema }: Pick<Access, "db" | "schema">, roleId: number): Promise<string[]> {
+export async function getRolePermissions(
+  { db, schema }: Pick<Access, "db" | "schema">,
+  roleId: number,
+): Promise<string[]> {
   const { rolePermissions } = schema;
   const rows = await db
     .select({ permission: rolePermissions.permission })

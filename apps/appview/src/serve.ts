@@ -1,7 +1,18 @@
 // `atbb serve`: the API, and (unless told otherwise) the indexer, with a clean
 // shutdown on SIGTERM/SIGINT.
 import { serve as listen, type ServerType } from "@hono/node-server";
-import { appliedMigrations, createDb, databaseLocation, isInMemory, migrate, migrateDatabase, readMigrations, redactUrl, statusOf, type DatabaseHandle } from "@atbb/db";
+import {
+  appliedMigrations,
+  createDb,
+  databaseLocation,
+  isInMemory,
+  migrate,
+  migrateDatabase,
+  readMigrations,
+  redactUrl,
+  statusOf,
+  type DatabaseHandle,
+} from "@atbb/db";
 import { createApp } from "./api/app.ts";
 import { startForumAgent } from "./forum-agent/account.ts";
 import type { Config } from "./config.ts";
@@ -34,7 +45,9 @@ export async function refuseUnmigrated(database: DatabaseHandle, folder: string)
     );
   }
   if (status.unknown.length > 0) {
-    throw new NotMigratedError("The database has migrations this atbb does not know: it was migrated by a newer version. Run that version, or a newer one.");
+    throw new NotMigratedError(
+      "The database has migrations this atbb does not know: it was migrated by a newer version. Run that version, or a newer one.",
+    );
   }
 }
 
@@ -42,11 +55,18 @@ export async function refuseUnmigrated(database: DatabaseHandle, folder: string)
  * Opens the database to serve from, migrating it first with `--migrate`. Never
  * creates a SQLite file otherwise: a mistyped path must not become a new forum.
  */
-async function openServedDatabase(config: Config, logger: Logger, folder: string, migrating: boolean): Promise<DatabaseHandle> {
+async function openServedDatabase(
+  config: Config,
+  logger: Logger,
+  folder: string,
+  migrating: boolean,
+): Promise<DatabaseHandle> {
   const options = {
     migrationsFolder: folder,
-    onCreate: (path: string, createdDirectory: string | null) => logger.info({ path, createdDirectory }, "creating a new SQLite database"),
-    onApplied: ({ tag, ms }: { tag: string; ms: number }) => logger.info({ migration: tag, ms: Math.round(ms) }, "migration applied"),
+    onCreate: (path: string, createdDirectory: string | null) =>
+      logger.info({ path, createdDirectory }, "creating a new SQLite database"),
+    onApplied: ({ tag, ms }: { tag: string; ms: number }) =>
+      logger.info({ migration: tag, ms: Math.round(ms) }, "migration applied"),
   };
   // An in-memory database exists only on the connection that opened it: it is migrated through the handle.
   if (migrating && !isInMemory(config.databaseUrl)) await migrate(config.databaseUrl, options);
@@ -80,7 +100,10 @@ function explainListenError(config: Config, error: NodeJS.ErrnoException): strin
 }
 
 /** Listens for the API; a failure (port in use, bad HOST) rejects with a ListenError instead of crashing the process. */
-function listenForApi(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<{ server: ServerType; port: number }> {
+function listenForApi(
+  fetch: (request: Request) => Response | Promise<Response>,
+  config: Config,
+): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve, reject) => {
     const server = listen({ fetch, hostname: config.host, port: config.port }, (info) => {
       server.off("error", failed);
@@ -106,7 +129,12 @@ interface IndexingParts {
  * the live source, nor the indexer with the lexicon validators, nor identity
  * resolution, which together take ~0.5 s and ~50 MB to load.
  */
-async function loadIndexing(config: Config, forumDid: string, database: DatabaseHandle, logger: Logger): Promise<IndexingParts> {
+async function loadIndexing(
+  config: Config,
+  forumDid: string,
+  database: DatabaseHandle,
+  logger: Logger,
+): Promise<IndexingParts> {
   const [{ createSource }, { createIndexer }, { createHandleKeeper }, { identityFor }] = await Promise.all([
     import("./source/index.ts"),
     import("./indexer/indexer.ts"),
@@ -114,9 +142,19 @@ async function loadIndexing(config: Config, forumDid: string, database: Database
     import("./identity.ts"),
   ]);
   const source = await createSource(config, logger);
-  const indexer = createIndexer({ database, forumDid, service: source.name, logger: logger.child({ part: "indexer" }) });
+  const indexer = createIndexer({
+    database,
+    forumDid,
+    service: source.name,
+    logger: logger.child({ part: "indexer" }),
+  });
   // Handles are verified beside the indexer, by whichever process writes.
-  const handles = createHandleKeeper({ database, identity: identityFor(config, logger), logger: logger.child({ part: "handles" }), recheckMs: config.handles.recheckHours * 3_600_000 });
+  const handles = createHandleKeeper({
+    database,
+    identity: identityFor(config, logger),
+    logger: logger.child({ part: "handles" }),
+    recheckMs: config.handles.recheckHours * 3_600_000,
+  });
   return { source, indexer, handles };
 }
 
@@ -125,14 +163,27 @@ async function loadIndexing(config: Config, forumDid: string, database: Database
  * what its members write at once (the indexer's local-apply entry, in a
  * transaction of its own), so it makes an indexer that never runs a source.
  */
-async function loadMemberAccess(config: Config, forumDid: string, database: DatabaseHandle, indexer: Indexer | null, logger: Logger): Promise<MemberAccess> {
-  const [{ createMemberAccess }, { createIndexer }] = await Promise.all([import("./login/access.ts"), import("./indexer/indexer.ts")]);
+async function loadMemberAccess(
+  config: Config,
+  forumDid: string,
+  database: DatabaseHandle,
+  indexer: Indexer | null,
+  logger: Logger,
+): Promise<MemberAccess> {
+  const [{ createMemberAccess }, { createIndexer }] = await Promise.all([
+    import("./login/access.ts"),
+    import("./indexer/indexer.ts"),
+  ]);
   const writer = indexer ?? createIndexer({ database, forumDid, logger: logger.child({ part: "indexer" }) });
   return createMemberAccess(config, forumDid, database, writer, logger.child({ part: "login" }));
 }
 
 /** Serves until SIGTERM/SIGINT (resolves 0), or until a part cannot go on (resolves 1: the supervisor should restart it). */
-export async function serve(config: Config, logger: Logger, options: { indexer: boolean; migrate?: boolean }): Promise<number> {
+export async function serve(
+  config: Config,
+  logger: Logger,
+  options: { indexer: boolean; migrate?: boolean },
+): Promise<number> {
   const folder = migrationsFolder(config.dialect);
   const database = await openServedDatabase(config, logger, folder, options.migrate ?? false);
   let stopped: { cursor: number | null; exitCode: number };
@@ -179,7 +230,10 @@ async function serveUntilStopped(
     ...(indexer ? { indexer } : {}),
   });
   const { server, port } = await listenForApi(app.fetch, config);
-  logger.info({ host: config.host, port, database: databaseLocation(config.databaseUrl), indexing: indexer !== null }, "atbb serving");
+  logger.info(
+    { host: config.host, port, database: databaseLocation(config.databaseUrl), indexing: indexer !== null },
+    "atbb serving",
+  );
 
   let stopping = false;
   let exitCode = 0;
@@ -209,7 +263,10 @@ async function serveUntilStopped(
         if (config.backfill.auto) {
           const { backfillWithRetries } = await import("./backfill/index.ts");
           // The forum's own records first; the members' are read beside the live stream.
-          const backfill = backfillWithRetries({ config, database, indexer, source, logger: logger.child({ part: "backfill" }) }, stopBackfill.signal);
+          const backfill = backfillWithRetries(
+            { config, database, indexer, source, logger: logger.child({ part: "backfill" }) },
+            stopBackfill.signal,
+          );
           backfillRetries = backfill.settled;
           await backfill.forumDone;
         }

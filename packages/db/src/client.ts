@@ -10,7 +10,13 @@ import type { Client } from "@libsql/client";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import postgres from "postgres";
-import { DatabaseOpenError, explainPostgresError, explainSqliteError, prepareSqliteFile, sqliteFilePath } from "./open-errors.ts";
+import {
+  DatabaseOpenError,
+  explainPostgresError,
+  explainSqliteError,
+  prepareSqliteFile,
+  sqliteFilePath,
+} from "./open-errors.ts";
 import type * as pgSchema from "./schema.ts";
 import type * as sqliteSchema from "./schema.sqlite.ts";
 
@@ -101,16 +107,13 @@ export function dialectOf(url: string): Dialect {
 
 /** The URL with any password replaced, safe to log or print. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^@/?#]*@/i, "$1***@").replace(
-    /([?&](password|authToken)=)[^&]*/gi,
-    "$1***",
-  );
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^@/?#]*@/i, "$1***@")
+    .replace(/([?&](password|authToken)=)[^&]*/gi, "$1***");
 }
 
 export async function createDb(url: string, options: CreateDbOptions = {}): Promise<DatabaseHandle> {
-  return dialectOf(url) === "postgresql"
-    ? openPostgres(url, options)
-    : openSqlite(url, options);
+  return dialectOf(url) === "postgresql" ? openPostgres(url, options) : openSqlite(url, options);
 }
 
 /**
@@ -122,7 +125,9 @@ export async function createDb(url: string, options: CreateDbOptions = {}): Prom
 export function postgresClient(url: string, options: postgres.Options<{}> = {}): postgres.Sql {
   const [, scheme, authority, rest] = /^(postgres(?:ql)?:\/\/)([^/?#]*)(.*)$/is.exec(url) ?? [];
   if (scheme === undefined) throw new UnsupportedDatabaseUrlError(url);
-  const parsed = new URL(scheme + (authority === "" || authority!.endsWith("@") ? `${authority}localhost` : authority) + rest);
+  const parsed = new URL(
+    scheme + (authority === "" || authority!.endsWith("@") ? `${authority}localhost` : authority) + rest,
+  );
   const socketDir = parsed.searchParams.get("host");
   const port = parsed.searchParams.get("port");
   parsed.searchParams.delete("host");
@@ -175,7 +180,10 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Data
 function textOf(dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } }) {
   return (query: SQL): string => {
     const { sql: text, params } = dialect.sqlToQuery(query);
-    if (params.length > 0) throw new Error(`A statement for values() binds ${params.length} value(s) in its text; pass them by position instead: ${text}`);
+    if (params.length > 0)
+      throw new Error(
+        `A statement for values() binds ${params.length} value(s) in its text; pass them by position instead: ${text}`,
+      );
     return text;
   };
 }
@@ -233,7 +241,8 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
       ? async (text, params) => reader.values(text, params)
       : // libsql's rows are array-likes that carry each value twice (index and
         // column name); copying them to plain arrays keeps the contract of PostgreSQL's.
-        async (text, params) => (await client.execute({ sql: text, args: [...params] })).rows.map((row) => Array.from(row)),
+        async (text, params) =>
+          (await client.execute({ sql: text, args: [...params] })).rows.map((row) => Array.from(row)),
     fileProblem,
     sqlText: textOf(new SQLiteAsyncDialect()),
     close: async () => {
@@ -253,7 +262,9 @@ function watchFile(file: string): () => string | null {
     } catch (error) {
       return `the database file ${file} is gone (${(error as NodeJS.ErrnoException).code ?? "error"}) while open: it was deleted or moved`;
     }
-    return now.ino === opened.ino && now.dev === opened.dev ? null : `the database file ${file} was replaced by another file while open`;
+    return now.ino === opened.ino && now.dev === opened.dev
+      ? null
+      : `the database file ${file} was replaced by another file while open`;
   };
 }
 

@@ -58,7 +58,10 @@ export async function migrateSqliteClient(client: LibsqlClient, migrations: Migr
         `CREATE TABLE IF NOT EXISTS ${SQLITE_MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`,
       );
       const rows = await tx.execute(`SELECT created_at FROM ${SQLITE_MIGRATIONS_TABLE}`);
-      const { pending } = planMigrations(migrations, rows.rows.map((r) => Number(r.created_at)));
+      const { pending } = planMigrations(
+        migrations,
+        rows.rows.map((r) => Number(r.created_at)),
+      );
       for (const migration of pending) {
         const started = performance.now();
         for (const statement of migration.statements) await tx.execute(statement);
@@ -91,4 +94,3 @@ async function assertNoForeignKeyViolations(tx: LibsqlTransaction): Promise<void
     );
   }
 }
-

@@ -15,11 +15,30 @@
 import type { Client as LibsqlClient } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { createDb, dialectOf, postgresClient, redactUrl, type DatabaseHandle } from "./client.ts";
-import { planMigrations, readMigrations, statusOf, upTo, MigrationError, type MigrateOptions, type MigrateReport, type Migration, type MigrationStatus } from "./migration-plan.ts";
+import {
+  planMigrations,
+  readMigrations,
+  statusOf,
+  upTo,
+  MigrationError,
+  type MigrateOptions,
+  type MigrateReport,
+  type Migration,
+  type MigrationStatus,
+} from "./migration-plan.ts";
 import { SQLITE_MIGRATIONS_TABLE, migrateSqlite, migrateSqliteClient } from "./migrate-sqlite.ts";
 import { DatabaseOpenError, explainPostgresError, isInMemory } from "./open-errors.ts";
 
-export { MigrationError, planMigrations, readMigrations, statusOf, type MigrateOptions, type MigrateReport, type Migration, type MigrationStatus } from "./migration-plan.ts";
+export {
+  MigrationError,
+  planMigrations,
+  readMigrations,
+  statusOf,
+  type MigrateOptions,
+  type MigrateReport,
+  type Migration,
+  type MigrationStatus,
+} from "./migration-plan.ts";
 
 /** Arbitrary but fixed: "atbb" in ASCII. Every atbb migrator takes this lock. */
 export const MIGRATION_LOCK_KEY = 0x61746262;
@@ -66,7 +85,9 @@ export async function appliedMigrations(database: DatabaseHandle): Promise<numbe
       : sql`select count(*) > 0 as found from sqlite_master where type = 'table' and name = '__drizzle_migrations'`,
   );
   if (!exists?.found) return [];
-  const rows = await database.rows<{ created_at: unknown }>(sql.raw(`select created_at from ${postgres ? PG_MIGRATIONS_TABLE : SQLITE_MIGRATIONS_TABLE}`));
+  const rows = await database.rows<{ created_at: unknown }>(
+    sql.raw(`select created_at from ${postgres ? PG_MIGRATIONS_TABLE : SQLITE_MIGRATIONS_TABLE}`),
+  );
   return rows.map((r) => Number(r.created_at));
 }
 
@@ -81,7 +102,10 @@ async function migratePostgres(url: string, migrations: Migration[], options: Mi
         `create table if not exists ${PG_MIGRATIONS_TABLE} (id serial primary key, hash text not null, created_at bigint)`,
       );
       const rows = await sql.unsafe<{ created_at: string }[]>(`select created_at from ${PG_MIGRATIONS_TABLE}`);
-      const { pending } = planMigrations(migrations, rows.map((r) => Number(r.created_at)));
+      const { pending } = planMigrations(
+        migrations,
+        rows.map((r) => Number(r.created_at)),
+      );
       const applied: { tag: string; ms: number }[] = [];
       // All pending migrations commit together: an upgrade is all or nothing.
       await sql.begin(async (tx) => {
@@ -120,4 +144,3 @@ export async function migrateDatabase(database: DatabaseHandle, options: Migrate
   const applied = await migrateSqliteClient($client, migrations, options);
   return { dialect: "sqlite", applied, totalMs: performance.now() - started };
 }
-

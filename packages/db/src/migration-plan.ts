@@ -74,7 +74,10 @@ export function readMigrations(migrationsFolder: string): Migration[] {
  * What is pending, refusing the states drizzle would silently mishandle:
  * a pending migration older than the newest applied one.
  */
-export function planMigrations(migrations: Migration[], appliedCreatedAt: number[]): {
+export function planMigrations(
+  migrations: Migration[],
+  appliedCreatedAt: number[],
+): {
   pending: Migration[];
   status: MigrationStatus;
 } {

@@ -23,8 +23,11 @@ export interface PostgresTarget {
 }
 
 export function postgresTarget(url: string): PostgresTarget {
-  const [, scheme = "postgres://", authority = "", rest = ""] = /^(postgres(?:ql)?:\/\/)([^/?#]*)(.*)$/is.exec(url) ?? [];
-  const parsed = new URL(scheme + (authority === "" || authority.endsWith("@") ? `${authority}localhost` : authority) + rest);
+  const [, scheme = "postgres://", authority = "", rest = ""] =
+    /^(postgres(?:ql)?:\/\/)([^/?#]*)(.*)$/is.exec(url) ?? [];
+  const parsed = new URL(
+    scheme + (authority === "" || authority.endsWith("@") ? `${authority}localhost` : authority) + rest,
+  );
   const socketDir = parsed.searchParams.get("host");
   const port = parsed.searchParams.get("port") ?? (parsed.port || "5432");
   const user = decodeURIComponent(parsed.username) || process.env.PGUSER || process.env.USER || "postgres";
@@ -95,7 +98,12 @@ export function isInMemory(url: string): boolean {
 /** The file a local SQLite URL names (`file:/abs`, `file:///abs`, `file:rel`, without its query), or null for memory and remote URLs. */
 export function sqliteFilePath(url: string): string | null {
   if (!url.toLowerCase().startsWith("file:") || url.includes(":memory:")) return null;
-  return decodeURIComponent(url.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0]!);
+  return decodeURIComponent(
+    url
+      .slice("file:".length)
+      .replace(/^\/\/(?=\/)/, "")
+      .split("?")[0]!,
+  );
 }
 
 /** How the operator should read a SQLite path: relative ones depend on the current directory. */
@@ -110,7 +118,10 @@ function described(path: string): string {
  * says why. With `create`, a missing file (and its directory) may be made;
  * returns the absolute path and whether the file is new.
  */
-export function prepareSqliteFile(path: string, create: boolean): { path: string; created: boolean; createdDirectory: string | null } {
+export function prepareSqliteFile(
+  path: string,
+  create: boolean,
+): { path: string; created: boolean; createdDirectory: string | null } {
   const absolute = resolve(path);
   const directory = dirname(absolute);
   let found: ReturnType<typeof statSync> | null = null;

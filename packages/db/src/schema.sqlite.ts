@@ -137,10 +137,7 @@ export const roleGrants = sqliteTable(
     roleId: idRef("role_id").references(() => roles.id, { onDelete: "set null" }),
     createdAt: ms("created_at").notNull(),
   },
-  (t) => [
-    uniqueIndex("role_grants_did_rkey_idx").on(t.did, t.rkey),
-    index("role_grants_role_uri_idx").on(t.roleUri),
-  ],
+  (t) => [uniqueIndex("role_grants_did_rkey_idx").on(t.did, t.rkey), index("role_grants_role_uri_idx").on(t.roleUri)],
 );
 
 export const memberships = sqliteTable(
@@ -195,21 +192,15 @@ export const posts = sqliteTable(
   },
   (t) => [
     uniqueIndex("posts_did_rkey_idx").on(t.did, t.rkey),
-    index("posts_board_topics_idx")
-      .on(t.boardId, t.lastActivityAt, t.id)
-      .where(sql`root_uri is null`),
+    index("posts_board_topics_idx").on(t.boardId, t.lastActivityAt, t.id).where(sql`root_uri is null`),
     index("posts_root_posted_idx").on(t.rootId, t.postedAt, t.id),
     // Replies still waiting for their root or parent to arrive, by the uri
     // they wait for: nearly empty, so cheap to keep up on every insert and to
     // probe for each run of posts (indexer/collections/post.ts). Topics' NULL
     // uris stay out: with them in, SQLite's ANALYZE statistics made "root_uri
     // is null" look selective and sent the board listing through here.
-    index("posts_waiting_root_idx")
-      .on(t.rootUri)
-      .where(sql`root_id is null and root_uri is not null`),
-    index("posts_waiting_parent_idx")
-      .on(t.parentUri)
-      .where(sql`parent_id is null and parent_uri is not null`),
+    index("posts_waiting_root_idx").on(t.rootUri).where(sql`root_id is null and root_uri is not null`),
+    index("posts_waiting_parent_idx").on(t.parentUri).where(sql`parent_id is null and parent_uri is not null`),
     index("posts_did_created_idx").on(t.did, t.createdAt),
   ],
 );

@@ -146,10 +146,7 @@ export const roleGrants = pgTable(
     roleId: idRef("role_id").references(() => roles.id, { onDelete: "set null" }),
     createdAt: ms("created_at").notNull(),
   },
-  (t) => [
-    uniqueIndex("role_grants_did_rkey_idx").on(t.did, t.rkey),
-    index("role_grants_role_uri_idx").on(t.roleUri),
-  ],
+  (t) => [uniqueIndex("role_grants_did_rkey_idx").on(t.did, t.rkey), index("role_grants_role_uri_idx").on(t.roleUri)],
 );
 
 export const memberships = pgTable(
@@ -217,9 +214,7 @@ export const posts = pgTable(
     uniqueIndex("posts_did_rkey_idx").on(t.did, t.rkey),
     // "Topics of a board by last activity" is a backward scan of this partial
     // index (ascending so both dialects declare it the same way).
-    index("posts_board_topics_idx")
-      .on(t.boardId, t.lastActivityAt, t.id)
-      .where(sql`root_uri is null`),
+    index("posts_board_topics_idx").on(t.boardId, t.lastActivityAt, t.id).where(sql`root_uri is null`),
     // A topic page is a range of this index.
     index("posts_root_posted_idx").on(t.rootId, t.postedAt, t.id),
     // Replies still waiting for their root or parent to arrive, by the uri
@@ -227,12 +222,8 @@ export const posts = pgTable(
     // probe for each run of posts (indexer/collections/post.ts). Topics' NULL
     // uris stay out: with them in, SQLite's ANALYZE statistics made "root_uri
     // is null" look selective and sent the board listing through here.
-    index("posts_waiting_root_idx")
-      .on(t.rootUri)
-      .where(sql`root_id is null and root_uri is not null`),
-    index("posts_waiting_parent_idx")
-      .on(t.parentUri)
-      .where(sql`parent_id is null and parent_uri is not null`),
+    index("posts_waiting_root_idx").on(t.rootUri).where(sql`root_id is null and root_uri is not null`),
+    index("posts_waiting_parent_idx").on(t.parentUri).where(sql`parent_id is null and parent_uri is not null`),
     index("posts_did_created_idx").on(t.did, t.createdAt),
   ],
 );

@@ -25,7 +25,9 @@ describe("createDb URLs", () => {
   it("redacts passwords and tokens", () => {
     expect(redactUrl("postgres://atbb:s3cret@db:5432/atbb")).toBe("postgres://atbb:***@db:5432/atbb");
     expect(redactUrl("libsql://db.example.org?authToken=abc.def")).toBe("libsql://db.example.org?authToken=***");
-    expect(redactUrl("postgresql://atbb@/atbb?host=/run/postgresql")).toBe("postgresql://atbb@/atbb?host=/run/postgresql");
+    expect(redactUrl("postgresql://atbb@/atbb?host=/run/postgresql")).toBe(
+      "postgresql://atbb@/atbb?host=/run/postgresql",
+    );
   });
 
   it("opens an in-memory SQLite database", async () => {
@@ -39,18 +41,21 @@ describe("createDb URLs", () => {
   });
 
   const socketDir = inject("postgresSocketDir");
-  it.runIf(dialect === "postgresql" && socketDir !== null)("connects to PostgreSQL over a Unix socket with ?host=", async () => {
-    const database = await createTestDatabase("postgresql");
-    const name = new URL(database.url).pathname.slice(1);
-    const port = new URL(database.url).port;
-    const handle = await createDb(`postgresql://postgres@/${name}?host=${socketDir}&port=${port}`);
-    try {
-      expect(await handle.rows(sql`select current_database() as db`)).toEqual([{ db: name }]);
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
-  });
+  it.runIf(dialect === "postgresql" && socketDir !== null)(
+    "connects to PostgreSQL over a Unix socket with ?host=",
+    async () => {
+      const database = await createTestDatabase("postgresql");
+      const name = new URL(database.url).pathname.slice(1);
+      const port = new URL(database.url).port;
+      const handle = await createDb(`postgresql://postgres@/${name}?host=${socketDir}&port=${port}`);
+      try {
+        expect(await handle.rows(sql`select current_database() as db`)).toEqual([{ db: name }]);
+      } finally {
+        await handle.close();
+        await database.drop();
+      }
+    },
+  );
 });
 
 describe(`a ${dialect} database`, () => {
@@ -66,13 +71,30 @@ describe(`a ${dialect} database`, () => {
     const { users, posts } = handle.schema;
     const createdAt = new Date("2026-11-22T12:34:56.789Z");
     const bigId = 2 ** 52 + 7;
-    await handle.db.insert(users).values({ did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa", firstSeenAt: createdAt, updatedAt: createdAt });
+    await handle.db
+      .insert(users)
+      .values({ did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa", firstSeenAt: createdAt, updatedAt: createdAt });
     await handle.db.insert(posts).values({
-      id: bigId, did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa", rkey: "3kabc", cid: "bafy", indexedAt: createdAt,
-      text: "hello", createdAt, deletedByUser: true, bannedByMod: false, lastActivityAt: createdAt,
+      id: bigId,
+      did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa",
+      rkey: "3kabc",
+      cid: "bafy",
+      indexedAt: createdAt,
+      text: "hello",
+      createdAt,
+      deletedByUser: true,
+      bannedByMod: false,
+      lastActivityAt: createdAt,
     });
     const [row] = await handle.db.select().from(posts).where(eq(posts.id, bigId));
-    expect(row).toMatchObject({ id: bigId, createdAt, deletedByUser: true, bannedByMod: false, locked: false, replyCount: 0 });
+    expect(row).toMatchObject({
+      id: bigId,
+      createdAt,
+      deletedByUser: true,
+      bannedByMod: false,
+      locked: false,
+      replyCount: 0,
+    });
     expect(row!.createdAt.getTime()).toBe(createdAt.getTime());
     expect(typeof row!.id).toBe("number");
   });
@@ -82,7 +104,15 @@ describe(`a ${dialect} database`, () => {
     const now = new Date();
     const [role] = await handle.db
       .insert(roles)
-      .values({ did: "did:plc:forumaaaaaaaaaaaaaaaaaaa", rkey: "mod", cid: "bafy", indexedAt: now, name: "Moderator", priority: 10, createdAt: now })
+      .values({
+        did: "did:plc:forumaaaaaaaaaaaaaaaaaaa",
+        rkey: "mod",
+        cid: "bafy",
+        indexedAt: now,
+        name: "Moderator",
+        priority: 10,
+        createdAt: now,
+      })
       .returning();
     await handle.db.insert(rolePermissions).values([
       { roleId: role!.id, permission: "space.atbb.permission.moderatePosts" },
@@ -118,16 +148,22 @@ describe(`a ${dialect} database`, () => {
     expect(checks).toEqual(Array.from({ length: 5 }, () => [{ foreign_keys: 1 }]));
   });
 
-  it.runIf(dialect === "sqlite")("commits with synchronous = NORMAL and a 10,000-page WAL checkpoint on the transaction's connection and reads beside it", async () => {
-    const settings = async (read: (query: SQL) => Promise<unknown>) => [await read(sql`pragma synchronous`), await read(sql`pragma wal_autocheckpoint`)];
-    const expected = [[{ synchronous: 1 }], [{ wal_autocheckpoint: 10000 }]];
-    for (let i = 0; i < 3; i++) {
-      await handle.db.transaction(async (tx) => {
-        const inside = await settings((query) => (tx as unknown as { all(query: SQL): Promise<unknown> }).all(query));
-        // A read while the transaction holds its connection goes to the other one.
-        const beside = await settings((query) => handle.rows(query));
-        expect({ inside, beside }).toEqual({ inside: expected, beside: expected });
-      });
-    }
-  });
+  it.runIf(dialect === "sqlite")(
+    "commits with synchronous = NORMAL and a 10,000-page WAL checkpoint on the transaction's connection and reads beside it",
+    async () => {
+      const settings = async (read: (query: SQL) => Promise<unknown>) => [
+        await read(sql`pragma synchronous`),
+        await read(sql`pragma wal_autocheckpoint`),
+      ];
+      const expected = [[{ synchronous: 1 }], [{ wal_autocheckpoint: 10000 }]];
+      for (let i = 0; i < 3; i++) {
+        await handle.db.transaction(async (tx) => {
+          const inside = await settings((query) => (tx as unknown as { all(query: SQL): Promise<unknown> }).all(query));
+          // A read while the transaction holds its connection goes to the other one.
+          const beside = await settings((query) => handle.rows(query));
+          expect({ inside, beside }).toEqual({ inside: expected, beside: expected });
+        });
+      }
+    },
+  );
 });

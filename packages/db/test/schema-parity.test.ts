@@ -20,14 +20,20 @@ const INTENDED_DIFFERENCES = {
 async function postgresShape(database: MigratedTestDatabase): Promise<Record<string, Shape>> {
   const { rows } = database.handle;
   const shapes: Record<string, Shape> = {};
-  const shape = (table: string) =>
-    (shapes[table] ??= { columns: {}, indexes: {}, foreignKeys: {}, primaryKey: [] });
+  const shape = (table: string) => (shapes[table] ??= { columns: {}, indexes: {}, foreignKeys: {}, primaryKey: [] });
   for (const c of await rows<{ table_name: string; column_name: string; is_nullable: string }>(sql`
     select table_name, column_name, is_nullable from information_schema.columns
     where table_schema = 'public'`)) {
     shape(c.table_name).columns[c.column_name] = { nullable: c.is_nullable === "YES" };
   }
-  for (const i of await rows<{ table: string; name: string; columns: string[]; unique: boolean; primary: boolean; partial: boolean }>(sql`
+  for (const i of await rows<{
+    table: string;
+    name: string;
+    columns: string[];
+    unique: boolean;
+    primary: boolean;
+    partial: boolean;
+  }>(sql`
     select t.relname as table, ix.relname as name, i.indisunique as unique, i.indisprimary as primary,
            i.indpred is not null as partial,
            array(select a.attname from unnest(i.indkey) with ordinality k(attnum, n)
@@ -56,15 +62,26 @@ async function sqliteShape(database: MigratedTestDatabase): Promise<Record<strin
   for (const { name } of tables) {
     if (INTENDED_DIFFERENCES.ignoredTables.includes(name)) continue;
     const shape: Shape = { columns: {}, indexes: {}, foreignKeys: {}, primaryKey: [] };
-    const columns = await rows<{ name: string; notnull: number; pk: number }>(sql`select * from pragma_table_info(${name})`);
+    const columns = await rows<{ name: string; notnull: number; pk: number }>(
+      sql`select * from pragma_table_info(${name})`,
+    );
     for (const c of columns) shape.columns[c.name] = { nullable: c.notnull === 0 && c.pk === 0 };
-    shape.primaryKey = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    shape.primaryKey = columns
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
     for (const i of await rows<{ name: string; unique: number; origin: string; partial: number }>(
       sql`select * from pragma_index_list(${name})`,
     )) {
       if (i.origin === "pk") continue;
-      const indexColumns = await rows<{ name: string }>(sql`select name from pragma_index_info(${i.name}) order by seqno`);
-      shape.indexes[i.name] = { columns: indexColumns.map((c) => c.name), unique: i.unique === 1, partial: i.partial === 1 };
+      const indexColumns = await rows<{ name: string }>(
+        sql`select name from pragma_index_info(${i.name}) order by seqno`,
+      );
+      shape.indexes[i.name] = {
+        columns: indexColumns.map((c) => c.name),
+        unique: i.unique === 1,
+        partial: i.partial === 1,
+      };
     }
     for (const f of await rows<{ table: string; from: string; to: string; on_delete: string }>(
       sql`select * from pragma_foreign_key_list(${name})`,
@@ -96,8 +113,22 @@ describe("the PostgreSQL and SQLite schemas", () => {
   it("have the same tables", () => {
     expect(Object.keys(liteShape).sort()).toEqual(Object.keys(pgShape).sort());
     expect(Object.keys(pgShape).sort()).toEqual([
-      "backfill_errors", "backfill_progress", "boards", "categories", "firehose_cursor", "forums",
-      "member_sessions", "memberships", "mod_actions", "oauth_sessions", "oauth_states", "posts", "role_grants", "role_permissions", "roles", "users",
+      "backfill_errors",
+      "backfill_progress",
+      "boards",
+      "categories",
+      "firehose_cursor",
+      "forums",
+      "member_sessions",
+      "memberships",
+      "mod_actions",
+      "oauth_sessions",
+      "oauth_states",
+      "posts",
+      "role_grants",
+      "role_permissions",
+      "roles",
+      "users",
     ]);
   });
 
@@ -118,7 +149,9 @@ describe("the PostgreSQL and SQLite schemas", () => {
       expect(liteShape[table]?.indexes, table).toEqual(pgShape[table]!.indexes);
     }
     expect(pgShape.posts!.indexes.posts_board_topics_idx).toEqual({
-      columns: ["board_id", "last_activity_at", "id"], unique: false, partial: true,
+      columns: ["board_id", "last_activity_at", "id"],
+      unique: false,
+      partial: true,
     });
   });
 

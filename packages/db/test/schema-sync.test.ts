@@ -35,9 +35,13 @@ describe(`the ${dialect} migrations`, () => {
   });
 
   it("pass drizzle-kit check without a warning", async () => {
-    const { stdout, stderr } = await run(drizzleKit, ["check", `--dialect=${dialect}`, outFlag(migrationsFolders[dialect])], {
-      cwd: appDir,
-    });
+    const { stdout, stderr } = await run(
+      drizzleKit,
+      ["check", `--dialect=${dialect}`, outFlag(migrationsFolders[dialect])],
+      {
+        cwd: appDir,
+      },
+    );
     const said = `${stdout}${stderr}`;
     expect(said).toMatch(/Everything's fine/);
     expect(said).not.toMatch(/warning|collision|error/i);

@@ -15,7 +15,8 @@ const author = "did:plc:alicealicealicealice";
 
 /** A timestamp literal as each dialect stores it. */
 const at = (iso: string): SQL => (dialect === "postgresql" ? sql`${iso}::timestamptz` : sql`${Date.parse(iso)}`);
-const ms = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : Number(value));
+const ms = (value: unknown) =>
+  value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : Number(value);
 
 describe(`upgrading a ${dialect} database to posts with network times`, () => {
   let database: TestDatabase;
@@ -49,7 +50,9 @@ describe(`upgrading a ${dialect} database to posts with network times`, () => {
   it("dates every post and action by the earlier of its claim and its indexing", async () => {
     const handle = await createDb(database.url);
     try {
-      const posts = await handle.rows<{ rkey: string; seen_at: unknown; posted_at: unknown }>(sql`select rkey, seen_at, posted_at from posts order by id`);
+      const posts = await handle.rows<{ rkey: string; seen_at: unknown; posted_at: unknown }>(
+        sql`select rkey, seen_at, posted_at from posts order by id`,
+      );
       expect(posts.map((p) => [p.rkey, ms(p.seen_at), ms(p.posted_at)])).toEqual([
         ["topic", Date.parse("2026-01-01T00:00:00.000Z"), Date.parse("2026-01-01T00:00:00.000Z")],
         ["before", Date.parse("2026-01-02T00:00:00.000Z"), Date.parse("2026-01-02T00:00:00.000Z")],
@@ -66,7 +69,9 @@ describe(`upgrading a ${dialect} database to posts with network times`, () => {
   it("gives the locked topic its lock's time and recomputes its counts by the new rules", async () => {
     const handle = await createDb(database.url);
     try {
-      const [topic] = await handle.rows<Record<string, unknown>>(sql`select locked_at, reply_count, last_reply_at, last_activity_at from posts where rkey = 'topic'`);
+      const [topic] = await handle.rows<Record<string, unknown>>(
+        sql`select locked_at, reply_count, last_reply_at, last_activity_at from posts where rkey = 'topic'`,
+      );
       expect(ms(topic!.locked_at)).toBe(Date.parse("2026-01-04T00:00:00.000Z"));
       expect(Number(topic!.reply_count)).toBe(2);
       expect(ms(topic!.last_reply_at)).toBe(Date.parse("2026-01-03T00:00:01.000Z"));

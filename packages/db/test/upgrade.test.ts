@@ -9,7 +9,14 @@ const BEFORE_ROLE_PERMISSIONS = "0001_forum_structure_and_roles";
 
 const legacyRoles = [
   { rkey: "owner", permissions: ["*"] },
-  { rkey: "mod", permissions: ["space.atbb.permission.moderatePosts", "space.atbb.permission.banUsers", "space.atbb.permission.moderatePosts"] },
+  {
+    rkey: "mod",
+    permissions: [
+      "space.atbb.permission.moderatePosts",
+      "space.atbb.permission.banUsers",
+      "space.atbb.permission.moderatePosts",
+    ],
+  },
   { rkey: "quoted", permissions: [`it's "quoted"`, "back\\slash", "comma,inside", "{braces}"] },
   { rkey: "none", permissions: [] },
 ];
@@ -27,7 +34,10 @@ describe.runIf(dialect === "postgresql")("upgrading a PostgreSQL database from t
         values ('did:plc:forumaaaaaaaaaaaaaaaaaaa', 'self', 'bafyforum', now(), 'Forum', now())`);
       for (const [i, role] of legacyRoles.entries()) {
         await handle.rows(sql`insert into roles (did, rkey, cid, indexed_at, name, priority, permissions, created_at)
-          values ('did:plc:forumaaaaaaaaaaaaaaaaaaa', ${role.rkey}, ${`bafy${role.rkey}`}, now(), ${role.rkey}, ${i}, array[${sql.join(role.permissions.map((p) => sql`${p}`), sql`, `)}]::text[], now())`);
+          values ('did:plc:forumaaaaaaaaaaaaaaaaaaa', ${role.rkey}, ${`bafy${role.rkey}`}, now(), ${role.rkey}, ${i}, array[${sql.join(
+            role.permissions.map((p) => sql`${p}`),
+            sql`, `,
+          )}]::text[], now())`);
       }
       before = {
         forums: await handle.rows(sql`select * from forums order by id`),
@@ -71,8 +81,12 @@ describe.runIf(dialect === "postgresql")("upgrading a PostgreSQL database from t
     try {
       // Later migrations add columns; they start empty.
       const added = { default_role_uri: null, default_role_id: null };
-      expect(await handle.rows(sql`select * from forums order by id`)).toEqual(before.forums.map((forum) => ({ ...(forum as object), ...added })));
-      expect(await handle.rows(sql`select id, did, rkey, cid, name, priority from roles order by id`)).toEqual(before.roles);
+      expect(await handle.rows(sql`select * from forums order by id`)).toEqual(
+        before.forums.map((forum) => ({ ...(forum as object), ...added })),
+      );
+      expect(await handle.rows(sql`select id, did, rkey, cid, name, priority from roles order by id`)).toEqual(
+        before.roles,
+      );
     } finally {
       await handle.close();
     }

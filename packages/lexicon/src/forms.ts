@@ -94,11 +94,13 @@ const referenceFields: Partial<Record<Collection, readonly ReferenceField[]>> = 
 };
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const keyOf = ({ field, key }: ReferenceField) => key ?? field;
 const isFlat = (value: Json, reference: ReferenceField) => reference.wraps && !(keyOf(reference) in value);
 const TOKEN_PREFIX = "space.atbb.modAction.";
-const isShortAction = (action: unknown): action is ModActionKind => (MOD_ACTIONS as readonly unknown[]).includes(action);
+const isShortAction = (action: unknown): action is ModActionKind =>
+  (MOD_ACTIONS as readonly unknown[]).includes(action);
 
 /** The forms other than the published one that a record uses, each named once. */
 export function unpublishedFormsOf(collection: Collection, record: unknown): UnpublishedForm[] {
@@ -136,9 +138,13 @@ export function toPublishedForm<C extends Collection>(collection: C, record: Rec
   for (const reference of referenceFields[collection] ?? []) {
     const value = published[reference.field];
     if (!isObject(value)) continue;
-    published[reference.field] = { $type: reference.type, ...(isFlat(value, reference) ? { [keyOf(reference)]: value } : value) };
+    published[reference.field] = {
+      $type: reference.type,
+      ...(isFlat(value, reference) ? { [keyOf(reference)]: value } : value),
+    };
   }
-  if (collection === ids.modAction && isShortAction(published.action)) published.action = modActionToken(published.action);
+  if (collection === ids.modAction && isShortAction(published.action))
+    published.action = modActionToken(published.action);
   return published as unknown as PublishedRecordTypes[C];
 }
 

@@ -7,12 +7,14 @@ export const isDid = (value: unknown): value is string => typeof value === "stri
 /** did:plc: 24 characters of base32. */
 const PLC_DID = /^did:plc:[a-z2-7]{24}$/;
 /** did:web: a host name (RFC 1123 labels), with a port only %3A-encoded (as development networks use); no path. */
-const WEB_DID = /^did:web:(?=.{1,253}(?:%3A|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?:%3A[0-9]{1,5})?$/i;
+const WEB_DID =
+  /^did:web:(?=.{1,253}(?:%3A|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?:%3A[0-9]{1,5})?$/i;
 /**
  * A DID of a method atproto accounts use: did:plc at its exact length and
  * alphabet, or did:web of a host. isDid accepts any method and length.
  */
-export const isAccountDid = (value: unknown): boolean => typeof value === "string" && (PLC_DID.test(value) || WEB_DID.test(value));
+export const isAccountDid = (value: unknown): boolean =>
+  typeof value === "string" && (PLC_DID.test(value) || WEB_DID.test(value));
 export const isNsid = (value: unknown): value is string => typeof value === "string" && isValidNsid(value);
 export const isRecordKey = (value: unknown): value is string => typeof value === "string" && isValidRecordKey(value);
 export const isTid = (value: unknown): value is string => typeof value === "string" && isValidTid(value);

@@ -77,7 +77,10 @@ function check(lexicon: Lexicons, collection: Collection, value: unknown): strin
  * limits. Returns the record as it came. Never throws.
  */
 export function validateRecord<C extends Collection>(collection: C, value: unknown): ValidationResult<RecordTypes[C]> {
-  const published = typeof value === "object" && value !== null && !Array.isArray(value) ? toPublishedForm(collection, value as RecordTypes[C]) : value;
+  const published =
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? toPublishedForm(collection, value as RecordTypes[C])
+      : value;
   const problem = check(readLexicons, collection, published);
   return problem === null ? { ok: true, record: value as RecordTypes[C] } : { ok: false, reason: problem };
 }
@@ -87,7 +90,10 @@ export function validateRecord<C extends Collection>(collection: C, value: unkno
  * (wrapped references with their $type, action tokens) within the published
  * limits. Never throws.
  */
-export function validatePublishedRecord<C extends Collection>(collection: C, value: unknown): ValidationResult<PublishedRecordTypes[C]> {
+export function validatePublishedRecord<C extends Collection>(
+  collection: C,
+  value: unknown,
+): ValidationResult<PublishedRecordTypes[C]> {
   const problem = check(lexicons, collection, value);
   if (problem !== null) return { ok: false, reason: problem };
   const forms = unpublishedFormsOf(collection, value);

@@ -15,7 +15,10 @@ import {
 
 const now = "2026-11-22T10:00:00.000Z";
 const cid = "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm";
-const ref = (collection: string, rkey = "3kabc2345abcd") => ({ uri: `at://did:plc:forumaaaaaaaaaaaaaaaaaaa/${collection}/${rkey}`, cid });
+const ref = (collection: string, rkey = "3kabc2345abcd") => ({
+  uri: `at://did:plc:forumaaaaaaaaaaaaaaaaaaa/${collection}/${rkey}`,
+  cid,
+});
 const forum = ref(ids.forum, "self");
 const board = ref(ids.board);
 const role = ref(ids.role);
@@ -24,9 +27,26 @@ const role = ref(ids.role);
 const published = {
   [ids.forum]: { $type: ids.forum, name: "atBB", description: "A forum", createdAt: now },
   [ids.category]: { $type: ids.category, name: "General", slug: "general", sortOrder: 1, createdAt: now },
-  [ids.board]: { $type: ids.board, name: "Chat", slug: "chat", category: { $type: "space.atbb.forum.board#categoryRef", category: ref(ids.category) }, createdAt: now },
-  [ids.role]: { $type: ids.role, name: "Moderator", permissions: ["space.atbb.permission.moderatePosts"], priority: 10, createdAt: now },
-  [ids.roleAssignment]: { $type: ids.roleAssignment, did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa", role: { $type: "space.atbb.forum.roleAssignment#roleRef", role }, createdAt: now },
+  [ids.board]: {
+    $type: ids.board,
+    name: "Chat",
+    slug: "chat",
+    category: { $type: "space.atbb.forum.board#categoryRef", category: ref(ids.category) },
+    createdAt: now,
+  },
+  [ids.role]: {
+    $type: ids.role,
+    name: "Moderator",
+    permissions: ["space.atbb.permission.moderatePosts"],
+    priority: 10,
+    createdAt: now,
+  },
+  [ids.roleAssignment]: {
+    $type: ids.roleAssignment,
+    did: "did:plc:aliceaaaaaaaaaaaaaaaaaaa",
+    role: { $type: "space.atbb.forum.roleAssignment#roleRef", role },
+    createdAt: now,
+  },
   [ids.post]: {
     $type: ids.post,
     text: "hello",
@@ -42,7 +62,13 @@ const published = {
     joinedAt: now,
     createdAt: now,
   },
-  [ids.modAction]: { $type: ids.modAction, action: "space.atbb.modAction.ban", subject: { did: "did:plc:trollaaaaaaaaaaaaaaaaaaa" }, createdBy: "did:plc:modaaaaaaaaaaaaaaaaaaaaa", createdAt: now },
+  [ids.modAction]: {
+    $type: ids.modAction,
+    action: "space.atbb.modAction.ban",
+    subject: { did: "did:plc:trollaaaaaaaaaaaaaaaaaaa" },
+    createdBy: "did:plc:modaaaaaaaaaaaaaaaaaaaaa",
+    createdAt: now,
+  },
 };
 const reply = {
   $type: ids.post,
@@ -89,7 +115,10 @@ describe("atBB's published record form", () => {
 
   it("rejects a wrapped reference whose $type is another wrapper's, read or written", () => {
     const mistyped = { ...published[ids.post], board: { $type: "space.atbb.post#forumRef", board } };
-    expect(validateRecord(ids.post, mistyped)).toEqual({ ok: false, reason: "board.$type must be space.atbb.post#boardRef" });
+    expect(validateRecord(ids.post, mistyped)).toEqual({
+      ok: false,
+      reason: "board.$type must be space.atbb.post#boardRef",
+    });
     expect(validatePublishedRecord(ids.post, mistyped).ok).toBe(false);
   });
 
@@ -137,12 +166,23 @@ describe("the older flat form", () => {
   });
 
   it("becomes the published form through toPublishedForm, which is then written", () => {
-    expect(toPublishedForm(ids.post, { $type: ids.post, ...flat.post })).toEqual({ ...published[ids.post], title: undefined });
+    expect(toPublishedForm(ids.post, { $type: ids.post, ...flat.post })).toEqual({
+      ...published[ids.post],
+      title: undefined,
+    });
     expect(toPublishedForm(ids.post, { $type: ids.post, ...flat.reply })).toEqual(reply);
     expect(toPublishedForm(ids.modAction, flat.ban).action).toBe("space.atbb.modAction.ban");
-    for (const [collection, record] of [[ids.post, flat.post], [ids.board, flat.board], [ids.membership, flat.membership], [ids.roleAssignment, flat.grant], [ids.modAction, flat.ban]] as const) {
+    for (const [collection, record] of [
+      [ids.post, flat.post],
+      [ids.board, flat.board],
+      [ids.membership, flat.membership],
+      [ids.roleAssignment, flat.grant],
+      [ids.modAction, flat.ban],
+    ] as const) {
       expect(validatePublishedRecord(collection, record).ok).toBe(false);
-      expect(validatePublishedRecord(collection, toPublishedForm(collection, record as never))).toMatchObject({ ok: true });
+      expect(validatePublishedRecord(collection, toPublishedForm(collection, record as never))).toMatchObject({
+        ok: true,
+      });
     }
   });
 

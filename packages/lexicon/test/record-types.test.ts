@@ -59,7 +59,8 @@ function objectType(nsid: string, defName: string, def: ObjectDef): string {
 /** Every record and object def of the lexicons, as the type it means. */
 const expected = docs.flatMap((doc) =>
   Object.entries(doc.defs).flatMap(([defName, def]) => {
-    const object = def.type === "record" ? (def.record as ObjectDef) : def.type === "object" ? (def as ObjectDef) : null;
+    const object =
+      def.type === "record" ? (def.record as ObjectDef) : def.type === "object" ? (def as ObjectDef) : null;
     return object ? [{ name: typeName(doc.id, defName), type: objectType(doc.id, defName, object) }] : [];
   }),
 );
@@ -89,7 +90,8 @@ function compile(checks: string[]): { line: number; message: string }[] {
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => name === file || fileExists(name);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, language) => (name === file ? ts.createSourceFile(name, source, language) : getSourceFile(name, language));
+  host.getSourceFile = (name, language) =>
+    name === file ? ts.createSourceFile(name, source, language) : getSourceFile(name, language);
   const program = ts.createProgram([file], options, host);
   return ts.getPreEmitDiagnostics(program).map((d) => ({
     line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line - 3 : -1,
@@ -100,12 +102,25 @@ function compile(checks: string[]): { line: number; message: string }[] {
 const checks = [
   ...expected.map(({ name, type }) => `export type Check${name} = Expect<Equal<R.${name}, ${type}>>;`),
   `export type CheckCollections = Expect<Equal<keyof R.PublishedRecordTypes, ${collections.map((c) => JSON.stringify(c)).join(" | ")}>>;`,
-  ...collections.map((c, i) => `export type CheckCollection${i} = Expect<Equal<R.PublishedRecordTypes[${JSON.stringify(c)}], R.${typeName(c, "main")}>>;`),
+  ...collections.map(
+    (c, i) =>
+      `export type CheckCollection${i} = Expect<Equal<R.PublishedRecordTypes[${JSON.stringify(c)}], R.${typeName(c, "main")}>>;`,
+  ),
 ];
 
 describe("the record types", () => {
   it("are derived from every record and object of the lexicons", () => {
-    expect(expected.map((e) => e.name)).toEqual(expect.arrayContaining(["PostRecord", "PostForumRef", "BoardCategoryRef", "RoleAssignmentRecord", "ModActionSubject", "StrongRef", "ForumRoleRef"]));
+    expect(expected.map((e) => e.name)).toEqual(
+      expect.arrayContaining([
+        "PostRecord",
+        "PostForumRef",
+        "BoardCategoryRef",
+        "RoleAssignmentRecord",
+        "ModActionSubject",
+        "StrongRef",
+        "ForumRoleRef",
+      ]),
+    );
     expect(expected.length).toBe(18);
   });
 

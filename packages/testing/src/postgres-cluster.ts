@@ -72,7 +72,17 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     const gid = execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim();
     chownSync(dir, Number(ids), Number(gid));
   }
-  run(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
+  run(join(bin, "initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "-E",
+    "UTF8",
+    "--no-sync",
+    "--no-instructions",
+  ]);
   // Everyone is trusted, except one role that must give its password: the
   // tests of what atbb says about a wrong password log in as it.
   const hba = join(data, "pg_hba.conf");

@@ -39,7 +39,16 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Where a request can change something (login and writing): each refuses other sites. */
 const STATE_CHANGING_PATHS = ["/api/auth/logout", "/api/topics", "/api/topics/:id/replies", "/api/posts/:id"];
 
-export function createApp({ database, logger, migrationsFolder, forumDid = null, indexer, forumAgent, corsOrigins = [], members = null }: AppOptions) {
+export function createApp({
+  database,
+  logger,
+  migrationsFolder,
+  forumDid = null,
+  indexer,
+  forumAgent,
+  corsOrigins = [],
+  members = null,
+}: AppOptions) {
   const app = new OpenAPIHono();
   app.use(secureHeaders());
   // A member's cookie goes with any request their browser makes, whoever's page
@@ -49,12 +58,18 @@ export function createApp({ database, logger, migrationsFolder, forumDid = null,
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header("origin");
     if (members === null || origin !== members.login.origin) {
-      return errorBody(c, 403, "cross_origin", `A ${c.req.method} must come from the forum's own pages (Origin ${members?.login.origin ?? "of PUBLIC_URL"}); this one came from ${origin ?? "no Origin"}.`);
+      return errorBody(
+        c,
+        403,
+        "cross_origin",
+        `A ${c.req.method} must come from the forum's own pages (Origin ${members?.login.origin ?? "of PUBLIC_URL"}); this one came from ${origin ?? "no Origin"}.`,
+      );
     }
     return next();
   };
   for (const path of STATE_CHANGING_PATHS) app.use(path, sameOrigin);
-  if (corsOrigins.length > 0) app.use("/api/*", cors({ origin: corsOrigins.includes("*") ? "*" : corsOrigins, allowMethods: ["GET"] }));
+  if (corsOrigins.length > 0)
+    app.use("/api/*", cors({ origin: corsOrigins.includes("*") ? "*" : corsOrigins, allowMethods: ["GET"] }));
 
   app.route("/api/health", healthRoutes({ database, indexer, forumAgent, migrationsFolder, forumDid }));
   app.route("/api/forum", forumRoutes(database, forumDid));
@@ -93,7 +108,8 @@ function openApiDocument(app: OpenAPIHono) {
     info: {
       title: "atBB AppView",
       version: "0.1.0",
-      description: "The forum as JSON. Ids are strings; timestamps are ISO-8601 in UTC with milliseconds. Errors answer { error, message }.",
+      description:
+        "The forum as JSON. Ids are strings; timestamps are ISO-8601 in UTC with milliseconds. Errors answer { error, message }.",
     },
   });
 }

@@ -6,7 +6,13 @@ import { SESSION_COOKIE, type MemberSession } from "../login/member-sessions.ts"
 import { ApiError } from "./errors.ts";
 
 export function setSessionCookie(c: Context, access: MemberAccess, id: string, expiresAt: Date): void {
-  setCookie(c, SESSION_COOKIE, id, { httpOnly: true, sameSite: "Lax", secure: access.login.secure, path: "/", expires: expiresAt });
+  setCookie(c, SESSION_COOKIE, id, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: access.login.secure,
+    path: "/",
+    expires: expiresAt,
+  });
 }
 
 /** The member logged in, renewing the cookie when the session was renewed; null without a live session. */
@@ -19,6 +25,7 @@ export async function currentMember(c: Context, access: MemberAccess): Promise<M
 
 export async function requireMember(c: Context, access: MemberAccess | null): Promise<MemberSession> {
   const member = access ? await currentMember(c, access) : null;
-  if (!member) throw new ApiError(401, "unauthenticated", "You are not logged in, or your login has ended: log in again.");
+  if (!member)
+    throw new ApiError(401, "unauthenticated", "You are not logged in, or your login has ended: log in again.");
   return member;
 }

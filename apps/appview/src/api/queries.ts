@@ -3,7 +3,17 @@
 // query building per request, and each text keeps one prepared statement:
 // DatabaseHandle.values()), its rows as JSON arrays whose shape is one column
 // list (rowShape) for both the SQL and the decoding.
-import { aliasedTable, countCell, jsonCell, jsonSql, rowShape, outerJoined, type DatabaseHandle, type RowOf, type Schema } from "@atbb/db";
+import {
+  aliasedTable,
+  countCell,
+  jsonCell,
+  jsonSql,
+  rowShape,
+  outerJoined,
+  type DatabaseHandle,
+  type RowOf,
+  type Schema,
+} from "@atbb/db";
 import { sql, type SQL } from "drizzle-orm";
 
 type Statements = Pick<DatabaseHandle, "dialect" | "schema" | "sqlText">;
@@ -83,13 +93,21 @@ function postsPage({ dialect, schema }: Statements, pageIds: SQL, order: SQL): S
 function boardTopicsPageQuery(statements: Statements): SQL {
   const { posts } = statements.schema;
   const q = jsonSql[statements.dialect];
-  return postsPage(statements, sql`${posts.boardId} = ${q.param(1)} and ${posts.rootUri} is null`, sql`${posts.lastActivityAt} desc, ${posts.id} desc`);
+  return postsPage(
+    statements,
+    sql`${posts.boardId} = ${q.param(1)} and ${posts.rootUri} is null`,
+    sql`${posts.lastActivityAt} desc, ${posts.id} desc`,
+  );
 }
 
 /** A topic's replies, oldest first (by when each counts as written), over posts_root_posted_idx (root_id, posted_at, id). */
 function topicRepliesPageQuery(statements: Statements): SQL {
   const { posts } = statements.schema;
-  return postsPage(statements, sql`${posts.rootId} = ${jsonSql[statements.dialect].param(1)}`, sql`${posts.postedAt}, ${posts.id}`);
+  return postsPage(
+    statements,
+    sql`${posts.rootId} = ${jsonSql[statements.dialect].param(1)}`,
+    sql`${posts.postedAt}, ${posts.id}`,
+  );
 }
 
 /** The text of a board's topic page (parameters: board, limit, offset). */
@@ -110,7 +128,9 @@ export function boardTopicsPage(database: DatabaseHandle) {
   const { boards, posts, users } = schema;
   const q = jsonSql[dialect];
   const post = postShape(posts, users);
-  const text = sqlText(sql`select ${boards.topicCount}, (${boardTopicsPageQuery(database)}) from ${boards} where ${boards.id} = ${q.param(1)}`);
+  const text = sqlText(
+    sql`select ${boards.topicCount}, (${boardTopicsPageQuery(database)}) from ${boards} where ${boards.id} = ${q.param(1)}`,
+  );
   return async (boardId: number, offset: number, limit: number): Promise<BoardTopicsPage | null> => {
     const [row] = await values(text, [boardId, limit, offset]);
     return row ? { total: countCell(row[0]), topics: jsonCell<unknown[][]>(row[1]).map(post.decode) } : null;
@@ -160,10 +180,14 @@ export function forumIndex({ dialect, schema, values, sqlText }: DatabaseHandle)
   const q = jsonSql[dialect];
   const category = rowShape(placeColumns(categories));
   const board = rowShape(boardPlaceColumns(boards));
-  const text = sqlText(sql`select (select ${q.arrayOf(category.json(dialect), sql`${categories.id}`)} from ${categories}),
+  const text =
+    sqlText(sql`select (select ${q.arrayOf(category.json(dialect), sql`${categories.id}`)} from ${categories}),
     (select ${q.arrayOf(board.json(dialect), sql`${boards.id}`)} from ${boards})`);
   return async (): Promise<{ categories: ForumPlace[]; boards: BoardPlace[] }> => {
     const [[categoryCell, boardCell]] = (await values(text, [])) as [[unknown, unknown]];
-    return { categories: jsonCell<unknown[][]>(categoryCell).map(category.decode), boards: jsonCell<unknown[][]>(boardCell).map(board.decode) };
+    return {
+      categories: jsonCell<unknown[][]>(categoryCell).map(category.decode),
+      boards: jsonCell<unknown[][]>(boardCell).map(board.decode),
+    };
   };
 }

@@ -14,7 +14,11 @@ import type { z } from "zod";
 import { ErrorBody } from "./bodies/errors.ts";
 import { parse } from "./validation.ts";
 
-type Part<R extends RouteConfig, K extends "params" | "query"> = R["request"] extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
+type Part<R extends RouteConfig, K extends "params" | "query"> = R["request"] extends {
+  [P in K]: infer S extends z.ZodType;
+}
+  ? z.output<S>
+  : Record<string, never>;
 
 /** A route's validated path parameters and query. */
 export interface RouteInput<R extends RouteConfig> {
@@ -23,7 +27,10 @@ export interface RouteInput<R extends RouteConfig> {
 }
 
 /** A route's handler: its answer must be one the declaration describes (status and body). */
-export type RouteHandler<R extends RouteConfig> = (c: Context, input: RouteInput<R>) => Promise<Response & RouteConfigToTypedResponse<R>> | (Response & RouteConfigToTypedResponse<R>);
+export type RouteHandler<R extends RouteConfig> = (
+  c: Context,
+  input: RouteInput<R>,
+) => Promise<Response & RouteConfigToTypedResponse<R>> | (Response & RouteConfigToTypedResponse<R>);
 
 /** The routes of one resource, mounted by the app under the resource's prefix. */
 export const resource = () => new OpenAPIHono();
@@ -41,7 +48,10 @@ export function mount<R extends RouteConfig>(app: OpenAPIHono, route: R, handler
 }
 
 /** An answer a route declares: what it means and its JSON body. */
-export const answer = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { "application/json": { schema } } });
+export const answer = <S extends z.ZodType>(description: string, schema: S) => ({
+  description,
+  content: { "application/json": { schema } },
+});
 
 /** Error answers, for the routes that can give them: bad input (400) and an unknown id or DID (404). */
 export const invalidInput = { 400: answer("Invalid input: a malformed id, DID, offset or limit", ErrorBody) } as const;

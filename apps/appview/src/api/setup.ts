@@ -37,9 +37,15 @@ export async function backfillState(database: DatabaseHandle): Promise<BackfillS
  * What keeps the forum from showing, each said as what to do; empty when
  * nothing does. An empty forum otherwise looks healthy and answers "not found".
  */
-export async function missingSetup(database: DatabaseHandle, forumDid: string | null, backfill: BackfillState): Promise<string[]> {
+export async function missingSetup(
+  database: DatabaseHandle,
+  forumDid: string | null,
+  backfill: BackfillState,
+): Promise<string[]> {
   if (!forumDid) {
-    return ["FORUM_DID is not set: nothing is indexed and the forum is empty. Set FORUM_DID to the forum account's DID and restart."];
+    return [
+      "FORUM_DID is not set: nothing is indexed and the forum is empty. Set FORUM_DID to the forum account's DID and restart.",
+    ];
   }
   const missing: string[] = [];
   const { forums } = database.schema;
@@ -51,7 +57,9 @@ export async function missingSetup(database: DatabaseHandle, forumDid: string | 
     );
   }
   if (backfill.status === "failed") {
-    missing.push(`The backfill failed for ${backfill.failed} collection(s); it is retried. \`atbb backfill --errors\` says what could not be reached.`);
+    missing.push(
+      `The backfill failed for ${backfill.failed} collection(s); it is retried. \`atbb backfill --errors\` says what could not be reached.`,
+    );
   } else if (backfill.status === "running") {
     missing.push(`The backfill has ${backfill.running} collection(s) still to read: records are arriving.`);
   }

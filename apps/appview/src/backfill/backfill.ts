@@ -89,9 +89,16 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     await limiter.take(url.host);
     const where = `${url.origin}${url.pathname}`;
     const timeout = AbortSignal.timeout(30_000);
-    const signal = budget ? AbortSignal.any([timeout, budget.signal]) : options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const signal = budget
+      ? AbortSignal.any([timeout, budget.signal])
+      : options.signal
+        ? AbortSignal.any([timeout, options.signal])
+        : timeout;
     // The repository's budget ran out, or the backfill was stopped, while the request was in flight.
-    const cutShort = (error: unknown) => (budget && !timeout.aborted ? budget.interrupted() : null) ?? (options.signal?.aborted ? new BackfillStopped("the backfill was stopped") : null) ?? error;
+    const cutShort = (error: unknown) =>
+      (budget && !timeout.aborted ? budget.interrupted() : null) ??
+      (options.signal?.aborted ? new BackfillStopped("the backfill was stopped") : null) ??
+      error;
     let response: Response;
     try {
       response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error", signal });
@@ -105,7 +112,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       }
       return (await response.json()) as T;
     } catch (error) {
-      throw cutShort(error instanceof BackfillError ? error : new BackfillError(`${where} sent no readable JSON: ${errorChain(error)}`, { cause: error }));
+      throw cutShort(
+        error instanceof BackfillError
+          ? error
+          : new BackfillError(`${where} sent no readable JSON: ${errorChain(error)}`, { cause: error }),
+      );
     }
   }
 
@@ -113,7 +124,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     totals.errors += count;
     logger.warn({ did, collection, uri, error }, "backfill error");
     await database.db.transaction(async (tx) => {
-      await tx.insert(backfillErrors).values({ did, collection, uri, error: error.slice(0, 1000), createdAt: new Date() });
+      await tx
+        .insert(backfillErrors)
+        .values({ did, collection, uri, error: error.slice(0, 1000), createdAt: new Date() });
     });
   }
 
@@ -130,14 +143,22 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
    * within the repository's budget. A page larger than asked for, or a cursor
    * given a second time, ends the collection (it stays pending).
    */
-  async function backfillCollection(did: string, service: PdsService, collection: Collection, budget: RepoBudget): Promise<void> {
+  async function backfillCollection(
+    did: string,
+    service: PdsService,
+    collection: Collection,
+    budget: RepoBudget,
+  ): Promise<void> {
     const existing = await progressOf(did, collection);
     if (existing?.status === "done") return;
     let cursor = existing?.cursor ?? null;
     const now = new Date();
     if (!existing) {
       await database.db.transaction(async (tx) => {
-        await tx.insert(backfillProgress).values({ did, collection, cursor: null, status: "running", startedAt: now, updatedAt: now }).onConflictDoNothing();
+        await tx
+          .insert(backfillProgress)
+          .values({ did, collection, cursor: null, status: "running", startedAt: now, updatedAt: now })
+          .onConflictDoNothing();
       });
     }
     const seen = new Set<string>(cursor === null ? [] : [cursor]);
@@ -151,10 +172,18 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       url.searchParams.set("reverse", "true");
       if (cursor !== null) url.searchParams.set("cursor", cursor);
       const page = await getJson<ListRecordsPage>(url, service.fetch, budget);
-      if (!Array.isArray(page.records)) throw new BackfillError(`listRecords for ${did} ${collection} returned no records array`);
-      if (page.records.length > pageSize) throw new BackfillError(`listRecords for ${did} ${collection} returned ${page.records.length} records for a limit of ${pageSize}`);
-      const next = typeof page.cursor === "string" && page.cursor !== "" && page.records.length > 0 ? page.cursor : null;
-      if (next !== null && seen.has(next)) throw new BackfillError(`listRecords for ${did} ${collection} gave the cursor ${JSON.stringify(next.slice(0, 100))} a second time`);
+      if (!Array.isArray(page.records))
+        throw new BackfillError(`listRecords for ${did} ${collection} returned no records array`);
+      if (page.records.length > pageSize)
+        throw new BackfillError(
+          `listRecords for ${did} ${collection} returned ${page.records.length} records for a limit of ${pageSize}`,
+        );
+      const next =
+        typeof page.cursor === "string" && page.cursor !== "" && page.records.length > 0 ? page.cursor : null;
+      if (next !== null && seen.has(next))
+        throw new BackfillError(
+          `listRecords for ${did} ${collection} gave the cursor ${JSON.stringify(next.slice(0, 100))} a second time`,
+        );
       if (next !== null) seen.add(next);
       budget.takeRecords(page.records.length);
       const events: SourceEvent[] = [];
@@ -163,7 +192,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         const verdict = validate(listedCandidate(did, collection, record), forumDid);
         // Backfill never moves the live cursor.
         events.push({ cursor: null, verdict });
-        if (!verdict.ok) rejections.push({ uri: typeof record?.uri === "string" ? record.uri.slice(0, 500) : null, ...verdict.rejection });
+        if (!verdict.ok)
+          rejections.push({
+            uri: typeof record?.uri === "string" ? record.uri.slice(0, 500) : null,
+            ...verdict.rejection,
+          });
       }
       const pageError = pageRejections(rejections);
       if (pageError) await recordError(did, collection, pageError.uri, pageError.error, rejections.length);
@@ -190,7 +223,12 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
    * progress rows say "failed", so the next run (serve's retry, or
    * `atbb backfill`) tries it again instead of calling the backfill done.
    */
-  async function recordFailure(did: string, collections: readonly Collection[], collection: Collection | null, error: string) {
+  async function recordFailure(
+    did: string,
+    collections: readonly Collection[],
+    collection: Collection | null,
+    error: string,
+  ) {
     failures.push({ did, collection, error });
     await recordError(did, collection, null, error);
     const now = new Date();
@@ -199,7 +237,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         await tx
           .insert(backfillProgress)
           .values({ did, collection: c, cursor: null, status: "failed", startedAt: now, updatedAt: now })
-          .onConflictDoUpdate({ target: [backfillProgress.did, backfillProgress.collection], set: { status: "failed", updatedAt: now } });
+          .onConflictDoUpdate({
+            target: [backfillProgress.did, backfillProgress.collection],
+            set: { status: "failed", updatedAt: now },
+          });
       }
     });
   }
@@ -242,8 +283,13 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       database.db.select({ did: roleGrants.memberDid }).from(roleGrants).where(eq(roleGrants.did, forumDid)),
       database.db.select({ did: modActions.subjectDid }).from(modActions).where(eq(modActions.did, forumDid)),
     ]);
-    const dids = new Set([...known, ...granted, ...moderated].flatMap((row) => (row.did && row.did !== forumDid ? [row.did] : [])));
-    const pending = await database.db.select({ did: backfillProgress.did }).from(backfillProgress).where(ne(backfillProgress.did, forumDid));
+    const dids = new Set(
+      [...known, ...granted, ...moderated].flatMap((row) => (row.did && row.did !== forumDid ? [row.did] : [])),
+    );
+    const pending = await database.db
+      .select({ did: backfillProgress.did })
+      .from(backfillProgress)
+      .where(ne(backfillProgress.did, forumDid));
     for (const row of pending) dids.add(row.did);
     if (options.relayUrl) {
       for (const collection of memberCollections) {
@@ -260,7 +306,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
             // Members already known are still read; the relay is asked again on the next run.
             failures.push({ did: options.relayUrl, collection, error: errorChain(error) });
             totals.errors++;
-            logger.warn({ relay: options.relayUrl, collection, error: errorChain(error) }, "backfill: the relay did not list repositories");
+            logger.warn(
+              { relay: options.relayUrl, collection, error: errorChain(error) },
+              "backfill: the relay did not list repositories",
+            );
             break;
           }
           for (const repo of page.repos ?? []) if (isDid(repo.did) && repo.did !== forumDid) dids.add(repo.did);
@@ -272,7 +321,13 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   }
 
   const report = (phase: BackfillProgress["phase"], reposTotal: number) =>
-    options.onProgress?.({ phase, reposDone: totals.repos, reposTotal, records: totals.records, errors: totals.errors });
+    options.onProgress?.({
+      phase,
+      reposDone: totals.repos,
+      reposTotal,
+      records: totals.records,
+      errors: totals.errors,
+    });
 
   report("forum", 1);
   await backfillRepo(forumDid, [...forumOwnedCollections]);

@@ -37,7 +37,9 @@ function progressReporter(logger: Logger, terminal: NodeJS.WriteStream | null | 
       if (terminal) {
         const width = 30;
         const filled = Math.round((reposTotal === 0 ? 1 : reposDone / reposTotal) * width);
-        terminal.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${phase} ${reposDone}/${reposTotal} repos · ${records} records · ${errors} errors`);
+        terminal.write(
+          `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${phase} ${reposDone}/${reposTotal} repos · ${records} records · ${errors} errors`,
+        );
       } else if (Date.now() - lastLog > 5_000 || reposDone === reposTotal) {
         lastLog = Date.now();
         logger.info({ phase, reposDone, reposTotal, records, errors }, "backfill progress");
@@ -54,7 +56,8 @@ export async function backfillIfNeeded(run: BackfillRun): Promise<BackfillReport
   const { config, database, indexer, source, logger } = run;
   const forumDid = config.forumDid;
   if (!forumDid) throw new Error("FORUM_DID must be set to backfill: it names the forum whose records to fetch");
-  const reason = (await backfillReason(database, source.name, config.backfill.maxAgeHours)) ?? (run.force ? "asked for" : null);
+  const reason =
+    (await backfillReason(database, source.name, config.backfill.maxAgeHours)) ?? (run.force ? "asked for" : null);
   if (reason === null) {
     run.onForumDone?.();
     return null;
@@ -70,7 +73,11 @@ export async function backfillIfNeeded(run: BackfillRun): Promise<BackfillReport
       indexer,
       forumDid,
       logger,
-      pds: createPdsLocator({ identity: identityFor(config, logger), plcUrl: config.plcUrl, overrides: config.pdsUrl ? { [forumDid]: config.pdsUrl } : {} }),
+      pds: createPdsLocator({
+        identity: identityFor(config, logger),
+        plcUrl: config.plcUrl,
+        overrides: config.pdsUrl ? { [forumDid]: config.pdsUrl } : {},
+      }),
       relayUrl: config.relayUrl,
       concurrency: config.backfill.concurrency,
       requestsPerSecond: config.backfill.requestsPerSecond,
@@ -79,7 +86,10 @@ export async function backfillIfNeeded(run: BackfillRun): Promise<BackfillReport
       ...(run.signal ? { signal: run.signal } : {}),
     });
     if (report.failures.length > 0) {
-      logger.warn({ ...report, ms: Math.round(report.ms) }, `backfill finished, but ${report.failures.length} repository or collection read(s) failed; they stay pending`);
+      logger.warn(
+        { ...report, ms: Math.round(report.ms) },
+        `backfill finished, but ${report.failures.length} repository or collection read(s) failed; they stay pending`,
+      );
     } else logger.info({ ...report, ms: Math.round(report.ms) }, "backfill finished");
     return report;
   } finally {
@@ -104,14 +114,22 @@ const MAX_RETRY_MS = 3_600_000;
  * live stream; only a change that lands between a page's answer and its
  * commit, and is indexed live in that window, can be overtaken by the page.
  */
-export function backfillWithRetries(run: BackfillRun, signal: AbortSignal): { forumDone: Promise<void>; settled: Promise<void> } {
+export function backfillWithRetries(
+  run: BackfillRun,
+  signal: AbortSignal,
+): { forumDone: Promise<void>; settled: Promise<void> } {
   let first = true;
   let forumDone: () => void = () => {};
   const forumRead = new Promise<void>((resolve) => (forumDone = resolve));
   const attempt = async (): Promise<boolean> => {
     try {
       // A retry runs even when nothing is left pending in the database (a relay that did not answer).
-      const report = await backfillIfNeeded({ ...run, ...(first ? {} : { force: true }), onForumDone: forumDone, signal });
+      const report = await backfillIfNeeded({
+        ...run,
+        ...(first ? {} : { force: true }),
+        onForumDone: forumDone,
+        signal,
+      });
       first = false;
       return !signal.aborted && report !== null && report.failures.length > 0;
     } catch (error) {
@@ -124,7 +142,11 @@ export function backfillWithRetries(run: BackfillRun, signal: AbortSignal): { fo
   };
   const settled = (async () => {
     if (!(await attempt())) return;
-    for (let delay = run.config.backfill.retrySeconds * 1000; !signal.aborted; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+    for (
+      let delay = run.config.backfill.retrySeconds * 1000;
+      !signal.aborted;
+      delay = Math.min(delay * 2, MAX_RETRY_MS)
+    ) {
       run.logger.info({ inSeconds: Math.round(delay / 1000) }, "backfill incomplete; retrying later");
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);

@@ -42,7 +42,10 @@ export class RepoBudget {
   /** Why a request in flight was cut short (a stop, the deadline), as an error to throw; null when neither. */
   interrupted(): Error | null {
     if (this.#stop?.aborted) return new BackfillStopped("the backfill was stopped");
-    if (Date.now() >= this.#deadline) return new RepoLimitError(`the repository took longer than ${this.limits.deadlineMs / 1000} s; the rest waits for the next run`);
+    if (Date.now() >= this.#deadline)
+      return new RepoLimitError(
+        `the repository took longer than ${this.limits.deadlineMs / 1000} s; the rest waits for the next run`,
+      );
     return null;
   }
 
@@ -50,7 +53,10 @@ export class RepoBudget {
   exhausted(): Error | null {
     const interrupted = this.interrupted();
     if (interrupted) return interrupted;
-    if (this.#pages >= this.limits.maxPages) return new RepoLimitError(`the repository gave more than ${this.limits.maxPages} pages; the rest waits for the next run`);
+    if (this.#pages >= this.limits.maxPages)
+      return new RepoLimitError(
+        `the repository gave more than ${this.limits.maxPages} pages; the rest waits for the next run`,
+      );
     return null;
   }
 
@@ -64,7 +70,9 @@ export class RepoBudget {
   /** Counts a page's records before they are applied; throws, applying none of them, past the cap. */
   takeRecords(count: number): void {
     if (this.#records + count > this.limits.maxRecords) {
-      throw new RepoLimitError(`the repository gave more than ${this.limits.maxRecords} records; the rest waits for the next run`);
+      throw new RepoLimitError(
+        `the repository gave more than ${this.limits.maxRecords} records; the rest waits for the next run`,
+      );
     }
     this.#records += count;
   }

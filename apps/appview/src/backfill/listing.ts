@@ -20,18 +20,30 @@ export interface ListedRecord {
 export function listedCandidate(did: string, collection: Collection, item: ListedRecord | null): Candidate {
   // A hostile PDS may list anything at all: the validator judges what is missing.
   const rkey = typeof item?.uri === "string" ? item.uri.split("/").pop() : undefined;
-  return { kind: "commit", timeUs: listedTimeUs(item?.value, Date.now()), did, collection, rkey, operation: "create", cid: item?.cid, record: item?.value };
+  return {
+    kind: "commit",
+    timeUs: listedTimeUs(item?.value, Date.now()),
+    did,
+    collection,
+    rkey,
+    operation: "create",
+    cid: item?.cid,
+    record: item?.value,
+  };
 }
 
 /** The earlier of `nowMs` and the record's `createdAt`, in µs; a claim that does not parse, or lies before 1970 (no event time is), counts as none. */
 function listedTimeUs(record: unknown, nowMs: number): number {
-  const claimed = typeof record === "object" && record !== null ? (record as { createdAt?: unknown }).createdAt : undefined;
+  const claimed =
+    typeof record === "object" && record !== null ? (record as { createdAt?: unknown }).createdAt : undefined;
   const claimedMs = typeof claimed === "string" ? Date.parse(claimed) : Number.NaN;
   return (claimedMs > 0 && claimedMs < nowMs ? claimedMs : nowMs) * 1000;
 }
 
 /** One error row for a page's rejected records: the first of them in full, and how many of each reason. */
-export function pageRejections(rejections: { uri: string | null; reason: string; detail: string }[]): { uri: string | null; error: string } | null {
+export function pageRejections(
+  rejections: { uri: string | null; reason: string; detail: string }[],
+): { uri: string | null; error: string } | null {
   const [first] = rejections;
   if (first === undefined) return null;
   const own = `${first.reason}: ${first.detail}`;
@@ -39,5 +51,8 @@ export function pageRejections(rejections: { uri: string | null; reason: string;
   const reasons = new Map<string, number>();
   for (const { reason } of rejections) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   const counts = [...reasons].map(([reason, n]) => `${reason} ×${n}`).join(", ");
-  return { uri: first.uri, error: `${own} (and ${rejections.length - 1} more records of this page rejected: ${counts})` };
+  return {
+    uri: first.uri,
+    error: `${own} (and ${rejections.length - 1} more records of this page rejected: ${counts})`,
+  };
 }

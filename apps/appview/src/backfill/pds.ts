@@ -15,7 +15,11 @@ export interface PdsLocator {
 /** The message of an error and of its causes: fetch's "fetch failed" hides ECONNREFUSED in its cause. */
 export function errorChain(error: unknown): string {
   const parts: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e !== undefined && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const message = e instanceof Error ? e.message : String(e);
     // Some libraries repeat their cause in their own message.
     if (!parts.some((part) => part.includes(message))) parts.push(message);
@@ -24,11 +28,17 @@ export function errorChain(error: unknown): string {
   return parts.join(": ");
 }
 
-export function createPdsLocator(options: { identity: Identity; overrides?: Record<string, string>; plcUrl?: string }): PdsLocator {
+export function createPdsLocator(options: {
+  identity: Identity;
+  overrides?: Record<string, string>;
+  plcUrl?: string;
+}): PdsLocator {
   const { identity, overrides = {} } = options;
   /** Where a DID's document is read from, to name in an error. */
   const documentSource = (did: string) =>
-    did.startsWith("did:web:") ? `https://${decodeURIComponent(did.slice("did:web:".length))}/.well-known/did.json` : `${options.plcUrl ?? "the PLC directory"}`;
+    did.startsWith("did:web:")
+      ? `https://${decodeURIComponent(did.slice("did:web:".length))}/.well-known/did.json`
+      : `${options.plcUrl ?? "the PLC directory"}`;
   return {
     async locate(did) {
       // The operator's own setting (PDS_URL): trusted as given.
@@ -38,10 +48,13 @@ export function createPdsLocator(options: { identity: Identity; overrides?: Reco
       try {
         document = await identity.did.ensureResolve(did);
       } catch (error) {
-        throw new Error(`cannot read the DID document of ${did} from ${documentSource(did)}: ${errorChain(error)}`, { cause: error });
+        throw new Error(`cannot read the DID document of ${did} from ${documentSource(did)}: ${errorChain(error)}`, {
+          cause: error,
+        });
       }
       const service = document.service?.find((s) => s.id === "#atproto_pds" || s.id === `${did}#atproto_pds`);
-      if (typeof service?.serviceEndpoint !== "string") throw new Error(`the DID document of ${did} names no #atproto_pds service`);
+      if (typeof service?.serviceEndpoint !== "string")
+        throw new Error(`the DID document of ${did} names no #atproto_pds service`);
       return { url: new URL(service.serviceEndpoint), fetch: identity.fetch };
     },
   };

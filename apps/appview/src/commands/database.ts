@@ -23,10 +23,17 @@ export async function runMigrate(config: Config, only?: Dialect): Promise<void> 
   console.log(`Migrating ${config.dialect} database ${databaseLocation(config.databaseUrl)}`);
   const report = await migrate(config.databaseUrl, {
     migrationsFolder: migrationsFolder(config.dialect),
-    onCreate: (path, directory) => console.log(`  creating a new SQLite database at ${path} (there was none${directory ? `; created the directory ${directory} for it` : ""})`),
+    onCreate: (path, directory) =>
+      console.log(
+        `  creating a new SQLite database at ${path} (there was none${directory ? `; created the directory ${directory} for it` : ""})`,
+      ),
     onApplied: ({ tag, ms }) => console.log(`  applied ${tag} (${ms.toFixed(1)} ms)`),
   });
-  console.log(report.applied.length === 0 ? "Already up to date." : `Applied ${report.applied.length} migration(s) in ${report.totalMs.toFixed(0)} ms.`);
+  console.log(
+    report.applied.length === 0
+      ? "Already up to date."
+      : `Applied ${report.applied.length} migration(s) in ${report.totalMs.toFixed(0)} ms.`,
+  );
 }
 
 export async function runMigratePermissions(config: Config): Promise<void> {
@@ -34,19 +41,24 @@ export async function runMigratePermissions(config: Config): Promise<void> {
   try {
     const legacy =
       database.dialect === "postgresql"
-        ? await database.rows(sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'roles' and column_name = 'permissions'`)
+        ? await database.rows(
+            sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'roles' and column_name = 'permissions'`,
+          )
         : await database.rows(sql`select 1 from pragma_table_info('roles') where name = 'permissions'`);
     if (legacy.length === 0) {
       console.log("No legacy roles.permissions column: permissions already live in role_permissions. Nothing to do.");
       return;
     }
-    if (database.dialect !== "postgresql") throw new Error("A roles.permissions column on SQLite is not a layout atbb ever wrote.");
+    if (database.dialect !== "postgresql")
+      throw new Error("A roles.permissions column on SQLite is not a layout atbb ever wrote.");
     const inserted = await database.rows<{ role_id: number }>(sql`
       insert into role_permissions (role_id, permission)
       select roles.id, granted.permission from roles cross join lateral unnest(roles.permissions) as granted(permission)
       where granted.permission is not null
       on conflict do nothing returning role_id`);
-    console.log(`Copied ${inserted.length} permission(s) from roles.permissions into role_permissions (existing ones kept).`);
+    console.log(
+      `Copied ${inserted.length} permission(s) from roles.permissions into role_permissions (existing ones kept).`,
+    );
   } finally {
     await database.close();
   }
@@ -56,7 +68,9 @@ export async function runStatus(config: Config): Promise<void> {
   if (isInMemory(config.databaseUrl)) throw new UsageError(IN_MEMORY, "status");
   const status = await migrationStatus(config.databaseUrl, migrationsFolder(config.dialect));
   console.log(`Database:   ${config.dialect} at ${databaseLocation(config.databaseUrl)}`);
-  console.log(`Migrations: ${status.applied.length} applied, ${status.pending.length} pending${status.pending.length ? ` (${status.pending.join(", ")}) — run \`atbb migrate\`` : ""}`);
+  console.log(
+    `Migrations: ${status.applied.length} applied, ${status.pending.length} pending${status.pending.length ? ` (${status.pending.join(", ")}) — run \`atbb migrate\`` : ""}`,
+  );
   if (status.applied.length === 0) return;
   const database = await createDb(config.databaseUrl, { create: false, maxConnections: 1 });
   try {
@@ -68,7 +82,9 @@ export async function runStatus(config: Config): Promise<void> {
         continue;
       }
       const lagSeconds = Math.max(0, Math.round((Date.now() - cursor / 1000) / 1000));
-      console.log(`Indexer:    ${service} cursor ${cursor} (${new Date(cursor / 1000).toISOString()}), lag ${lagSeconds} s, committed ${updatedAt.toISOString()}`);
+      console.log(
+        `Indexer:    ${service} cursor ${cursor} (${new Date(cursor / 1000).toISOString()}), lag ${lagSeconds} s, committed ${updatedAt.toISOString()}`,
+      );
     }
     console.log(`Backfill:   ${describeBackfill(await backfillState(database))}`);
   } finally {

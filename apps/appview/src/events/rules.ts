@@ -23,10 +23,12 @@ type Rule<C extends Collection> = (record: RecordTypes[C], forumDid: string, rke
 const USER_ACTIONS = new Set<ModActionKind>(["ban", "unban"]);
 
 export const referenceRules: { [C in Collection]: Rule<C> } = {
-  [ids.forum]: (record, forumDid) => checkReference(defaultRoleOf(record)?.uri, ids.role, forumDid, "forum.defaultRole"),
+  [ids.forum]: (record, forumDid) =>
+    checkReference(defaultRoleOf(record)?.uri, ids.role, forumDid, "forum.defaultRole"),
   [ids.category]: () => null,
   [ids.role]: () => null,
-  [ids.board]: (record, forumDid) => checkReference(categoryRefOf(record).uri, ids.category, forumDid, "board.category"),
+  [ids.board]: (record, forumDid) =>
+    checkReference(categoryRefOf(record).uri, ids.category, forumDid, "board.category"),
   [ids.membership]: (record, forumDid) =>
     forumRefOf(record).uri !== recordUri(forumDid, ids.forum, "self")
       ? "membership.forum must point at this forum's space.atbb.forum.forum/self"
@@ -63,7 +65,12 @@ export const referenceRules: { [C in Collection]: Rule<C> } = {
 };
 
 /** Null when fine, else why the reference is not acceptable. `owner`: the DID whose record it must be, if any. */
-export function checkReference(uri: string | undefined, expected: Collection, owner: string | null, what: string): string | null {
+export function checkReference(
+  uri: string | undefined,
+  expected: Collection,
+  owner: string | null,
+  what: string,
+): string | null {
   if (uri === undefined) return null;
   const target = parseRecordUri(uri);
   if (!target) return `${what} is not a record at-uri`;

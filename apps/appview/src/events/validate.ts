@@ -36,14 +36,20 @@ const accepted = (op: OpFields): Verdict => ({ ok: true, op: op as IndexOp });
 /** Decides a candidate: `forumDid` is the only author of forum-owned collections. */
 export function validate(candidate: Candidate, forumDid: string): Verdict {
   const { timeUs, did } = candidate;
-  if (!Number.isSafeInteger(timeUs) || timeUs <= 0) return rejected("invalid_envelope", "time_us is not a positive integer", { timeUs: null });
+  if (!Number.isSafeInteger(timeUs) || timeUs <= 0)
+    return rejected("invalid_envelope", "time_us is not a positive integer", { timeUs: null });
   // Jetstream's cursor is the largest time_us committed: one from the future
   // would pin it there, hide all lag, and make the next start subscribe from the future.
-  if (timeUs > (Date.now() + FUTURE_ALLOWANCE_MS) * 1000) return rejected("invalid_envelope", "time_us is in the future", { timeUs: null });
+  if (timeUs > (Date.now() + FUTURE_ALLOWANCE_MS) * 1000)
+    return rejected("invalid_envelope", "time_us is in the future", { timeUs: null });
   if (!isDid(did)) return rejected("invalid_envelope", "did is not a DID", { timeUs });
   // Other methods (did:key…) and odd lengths are no atproto account: nothing they write is believed.
   if (!isAccountDid(did)) {
-    return rejected("unsupported_did", `${did.slice(0, 60)}${did.length > 60 ? "…" : ""} is neither a did:plc (24 base32 characters) nor a did:web of a host`, { timeUs });
+    return rejected(
+      "unsupported_did",
+      `${did.slice(0, 60)}${did.length > 60 ? "…" : ""} is neither a did:plc (24 base32 characters) nor a did:web of a host`,
+      { timeUs },
+    );
   }
   // PostgreSQL text cannot hold NUL; no legitimate forum text needs it.
   if (holdsNul(candidate, 0)) return rejected("invalid_record", "contains a NUL character", { timeUs, did });
@@ -58,31 +64,62 @@ export function validate(candidate: Candidate, forumDid: string): Verdict {
 }
 
 function validateAccount({ timeUs, active, status }: AccountCandidate, did: string): Verdict {
-  if (typeof active !== "boolean") return rejected("invalid_envelope", "account event without account.active", { timeUs, did });
+  if (typeof active !== "boolean")
+    return rejected("invalid_envelope", "account event without account.active", { timeUs, did });
   const why = typeof status === "string" && ACCOUNT_STATUS.test(status) ? status : "deactivated";
   return accepted({ kind: "account", timeUs, did, status: active ? "active" : why });
 }
 
-function validateCommit({ timeUs, collection, rkey, operation, cid, record }: CommitCandidate, did: string, forumDid: string): Verdict {
+function validateCommit(
+  { timeUs, collection, rkey, operation, cid, record }: CommitCandidate,
+  did: string,
+  forumDid: string,
+): Verdict {
   if (typeof collection !== "string" || !isCollection(collection)) {
-    return rejected("unknown_collection", `collection ${JSON.stringify(String(collection)).slice(0, 80)}`, { timeUs, did });
+    return rejected("unknown_collection", `collection ${JSON.stringify(String(collection)).slice(0, 80)}`, {
+      timeUs,
+      did,
+    });
   }
   if (typeof rkey !== "string" || !isValidRecordKeyFor(collection, rkey)) {
-    return rejected("invalid_rkey", `record key ${JSON.stringify(String(rkey)).slice(0, 40)} is not valid for ${collection}`, { timeUs, did, collection });
+    return rejected(
+      "invalid_rkey",
+      `record key ${JSON.stringify(String(rkey)).slice(0, 40)} is not valid for ${collection}`,
+      { timeUs, did, collection },
+    );
   }
   if (forumOwnedCollections.has(collection) && did !== forumDid) {
-    return rejected("not_forum_owner", `${collection} is accepted only from the forum account`, { timeUs, did, collection, rkey });
+    return rejected("not_forum_owner", `${collection} is accepted only from the forum account`, {
+      timeUs,
+      did,
+      collection,
+      rkey,
+    });
   }
   if (operation === "delete") return accepted({ kind: "delete", timeUs, did, collection, rkey });
   if (operation !== "create" && operation !== "update") {
-    return rejected("invalid_operation", `operation ${JSON.stringify(String(operation)).slice(0, 20)}`, { timeUs, did, collection, rkey });
+    return rejected("invalid_operation", `operation ${JSON.stringify(String(operation)).slice(0, 20)}`, {
+      timeUs,
+      did,
+      collection,
+      rkey,
+    });
   }
   if (!isCid(cid)) return rejected("invalid_cid", "commit.cid is not a CID", { timeUs, did, collection, rkey });
   const validation = validateRecord(collection, record);
   if (!validation.ok) return rejected("invalid_record", validation.reason, { timeUs, did, collection, rkey });
   const problem = referenceRules[collection](validation.record as never, forumDid, rkey);
   if (problem !== null) return rejected("bad_reference", problem, { timeUs, did, collection, rkey });
-  return accepted({ kind: "record", timeUs, did, collection, rkey, operation, cid, record: validation.record } as OpFields);
+  return accepted({
+    kind: "record",
+    timeUs,
+    did,
+    collection,
+    rkey,
+    operation,
+    cid,
+    record: validation.record,
+  } as OpFields);
 }
 
 /** Whether a string of the candidate (its record included, down to where lexicon fields lie) holds a NUL character. */

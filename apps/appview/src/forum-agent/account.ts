@@ -9,14 +9,19 @@ import type { ForumAccount, ForumAgentStatus } from "./session.ts";
 
 /** Why the forum account cannot log in as configured, or null when it can try. */
 export function missingForumAccount(config: Config): string | null {
-  if (config.forumAccount.appPassword === null) return "FORUM_APP_PASSWORD (or FORUM_APP_PASSWORD_FILE) is not set: the forum account cannot write";
-  if (config.forumAccount.handle === null && config.forumDid === null) return "neither FORUM_HANDLE nor FORUM_DID is set: atbb does not know which account is the forum's";
+  if (config.forumAccount.appPassword === null)
+    return "FORUM_APP_PASSWORD (or FORUM_APP_PASSWORD_FILE) is not set: the forum account cannot write";
+  if (config.forumAccount.handle === null && config.forumDid === null)
+    return "neither FORUM_HANDLE nor FORUM_DID is set: atbb does not know which account is the forum's";
   return null;
 }
 
 export function forumAccountOf(config: Config, logger: Logger): ForumAccount | null {
   if (missingForumAccount(config) !== null) return null;
-  const identity = identityFor({ plcUrl: config.plcUrl, allowLoopback: config.allowLoopback, handles: config.handles }, logger);
+  const identity = identityFor(
+    { plcUrl: config.plcUrl, allowLoopback: config.allowLoopback, handles: config.handles },
+    logger,
+  );
   const { handle, appPassword } = config.forumAccount;
   return {
     identifier: handle ?? config.forumDid!,

@@ -54,7 +54,10 @@ function loginFailure(error: unknown, account: ForumAccount, pds: string): Forum
     );
   }
   if (code === "AccountTakedown" || code === "AccountDeactivated") {
-    return new ForumLoginError(`the PDS ${pds} says the forum account ${account.identifier} cannot log in (${String(code)}): ${errorChain(error)}`, true);
+    return new ForumLoginError(
+      `the PDS ${pds} says the forum account ${account.identifier} cannot log in (${String(code)}): ${errorChain(error)}`,
+      true,
+    );
   }
   return new ForumLoginError(`cannot log in to the PDS ${pds} as ${account.identifier}: ${errorChain(error)}`, false);
 }
@@ -68,7 +71,10 @@ export function createForumSession(
   const maxMs = options.retry?.maxMs ?? 5 * 60_000;
   let state: ForumAgentStatus = account
     ? { state: "retrying", reason: "not logged in yet", attempt: 0, nextAttemptAt: new Date().toISOString() }
-    : { state: "not_configured", reason: "FORUM_APP_PASSWORD (or FORUM_APP_PASSWORD_FILE) is not set: the forum account cannot write" };
+    : {
+        state: "not_configured",
+        reason: "FORUM_APP_PASSWORD (or FORUM_APP_PASSWORD_FILE) is not set: the forum account cannot write",
+      };
   let current: AtpAgent | null = null;
   let loggingIn: Promise<AtpAgent> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -79,7 +85,13 @@ export function createForumSession(
     // The refresh token expired or was revoked: the next write logs in again.
     if (event === "expired" || event === "create-failed") {
       current = null;
-      if (state.state === "authenticated") state = { state: "retrying", reason: "the session expired; logging in again", attempt: 0, nextAttemptAt: new Date().toISOString() };
+      if (state.state === "authenticated")
+        state = {
+          state: "retrying",
+          reason: "the session expired; logging in again",
+          attempt: 0,
+          nextAttemptAt: new Date().toISOString(),
+        };
     }
   };
 
@@ -89,9 +101,16 @@ export function createForumSession(
     try {
       pds = await account.locatePds();
     } catch (error) {
-      throw new ForumLoginError(`cannot find the forum account's PDS: ${errorChain(error)} (set PDS_URL to name it)`, false);
+      throw new ForumLoginError(
+        `cannot find the forum account's PDS: ${errorChain(error)} (set PDS_URL to name it)`,
+        false,
+      );
     }
-    const agent = new AtpAgent({ service: pds, persistSession: onSession, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    const agent = new AtpAgent({
+      service: pds,
+      persistSession: onSession,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
     try {
       await agent.login({ identifier: account.identifier, password: account.appPassword });
     } catch (error) {
@@ -99,9 +118,18 @@ export function createForumSession(
     }
     const session = agent.session!;
     if (account.expectedDid !== null && session.did !== account.expectedDid) {
-      throw new ForumLoginError(`${account.identifier} logged in as ${session.did}, but FORUM_DID is ${account.expectedDid}: set the forum account's own handle and app password`, true);
+      throw new ForumLoginError(
+        `${account.identifier} logged in as ${session.did}, but FORUM_DID is ${account.expectedDid}: set the forum account's own handle and app password`,
+        true,
+      );
     }
-    state = { state: "authenticated", did: session.did, handle: session.handle, pds: pds.origin, since: new Date().toISOString() };
+    state = {
+      state: "authenticated",
+      did: session.did,
+      handle: session.handle,
+      pds: pds.origin,
+      since: new Date().toISOString(),
+    };
     attempt = 0;
     logger.info({ did: session.did, pds: pds.origin }, "the forum account is logged in");
     return agent;
@@ -123,7 +151,12 @@ export function createForumSession(
         const delay = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
         state = failure.final
           ? { state: "failed", reason: failure.message }
-          : { state: "retrying", reason: failure.message, attempt, nextAttemptAt: new Date(Date.now() + delay).toISOString() };
+          : {
+              state: "retrying",
+              reason: failure.message,
+              attempt,
+              nextAttemptAt: new Date(Date.now() + delay).toISOString(),
+            };
         throw failure;
       },
     );
@@ -139,7 +172,10 @@ export function createForumSession(
           logger.error({ err: error.message }, "the forum account cannot log in; fix the configuration and restart");
           return;
         }
-        logger.warn({ err: error.message, attempt, retryAt: state.nextAttemptAt }, "the forum account could not log in; retrying");
+        logger.warn(
+          { err: error.message, attempt, retryAt: state.nextAttemptAt },
+          "the forum account could not log in; retrying",
+        );
         timer = setTimeout(keepAlive, Date.parse(state.nextAttemptAt) - Date.now());
         timer.unref();
       },

@@ -39,7 +39,12 @@ export interface ForumWriter {
   /** A new record (at `rkey`, or a key the PDS chooses); fails if one is there already. */
   create<C extends Collection>(collection: C, record: PublishedRecordTypes[C], rkey?: string): Promise<StoredRecord<C>>;
   /** Replaces the record whose version is `swapCid`. */
-  update<C extends Collection>(collection: C, rkey: string, record: PublishedRecordTypes[C], swapCid: string): Promise<StoredRecord<C>>;
+  update<C extends Collection>(
+    collection: C,
+    rkey: string,
+    record: PublishedRecordTypes[C],
+    swapCid: string,
+  ): Promise<StoredRecord<C>>;
   /** Deletes the record whose version is `swapCid`. */
   remove(collection: Collection, rkey: string, swapCid: string): Promise<void>;
 }
@@ -54,12 +59,23 @@ const nowUs = () => Date.now() * 1000;
 
 function check(forumDid: string, collection: Collection, rkey: string | undefined, record: unknown): void {
   const published = validatePublishedRecord(collection, record);
-  if (!published.ok) throw new ForumWriteError("invalid", `not written: the ${collection} record is not valid: ${published.reason}`);
+  if (!published.ok)
+    throw new ForumWriteError("invalid", `not written: the ${collection} record is not valid: ${published.reason}`);
   const verdict = validate(
-    { kind: "commit", timeUs: nowUs(), did: forumDid, collection, rkey: rkey ?? (collection === ids.forum ? "self" : "2222222222222"), operation: "create", cid: STAND_IN_CID, record: { $type: collection, ...(record as object) } },
+    {
+      kind: "commit",
+      timeUs: nowUs(),
+      did: forumDid,
+      collection,
+      rkey: rkey ?? (collection === ids.forum ? "self" : "2222222222222"),
+      operation: "create",
+      cid: STAND_IN_CID,
+      record: { $type: collection, ...(record as object) },
+    },
     forumDid,
   );
-  if (!verdict.ok) throw new ForumWriteError("invalid", `not written: ${verdict.rejection.reason}: ${verdict.rejection.detail}`);
+  if (!verdict.ok)
+    throw new ForumWriteError("invalid", `not written: ${verdict.rejection.reason}: ${verdict.rejection.detail}`);
 }
 
 /** What the PDS said, as a ForumWriteError. */
@@ -80,7 +96,10 @@ function writeFailure(error: unknown, what: string): ForumWriteError {
   return new ForumWriteError("unreachable", `${what}: the PDS could not be reached or failed: ${errorChain(error)}`);
 }
 
-export async function createForumWriter(session: ForumSession, indexer: Pick<Indexer, "applyLocal">): Promise<ForumWriter> {
+export async function createForumWriter(
+  session: ForumSession,
+  indexer: Pick<Indexer, "applyLocal">,
+): Promise<ForumWriter> {
   let agent: Awaited<ReturnType<ForumSession["agent"]>>;
   try {
     agent = await session.agent();
@@ -93,7 +112,10 @@ export async function createForumWriter(session: ForumSession, indexer: Pick<Ind
   async function applyLocally(verdictOf: () => Promise<Verdict>, what: string): Promise<void> {
     const verdict = await verdictOf();
     // Checked before writing, so this means the two validators disagree: say so loudly.
-    if (!verdict.ok) throw new Error(`${what} was written to the PDS but the indexer refused it (${verdict.rejection.reason}: ${verdict.rejection.detail})`);
+    if (!verdict.ok)
+      throw new Error(
+        `${what} was written to the PDS but the indexer refused it (${verdict.rejection.reason}: ${verdict.rejection.detail})`,
+      );
   }
 
   const writer: ForumWriter = {
@@ -112,8 +134,14 @@ export async function createForumWriter(session: ForumSession, indexer: Pick<Ind
       let cursor: string | undefined;
       try {
         do {
-          const { data } = await repo.listRecords({ repo: forumDid, collection, limit: 100, ...(cursor ? { cursor } : {}) });
-          for (const r of data.records) records.push({ uri: r.uri, cid: r.cid, rkey: r.uri.split("/").pop()!, value: r.value as never });
+          const { data } = await repo.listRecords({
+            repo: forumDid,
+            collection,
+            limit: 100,
+            ...(cursor ? { cursor } : {}),
+          });
+          for (const r of data.records)
+            records.push({ uri: r.uri, cid: r.cid, rkey: r.uri.split("/").pop()!, value: r.value as never });
           cursor = data.records.length > 0 ? data.cursor : undefined;
         } while (cursor);
       } catch (error) {
@@ -127,12 +155,31 @@ export async function createForumWriter(session: ForumSession, indexer: Pick<Ind
       let written: { uri: string; cid: string };
       try {
         // validate: false — the PDS does not know space.atbb.*; we validated above.
-        ({ data: written } = await repo.createRecord({ repo: forumDid, collection, record: { $type: collection, ...record }, validate: false, ...(rkey ? { rkey } : {}) }));
+        ({ data: written } = await repo.createRecord({
+          repo: forumDid,
+          collection,
+          record: { $type: collection, ...record },
+          validate: false,
+          ...(rkey ? { rkey } : {}),
+        }));
       } catch (error) {
         throw writeFailure(error, what);
       }
       const key = written.uri.split("/").pop()!;
-      await applyLocally(() => indexer.applyLocal({ kind: "commit", timeUs: nowUs(), did: forumDid, collection, rkey: key, operation: "create", cid: written.cid, record: { $type: collection, ...record } }), what);
+      await applyLocally(
+        () =>
+          indexer.applyLocal({
+            kind: "commit",
+            timeUs: nowUs(),
+            did: forumDid,
+            collection,
+            rkey: key,
+            operation: "create",
+            cid: written.cid,
+            record: { $type: collection, ...record },
+          }),
+        what,
+      );
       return { uri: written.uri, cid: written.cid, rkey: key, value: record };
     },
     async update(collection, rkey, record, swapCid) {
@@ -140,11 +187,31 @@ export async function createForumWriter(session: ForumSession, indexer: Pick<Ind
       const what = `changing ${collection}/${rkey}`;
       let written: { uri: string; cid: string };
       try {
-        ({ data: written } = await repo.putRecord({ repo: forumDid, collection, rkey, record: { $type: collection, ...record }, validate: false, swapRecord: swapCid }));
+        ({ data: written } = await repo.putRecord({
+          repo: forumDid,
+          collection,
+          rkey,
+          record: { $type: collection, ...record },
+          validate: false,
+          swapRecord: swapCid,
+        }));
       } catch (error) {
         throw writeFailure(error, what);
       }
-      await applyLocally(() => indexer.applyLocal({ kind: "commit", timeUs: nowUs(), did: forumDid, collection, rkey, operation: "update", cid: written.cid, record: { $type: collection, ...record } }), what);
+      await applyLocally(
+        () =>
+          indexer.applyLocal({
+            kind: "commit",
+            timeUs: nowUs(),
+            did: forumDid,
+            collection,
+            rkey,
+            operation: "update",
+            cid: written.cid,
+            record: { $type: collection, ...record },
+          }),
+        what,
+      );
       return { uri: written.uri, cid: written.cid, rkey, value: record };
     },
     async remove(collection, rkey, swapCid) {
@@ -154,7 +221,11 @@ export async function createForumWriter(session: ForumSession, indexer: Pick<Ind
       } catch (error) {
         throw writeFailure(error, what);
       }
-      await applyLocally(() => indexer.applyLocal({ kind: "commit", timeUs: nowUs(), did: forumDid, collection, rkey, operation: "delete" }), what);
+      await applyLocally(
+        () =>
+          indexer.applyLocal({ kind: "commit", timeUs: nowUs(), did: forumDid, collection, rkey, operation: "delete" }),
+        what,
+      );
     },
   };
   return writer;

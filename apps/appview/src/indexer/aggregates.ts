@@ -22,7 +22,12 @@ async function recomputeTopics(ctx: ApplyContext): Promise<void> {
   const topicIds = [...ctx.dirtyTopics];
   ctx.dirtyTopics.clear();
   if (topicIds.length === 0) return;
-  const k = jsonTable(dialect, "k", topicIds.map((id) => ({ id })), { id: "bigint" });
+  const k = jsonTable(
+    dialect,
+    "k",
+    topicIds.map((id) => ({ id })),
+    { id: "bigint" },
+  );
   const topic = k.column("id");
   // One pass over each topic's visible replies gives both the count and the
   // latest (three correlated subqueries read a long thread three times).
@@ -38,9 +43,12 @@ async function recomputeTopics(ctx: ApplyContext): Promise<void> {
     left join ${posts} as r on r.root_id = ${topic} and r.deleted_by_user = false and r.deleted_by_mod = false
       and (t.locked_at is null or r.seen_at <= t.locked_at) and (t.deleted_at is null or r.seen_at <= t.deleted_at)
     group by ${topic}`;
-  await runStatement(ctx, sql`update ${posts} set reply_count = a.replies, last_reply_at = a.last_reply_at,
+  await runStatement(
+    ctx,
+    sql`update ${posts} set reply_count = a.replies, last_reply_at = a.last_reply_at,
       last_activity_at = case when a.last_reply_at > ${posts.postedAt} then a.last_reply_at else ${posts.postedAt} end
-    from (${counts}) as a where ${posts.id} = a.topic_id`);
+    from (${counts}) as a where ${posts.id} = a.topic_id`,
+  );
 }
 
 /** Every topic of the board counts, tombstones included: the board listing shows them. */
@@ -52,7 +60,9 @@ async function recomputeBoards(ctx: ApplyContext): Promise<void> {
   for (let i = 0; i < boardIds.length; i += CHUNK) {
     await tx
       .update(boards)
-      .set({ topicCount: sql`(select count(*) from ${posts} where ${posts.boardId} = ${boards.id} and ${posts.rootUri} is null)` })
+      .set({
+        topicCount: sql`(select count(*) from ${posts} where ${posts.boardId} = ${boards.id} and ${posts.rootUri} is null)`,
+      })
       .where(inArray(boards.id, boardIds.slice(i, i + CHUNK)));
   }
 }

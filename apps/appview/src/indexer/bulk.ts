@@ -38,7 +38,12 @@ export async function upsertRows<T extends PgTable, R extends Key<T>>(
   const column = (key: Key<T>) => sql`${sql.identifier(columns[key].name)}`;
   const list = (items: Key<T>[], each: (key: Key<T>) => SQL = column) => sql.join(items.map(each), sql`, `);
   // The JSON table's columns are named by table property: the rows go in as they are.
-  const x = jsonTable(dialect, "x", rows as Record<string, unknown>[], Object.fromEntries(keys.map((key) => [key, columns[key].getSQLType()])));
+  const x = jsonTable(
+    dialect,
+    "x",
+    rows as Record<string, unknown>[],
+    Object.fromEntries(keys.map((key) => [key, columns[key].getSQLType()])),
+  );
   // "where true" tells SQLite's parser that the ON CONFLICT below belongs to the insert.
   const source = sql`select ${list(keys, (key) => x.column(key))} from ${x.from} where true`;
   const updates = keys.filter((key) => !target.includes(key) && !(key in set));
@@ -69,7 +74,12 @@ export async function selectRows<T extends PgTable, R extends Key<T>>(
       ? [...(await tx.execute(query))]
       : await (tx as unknown as { all(query: SQL): Promise<Record<string, unknown>[]> }).all(query);
   return rows.map((row) =>
-    Object.fromEntries(columns.map((key) => [key, row[byKey[key].name] == null ? null : byKey[key].mapFromDriverValue(row[byKey[key].name])])),
+    Object.fromEntries(
+      columns.map((key) => [
+        key,
+        row[byKey[key].name] == null ? null : byKey[key].mapFromDriverValue(row[byKey[key].name]),
+      ]),
+    ),
   ) as Pick<T["$inferSelect"], R>[];
 }
 

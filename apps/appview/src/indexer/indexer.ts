@@ -7,7 +7,16 @@ import type { DatabaseHandle } from "@atbb/db";
 import { ids, roleRefOf, unpublishedFormsOf, type UnpublishedForm } from "@atbb/lexicon";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
-import { validate, type Candidate, type EventSource, type IndexOp, type RecordOp, type Rejection, type SourceEvent, type Verdict } from "../events/index.ts";
+import {
+  validate,
+  type Candidate,
+  type EventSource,
+  type IndexOp,
+  type RecordOp,
+  type Rejection,
+  type SourceEvent,
+  type Verdict,
+} from "../events/index.ts";
 import { collectionIndexers } from "./collections/index.ts";
 import { recomputeAggregates } from "./aggregates.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
@@ -128,7 +137,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
     for (const op of ops) {
       if (op.kind !== "record") continue;
       if (op.collection === ids.membership && roleRefOf(op.record) !== undefined) ignoredRoleClaims++;
-      for (const form of unpublishedFormsOf(op.collection, op.record)) unpublishedForms[form] = (unpublishedForms[form] ?? 0) + 1;
+      for (const form of unpublishedFormsOf(op.collection, op.record))
+        unpublishedForms[form] = (unpublishedForms[form] ?? 0) + 1;
     }
   }
 
@@ -150,8 +160,21 @@ export function createIndexer(options: IndexerOptions): Indexer {
     }
   }
 
-  async function writeBatch(tx: Transaction, ops: IndexOp[], batchCursor: number | null, alongside?: Alongside): Promise<void> {
-    const ctx: ApplyContext = { tx, schema: database.schema, dialect: database.dialect, forumDid, now: new Date(), dirtyTopics: new Set(), dirtyBoards: new Set() };
+  async function writeBatch(
+    tx: Transaction,
+    ops: IndexOp[],
+    batchCursor: number | null,
+    alongside?: Alongside,
+  ): Promise<void> {
+    const ctx: ApplyContext = {
+      tx,
+      schema: database.schema,
+      dialect: database.dialect,
+      forumDid,
+      now: new Date(),
+      dirtyTopics: new Set(),
+      dirtyBoards: new Set(),
+    };
     // Every author is a user, whatever they wrote: one statement for the batch.
     const authors = [...new Set(ops.filter((op) => op.kind === "record").map((op) => op.did))];
     if (authors.length > 0) {
@@ -176,7 +199,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
         .onConflictDoUpdate({
           target: firehoseCursor.service,
           // Never move backwards (a resumed stream replays ten seconds).
-          set: { cursor: sql`case when excluded.cursor > ${firehoseCursor.cursor} then excluded.cursor else ${firehoseCursor.cursor} end`, updatedAt: ctx.now },
+          set: {
+            cursor: sql`case when excluded.cursor > ${firehoseCursor.cursor} then excluded.cursor else ${firehoseCursor.cursor} end`,
+            updatedAt: ctx.now,
+          },
         });
     }
   }
@@ -197,7 +223,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
         return;
       }
       // Find the culprit: apply one at a time, each with its own cursor.
-      logger.warn({ err: error instanceof Error ? error.message : String(error), size: ops.length }, "batch failed; retrying event by event");
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error), size: ops.length },
+        "batch failed; retrying event by event",
+      );
       // Each on its own, without the cursor: the batch's cursor is written once all are in
       // (a crash in between replays them, harmlessly).
       for (const op of ops) await applyOps([op]);
@@ -253,7 +282,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
         if (stopping) return;
         if (Date.now() - Date.parse(failing.since) >= giveUpAfterMs) throw error;
         const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** attempt);
-        logger.error({ err: failing.error, attempt: attempt + 1, retryInMs: delay, cursor }, "the database refused a batch; retrying it, the cursor unmoved");
+        logger.error(
+          { err: failing.error, attempt: attempt + 1, retryInMs: delay, cursor },
+          "the database refused a batch; retrying it, the cursor unmoved",
+        );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
           wakeRetry = () => {
@@ -271,12 +303,14 @@ export function createIndexer(options: IndexerOptions): Indexer {
     cursor = await loadCursor();
     const events = from.events(() => cursor, forumDid)[Symbol.asyncIterator]();
     let next = events.next();
-    const timeout = (ms: number) => new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), ms).unref());
+    const timeout = (ms: number) =>
+      new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), ms).unref());
     const collect = async (): Promise<SourceEvent[]> => {
       const batch: SourceEvent[] = [];
       const deadline = Date.now() + batchMaxWaitMs;
       while (batch.length < batchSize && !stopping) {
-        const result = batch.length === 0 ? await next : await Promise.race([next, timeout(Math.max(0, deadline - Date.now()))]);
+        const result =
+          batch.length === 0 ? await next : await Promise.race([next, timeout(Math.max(0, deadline - Date.now()))]);
         if (result === "timeout") break;
         if (result.done) {
           stopping = true;

@@ -13,9 +13,16 @@ export const LOCK: Pair = ["lock", "unlock"];
 export const DELETE: Pair = ["delete", "undelete"];
 
 /** SQL: is the latest action of `pair` on this subject the "on" one? (false when none) */
-export function latestIs(ctx: Pick<ApplyContext, "schema">, pair: Pair, subject: { did: string } | { postUri: string }): SQL {
+export function latestIs(
+  ctx: Pick<ApplyContext, "schema">,
+  pair: Pair,
+  subject: { did: string } | { postUri: string },
+): SQL {
   const { modActions } = ctx.schema;
-  const where = "did" in subject ? sql`${modActions.subjectDid} = ${subject.did}` : sql`${modActions.subjectPostUri} = ${subject.postUri}`;
+  const where =
+    "did" in subject
+      ? sql`${modActions.subjectDid} = ${subject.did}`
+      : sql`${modActions.subjectPostUri} = ${subject.postUri}`;
   return sql`coalesce((select ${modActions.action} = ${pair[0]} from ${modActions}
     where ${where} and ${modActions.action} in (${pair[0]}, ${pair[1]})
     order by ${modActions.createdAt} desc, ${modActions.rkey} desc limit 1), false)`;
@@ -50,19 +57,38 @@ export async function moderationOf(
   const { tx, schema } = ctx;
   const { modActions } = schema;
   const actions = await tx
-    .select({ action: modActions.action, did: modActions.subjectDid, postUri: modActions.subjectPostUri, createdAt: modActions.createdAt, rkey: modActions.rkey, seenAt: modActions.seenAt })
+    .select({
+      action: modActions.action,
+      did: modActions.subjectDid,
+      postUri: modActions.subjectPostUri,
+      createdAt: modActions.createdAt,
+      rkey: modActions.rkey,
+      seenAt: modActions.seenAt,
+    })
     .from(modActions)
     .where(
       or(
-        and(inArray(modActions.subjectDid, [...new Set(posts.map((p) => p.did))]), inArray(modActions.action, [...BAN])),
-        and(inArray(modActions.subjectPostUri, posts.map((p) => p.uri)), inArray(modActions.action, [...LOCK, ...DELETE])),
+        and(
+          inArray(modActions.subjectDid, [...new Set(posts.map((p) => p.did))]),
+          inArray(modActions.action, [...BAN]),
+        ),
+        and(
+          inArray(
+            modActions.subjectPostUri,
+            posts.map((p) => p.uri),
+          ),
+          inArray(modActions.action, [...LOCK, ...DELETE]),
+        ),
       ),
     );
   // Oldest first, so the last one written to each map is the latest.
-  actions.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.rkey < b.rkey ? -1 : a.rkey > b.rkey ? 1 : 0));
+  actions.sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.rkey < b.rkey ? -1 : a.rkey > b.rkey ? 1 : 0),
+  );
   const latest = new Map<string, { action: string; seenAt: Date | null }>();
   const pairOf = (action: string) => [BAN, LOCK, DELETE].find((pair) => pair.includes(action))!;
-  for (const { action, did, postUri, seenAt } of actions) latest.set(`${pairOf(action)[0]} ${did ?? postUri}`, { action, seenAt });
+  for (const { action, did, postUri, seenAt } of actions)
+    latest.set(`${pairOf(action)[0]} ${did ?? postUri}`, { action, seenAt });
   return ({ did, uri }) => {
     const lock = latest.get(`${LOCK[0]} ${uri}`);
     const locked = lock?.action === LOCK[0];
@@ -85,7 +111,10 @@ export async function recomputeBan(ctx: ApplyContext, did: string): Promise<void
     .orderBy(desc(modActions.createdAt), desc(modActions.rkey))
     .limit(1);
   const banned = latest?.action === BAN[0];
-  await tx.update(posts).set({ bannedByMod: banned }).where(and(eq(posts.did, did), sql`${posts.bannedByMod} <> ${banned}`));
+  await tx
+    .update(posts)
+    .set({ bannedByMod: banned })
+    .where(and(eq(posts.did, did), sql`${posts.bannedByMod} <> ${banned}`));
   await upsertUser(ctx, did, { banExpiresAt: banned ? (latest?.expiresAt ?? null) : null });
 }
 
@@ -96,7 +125,11 @@ export async function recomputePostModeration(ctx: ApplyContext, postUri: string
   if (!target) return;
   const changed = await tx
     .update(posts)
-    .set({ locked: latestIs(ctx, LOCK, { postUri }), lockedAt: lockedSince(ctx, postUri), deletedByMod: latestIs(ctx, DELETE, { postUri }) })
+    .set({
+      locked: latestIs(ctx, LOCK, { postUri }),
+      lockedAt: lockedSince(ctx, postUri),
+      deletedByMod: latestIs(ctx, DELETE, { postUri }),
+    })
     .where(and(eq(posts.did, target.did), eq(posts.rkey, target.rkey)))
     .returning({ id: posts.id, rootId: posts.rootId });
   // A reply's removal changes its topic's counts; a lock changes which replies count.

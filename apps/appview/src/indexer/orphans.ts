@@ -30,6 +30,9 @@ export function waitingReplySweep(retentionMs = WAITING_REPLY_RETENTION_MS): (ct
     const cutoff = sql.param(new Date(ctx.now.getTime() - retentionMs), posts.indexedAt);
     // The conditions are posts_waiting_root_idx's own; SQLite is told so, as in post.ts's linking.
     const from = ctx.dialect === "sqlite" ? sql`${posts} indexed by posts_waiting_root_idx` : sql`${posts}`;
-    await runStatement(ctx, sql`delete from ${from} where ${posts.rootId} is null and ${posts.rootUri} is not null and ${posts.indexedAt} < ${cutoff}`);
+    await runStatement(
+      ctx,
+      sql`delete from ${from} where ${posts.rootId} is null and ${posts.rootUri} is not null and ${posts.indexedAt} < ${cutoff}`,
+    );
   };
 }

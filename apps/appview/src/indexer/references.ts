@@ -39,13 +39,19 @@ export async function rowsByUri<T extends RecordTable, R extends keyof T["$infer
   const wanted = [...new Set<R | "did" | "rkey">(["did", "rkey", ...columns])] as (R | "did" | "rkey")[];
   const tableColumns = getTableColumns(table) as Record<string, AnyPgColumn>;
   const t = sql.identifier("t");
-  const select = sql.join(wanted.map((key) => sql`${t}.${sql.identifier(tableColumns[key]!.name)}`), sql`, `);
+  const select = sql.join(
+    wanted.map((key) => sql`${t}.${sql.identifier(tableColumns[key]!.name)}`),
+    sql`, `,
+  );
   const k = jsonTable(dialect, "k", [...keys.values()], { did: "text", rkey: "text" });
   // SQLite: CROSS JOIN keeps the keys outside, so each is one index probe.
   const join = dialect === "sqlite" ? sql`cross join` : sql`join`;
   const query = sql`select ${select} from ${k.from}
     ${join} ${sql.identifier(getTableName(table))} as ${t} on ${t}.did = ${k.column("did")} and ${t}.rkey = ${k.column("rkey")}`;
-  const rows = await selectRows(ctx, table as PgTable, query, wanted as never[]) as Pick<T["$inferSelect"], R | "did" | "rkey">[];
+  const rows = (await selectRows(ctx, table as PgTable, query, wanted as never[])) as Pick<
+    T["$inferSelect"],
+    R | "did" | "rkey"
+  >[];
   return new Map(rows.map((row) => [recordUri(row.did as string, collection, row.rkey as string), row]));
 }
 

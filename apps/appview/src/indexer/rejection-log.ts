@@ -9,7 +9,11 @@ const WINDOW_MS = 60_000;
  * one line saying how many more there were. The counters in the indexer's
  * status stay exact; only the log is sampled.
  */
-export function rejectionLog(logger: Logger, perMinute = 10, clock: () => number = Date.now): (rejection: Rejection) => void {
+export function rejectionLog(
+  logger: Logger,
+  perMinute = 10,
+  clock: () => number = Date.now,
+): (rejection: Rejection) => void {
   const windows = new Map<RejectReason, { start: number; logged: number; suppressed: number }>();
   return (rejection) => {
     const { reason } = rejection;
@@ -17,7 +21,10 @@ export function rejectionLog(logger: Logger, perMinute = 10, clock: () => number
     let window = windows.get(reason);
     if (!window || now - window.start >= WINDOW_MS) {
       if (window && window.suppressed > 0) {
-        logger.warn({ reason, suppressed: window.suppressed, sinceMs: now - window.start }, "more events rejected for this reason, not logged one by one");
+        logger.warn(
+          { reason, suppressed: window.suppressed, sinceMs: now - window.start },
+          "more events rejected for this reason, not logged one by one",
+        );
       }
       window = { start: now, logged: 0, suppressed: 0 };
       windows.set(reason, window);
@@ -27,6 +34,9 @@ export function rejectionLog(logger: Logger, perMinute = 10, clock: () => number
       return;
     }
     window.logged++;
-    logger.warn({ reason, detail: rejection.detail, did: rejection.did, collection: rejection.collection, rkey: rejection.rkey }, "event rejected");
+    logger.warn(
+      { reason, detail: rejection.detail, did: rejection.did, collection: rejection.collection, rkey: rejection.rkey },
+      "event rejected",
+    );
   };
 }

@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { ApplyContext } from "./context.ts";
 
-type UserFields = Partial<Pick<ApplyContext["schema"]["users"]["$inferInsert"], "accountStatus" | "banExpiresAt" | "handleRecheckAt">>;
+type UserFields = Partial<
+  Pick<ApplyContext["schema"]["users"]["$inferInsert"], "accountStatus" | "banExpiresAt" | "handleRecheckAt">
+>;
 
 /** Creates the user if new, and sets the given fields either way. */
 export async function upsertUser({ tx, schema, now }: ApplyContext, did: string, fields: UserFields): Promise<void> {
@@ -18,7 +20,11 @@ export async function upsertUser({ tx, schema, now }: ApplyContext, did: string,
  * whatever the collection filter, and a row for each would make the whole
  * network members (handle lookups, backfill targets).
  */
-export async function updateKnownUser({ tx, schema, now }: ApplyContext, did: string, fields: UserFields): Promise<void> {
+export async function updateKnownUser(
+  { tx, schema, now }: ApplyContext,
+  did: string,
+  fields: UserFields,
+): Promise<void> {
   const { users } = schema;
   await tx
     .update(users)

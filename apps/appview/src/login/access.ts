@@ -17,12 +17,23 @@ export interface MemberAccess {
   writesPerMinute: number;
 }
 
-export async function createMemberAccess(config: Config, forumDid: string, database: DatabaseHandle, indexer: LocalApply, logger: Logger): Promise<MemberAccess> {
+export async function createMemberAccess(
+  config: Config,
+  forumDid: string,
+  database: DatabaseHandle,
+  indexer: LocalApply,
+  logger: Logger,
+): Promise<MemberAccess> {
   const sessions = memberSessions(database, config.login.sessionDays * 86_400_000);
   const login = await createMemberLogin(config, database, logger, {
     onSessionUpdated: (did) => logger.info({ did }, "OAuth session stored (a login, or a token refresh)"),
     // A session the authorization server revoked, or whose refresh failed, is gone for every browser.
-    onSessionDeleted: (did) => void sessions.endAll(did).catch((error: unknown) => logger.warn({ err: error, did }, "could not end the browser sessions of a revoked login")),
+    onSessionDeleted: (did) =>
+      void sessions
+        .endAll(did)
+        .catch((error: unknown) =>
+          logger.warn({ err: error, did }, "could not end the browser sessions of a revoked login"),
+        ),
   });
   return { login, sessions, forumDid, indexer, writesPerMinute: config.login.writesPerMinute };
 }

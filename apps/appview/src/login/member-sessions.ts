@@ -38,9 +38,13 @@ export function memberSessions({ db, schema }: DatabaseHandle, lifetimeMs: numbe
     async find(id: string | undefined): Promise<MemberSession | null> {
       if (id === undefined || !SESSION_ID.test(id)) return null;
       const now = new Date();
-      const [row] = await db.select().from(table).where(and(eq(table.idHash, hashOf(id)), gt(table.expiresAt, now)));
+      const [row] = await db
+        .select()
+        .from(table)
+        .where(and(eq(table.idHash, hashOf(id)), gt(table.expiresAt, now)));
       if (!row) return null;
-      if (row.expiresAt.getTime() - now.getTime() > lifetimeMs / 2) return { did: row.did, scope: row.scope, expiresAt: row.expiresAt, renewed: false };
+      if (row.expiresAt.getTime() - now.getTime() > lifetimeMs / 2)
+        return { did: row.did, scope: row.scope, expiresAt: row.expiresAt, renewed: false };
       const expiresAt = new Date(now.getTime() + lifetimeMs);
       await db.update(table).set({ expiresAt }).where(eq(table.idHash, row.idHash));
       return { did: row.did, scope: row.scope, expiresAt, renewed: true };

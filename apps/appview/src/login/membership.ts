@@ -16,10 +16,19 @@ export interface LocalApply {
 
 export type Joined = "already" | "found" | "written";
 
-export async function ensureMembership(database: DatabaseHandle, forumDid: string, repository: MemberRepository, indexer: LocalApply): Promise<Joined> {
+export async function ensureMembership(
+  database: DatabaseHandle,
+  forumDid: string,
+  repository: MemberRepository,
+  indexer: LocalApply,
+): Promise<Joined> {
   const { db, schema } = database;
   const { forums, memberships } = schema;
-  const [row] = await db.select({ rkey: forums.rkey, cid: forums.cid }).from(forums).where(eq(forums.did, forumDid)).limit(1);
+  const [row] = await db
+    .select({ rkey: forums.rkey, cid: forums.cid })
+    .from(forums)
+    .where(eq(forums.did, forumDid))
+    .limit(1);
   const forum = row ? { uri: recordUri(forumDid, ids.forum, row.rkey), cid: row.cid } : null;
   if (!forum) throw new Error(`The forum record of ${forumDid} is not indexed yet; a member cannot join before it is.`);
   const [indexed] = await db
@@ -48,7 +57,10 @@ export async function ensureMembership(database: DatabaseHandle, forumDid: strin
     cid: written.cid,
     record,
   });
-  if (!verdict.ok) throw new Error(`The membership record was refused by the indexer (${verdict.rejection.reason}): ${verdict.rejection.detail ?? ""}`);
+  if (!verdict.ok)
+    throw new Error(
+      `The membership record was refused by the indexer (${verdict.rejection.reason}): ${verdict.rejection.detail ?? ""}`,
+    );
   return existing ? "found" : "written";
 }
 

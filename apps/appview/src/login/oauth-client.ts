@@ -5,7 +5,11 @@
 // its JWKS beside it. Anywhere else it is a loopback client (no key, redirect
 // to http://127.0.0.1), which authorization servers accept for development.
 import type { DatabaseHandle } from "@atbb/db";
-import { buildAtprotoLoopbackClientMetadata, NodeOAuthClient, type OAuthClientMetadataInput } from "@atproto/oauth-client-node";
+import {
+  buildAtprotoLoopbackClientMetadata,
+  NodeOAuthClient,
+  type OAuthClientMetadataInput,
+} from "@atproto/oauth-client-node";
 import type { Config } from "../config.ts";
 import { guardedFetch } from "../identity.ts";
 import type { Logger } from "../logger.ts";
@@ -40,7 +44,12 @@ export interface LoginEvents {
   onSessionDeleted?: (did: string) => void;
 }
 
-export async function createMemberLogin(config: Config, database: DatabaseHandle, logger: Logger, events: LoginEvents = {}): Promise<MemberLogin> {
+export async function createMemberLogin(
+  config: Config,
+  database: DatabaseHandle,
+  logger: Logger,
+  events: LoginEvents = {},
+): Promise<MemberLogin> {
   const { login } = config;
   const sealer = sealerFor(await sessionSecret(login.sessionSecret, login.stateDirectory, logger));
   const confidential = login.publicUrl?.startsWith("https:") === true;
@@ -71,7 +80,10 @@ export async function createMemberLogin(config: Config, database: DatabaseHandle
     // PUBLIC_URL there (several processes behind one address share one
     // client_id), else on the port served.
     const loopback = /^http:\/\/127\.0\.0\.1(:\d+)?$/.test(origin) ? origin : `http://127.0.0.1:${config.port}`;
-    metadata = buildAtprotoLoopbackClientMetadata({ scope: CLIENT_SCOPE, redirect_uris: [`${loopback}${CALLBACK_PATH}`] });
+    metadata = buildAtprotoLoopbackClientMetadata({
+      scope: CLIENT_SCOPE,
+      redirect_uris: [`${loopback}${CALLBACK_PATH}`],
+    });
   }
 
   const lock = refreshLock(database);

@@ -36,35 +36,71 @@ export interface MemberRepository {
 
 export function memberRepository(session: OAuthSession): MemberRepository {
   const did = session.did;
-  async function call(method: "GET" | "POST", nsid: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async function call(
+    method: "GET" | "POST",
+    nsid: string,
+    input: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     let response: Response;
     try {
       response =
         method === "GET"
-          ? await session.fetchHandler(`/xrpc/${nsid}?${new URLSearchParams(input as Record<string, string>)}`, { method })
-          : await session.fetchHandler(`/xrpc/${nsid}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(input) });
+          ? await session.fetchHandler(`/xrpc/${nsid}?${new URLSearchParams(input as Record<string, string>)}`, {
+              method,
+            })
+          : await session.fetchHandler(`/xrpc/${nsid}`, {
+              method,
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(input),
+            });
     } catch (error) {
-      throw new PdsUnavailableError(`Your PDS could not be reached (${(error as Error).message}); nothing was written. Try again later.`);
+      throw new PdsUnavailableError(
+        `Your PDS could not be reached (${(error as Error).message}); nothing was written. Try again later.`,
+      );
     }
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.ok) return body;
     const error = typeof body.error === "string" ? body.error : `HTTP ${response.status}`;
-    if (error === "InvalidSwap") throw new RecordConflictError("The post changed since you saw it; reload it and edit again.");
-    if (response.status >= 500) throw new PdsUnavailableError(`Your PDS failed (${error}); nothing was written. Try again later.`);
-    throw new PdsRefusedError(response.status, error, `Your PDS refused the write: ${typeof body.message === "string" ? body.message : error}`);
+    if (error === "InvalidSwap")
+      throw new RecordConflictError("The post changed since you saw it; reload it and edit again.");
+    if (response.status >= 500)
+      throw new PdsUnavailableError(`Your PDS failed (${error}); nothing was written. Try again later.`);
+    throw new PdsRefusedError(
+      response.status,
+      error,
+      `Your PDS refused the write: ${typeof body.message === "string" ? body.message : error}`,
+    );
   }
   return {
     did,
     async create(collection, record, rkey) {
-      const out = await call("POST", "com.atproto.repo.createRecord", { repo: did, collection, record, validate: false, ...(rkey ? { rkey } : {}) });
+      const out = await call("POST", "com.atproto.repo.createRecord", {
+        repo: did,
+        collection,
+        record,
+        validate: false,
+        ...(rkey ? { rkey } : {}),
+      });
       return { uri: String(out.uri), cid: String(out.cid) };
     },
     async put(collection, rkey, record, swapRecord) {
-      const out = await call("POST", "com.atproto.repo.putRecord", { repo: did, collection, rkey, record, swapRecord, validate: false });
+      const out = await call("POST", "com.atproto.repo.putRecord", {
+        repo: did,
+        collection,
+        rkey,
+        record,
+        swapRecord,
+        validate: false,
+      });
       return { uri: String(out.uri), cid: String(out.cid) };
     },
     async delete(collection, rkey, swapRecord) {
-      await call("POST", "com.atproto.repo.deleteRecord", { repo: did, collection, rkey, ...(swapRecord ? { swapRecord } : {}) });
+      await call("POST", "com.atproto.repo.deleteRecord", {
+        repo: did,
+        collection,
+        rkey,
+        ...(swapRecord ? { swapRecord } : {}),
+      });
     },
     async get(collection, rkey) {
       try {
@@ -79,7 +115,12 @@ export function memberRepository(session: OAuthSession): MemberRepository {
       const records: { uri: string; cid: string; value: Record<string, unknown> }[] = [];
       let cursor: string | undefined;
       do {
-        const page = await call("GET", "com.atproto.repo.listRecords", { repo: did, collection, limit: "100", ...(cursor ? { cursor } : {}) });
+        const page = await call("GET", "com.atproto.repo.listRecords", {
+          repo: did,
+          collection,
+          limit: "100",
+          ...(cursor ? { cursor } : {}),
+        });
         records.push(...((page.records as { uri: string; cid: string; value: Record<string, unknown> }[]) ?? []));
         cursor = typeof page.cursor === "string" && page.cursor !== cursor ? page.cursor : undefined;
       } while (cursor);

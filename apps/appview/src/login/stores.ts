@@ -3,7 +3,14 @@
 // that they survive restarts and are shared by every `atbb serve` on one
 // PostgreSQL. Values are sealed: they hold refresh tokens and private keys.
 import { postgresClient, type DatabaseHandle } from "@atbb/db";
-import { requestLocalLock, type NodeSavedSession, type NodeSavedSessionStore, type NodeSavedState, type NodeSavedStateStore, type RuntimeLock } from "@atproto/oauth-client-node";
+import {
+  requestLocalLock,
+  type NodeSavedSession,
+  type NodeSavedSessionStore,
+  type NodeSavedState,
+  type NodeSavedStateStore,
+  type RuntimeLock,
+} from "@atproto/oauth-client-node";
 import { eq, lt } from "drizzle-orm";
 import type { Sealer } from "./secrets.ts";
 
@@ -23,7 +30,10 @@ export function stateStore({ db, schema }: DatabaseHandle, sealer: Sealer): Node
       // Abandoned authorizations would pile up: each new one clears the stale.
       await db.delete(oauthStates).where(lt(oauthStates.createdAt, new Date(now.getTime() - STATE_LIFETIME_MS)));
       const sealed = sealer.seal(JSON.stringify(value));
-      await db.insert(oauthStates).values({ key, value: sealed, createdAt: now }).onConflictDoUpdate({ target: oauthStates.key, set: { value: sealed, createdAt: now } });
+      await db
+        .insert(oauthStates)
+        .values({ key, value: sealed, createdAt: now })
+        .onConflictDoUpdate({ target: oauthStates.key, set: { value: sealed, createdAt: now } });
     },
     async del(key) {
       await db.delete(oauthStates).where(eq(oauthStates.key, key));
@@ -41,7 +51,10 @@ export function sessionStore({ db, schema }: DatabaseHandle, sealer: Sealer): No
     async set(did, value) {
       const now = new Date();
       const sealed = sealer.seal(JSON.stringify(value));
-      await db.insert(oauthSessions).values({ did, value: sealed, updatedAt: now }).onConflictDoUpdate({ target: oauthSessions.did, set: { value: sealed, updatedAt: now } });
+      await db
+        .insert(oauthSessions)
+        .values({ did, value: sealed, updatedAt: now })
+        .onConflictDoUpdate({ target: oauthSessions.did, set: { value: sealed, updatedAt: now } });
     },
     async del(did) {
       await db.delete(oauthSessions).where(eq(oauthSessions.did, did));

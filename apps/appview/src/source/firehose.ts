@@ -29,7 +29,16 @@ export function firehoseCandidate(event: Event): Candidate | null {
     case "create":
     case "update":
       // Records arrive as decoded CBOR; the lexicons validate the JSON data model.
-      return { kind: "commit", timeUs, did, operation: event.event, collection: event.collection, rkey: event.rkey, cid: event.cid.toString(), record: lexToJson(event.record as never) };
+      return {
+        kind: "commit",
+        timeUs,
+        did,
+        operation: event.event,
+        collection: event.collection,
+        rkey: event.rkey,
+        cid: event.cid.toString(),
+        record: lexToJson(event.record as never),
+      };
     case "delete":
       return { kind: "commit", timeUs, did, operation: "delete", collection: event.collection, rkey: event.rkey };
     case "identity":
@@ -89,7 +98,10 @@ export class FirehoseSource implements EventSource {
           const detail = (error.cause instanceof Error ? error.cause.message : error.message).slice(0, 300);
           void push({
             cursor: typeof seq === "number" ? seq : null,
-            verdict: rejected("unverified_commit", detail, { timeUs: null, ...(typeof repo === "string" ? { did: repo } : {}) }),
+            verdict: rejected("unverified_commit", detail, {
+              timeUs: null,
+              ...(typeof repo === "string" ? { did: repo } : {}),
+            }),
           });
           return;
         }
@@ -141,7 +153,10 @@ export class FirehoseSource implements EventSource {
     const { url, identity, logger } = this.#options;
     const head = await firehoseHead(url, identity);
     if (head !== null) return head;
-    logger.warn({ url }, "the firehose did not refuse a cursor in the future; taking the resume point from its next event instead");
+    logger.warn(
+      { url },
+      "the firehose did not refuse a cursor in the future; taking the resume point from its next event instead",
+    );
     let resolveSeq: (seq: number) => void = () => {};
     const first = new Promise<number>((resolve) => (resolveSeq = resolve));
     const probe = new Firehose({

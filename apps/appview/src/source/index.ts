@@ -13,8 +13,15 @@ export type { EventSource, SourceEvent } from "../events/index.ts";
  */
 export async function createSource(config: Config, logger: Logger): Promise<EventSource> {
   if (config.source === "firehose") {
-    const [{ FirehoseSource }, { identityFor }] = await Promise.all([import("./firehose.ts"), import("../identity.ts")]);
-    return new FirehoseSource({ url: config.firehoseUrl!, identity: identityFor(config, logger), logger: logger.child({ part: "firehose" }) });
+    const [{ FirehoseSource }, { identityFor }] = await Promise.all([
+      import("./firehose.ts"),
+      import("../identity.ts"),
+    ]);
+    return new FirehoseSource({
+      url: config.firehoseUrl!,
+      identity: identityFor(config, logger),
+      logger: logger.child({ part: "firehose" }),
+    });
   }
   return new JetstreamSource({ url: config.jetstreamUrl, logger: logger.child({ part: "jetstream" }) });
 }

@@ -3,14 +3,22 @@
 // contract's validator (or rejects what is not a readable Jetstream event).
 import { isDid } from "@atbb/lexicon";
 import WebSocket from "ws";
-import { rejected, validate, type Candidate, type EventSource, type SourceEvent, type Verdict } from "../events/index.ts";
+import {
+  rejected,
+  validate,
+  type Candidate,
+  type EventSource,
+  type SourceEvent,
+  type Verdict,
+} from "../events/index.ts";
 import type { Logger } from "../logger.ts";
 
 /** No atBB event comes near this; Jetstream is asked not to send more (maxMessageSizeBytes). */
 export const MAX_MESSAGE_BYTES = 1_000_000;
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A Jetstream message as a candidate, or the rejection of what cannot be one. Everything in it is untrusted. */
 export function decodeJetstreamMessage(message: string): Candidate | Verdict {
@@ -29,7 +37,9 @@ export function decodeJetstreamMessage(message: string): Candidate | Verdict {
   // What this wire rejects on its own comes after the envelope's DID, which
   // the validator checks first: a bad DID is the reason whatever else is wrong.
   const refuse = (reason: "invalid_record" | "unknown_kind" | "invalid_envelope", detail: string): Verdict =>
-    isDid(did) ? rejected(reason, detail, { timeUs, did }) : rejected("invalid_envelope", "did is not a DID", { timeUs });
+    isDid(did)
+      ? rejected(reason, detail, { timeUs, did })
+      : rejected("invalid_envelope", "did is not a DID", { timeUs });
   // A NUL anywhere (not only in the record's fields) rejects the event; the
   // validator looks again in what the candidate carries, for sources without JSON text.
   if (message.includes("\\u0000")) return refuse("invalid_record", "contains a NUL character");
@@ -93,7 +103,8 @@ function readFrame(data: Buffer): string | UnreadableFrame {
     const match = HEAD_TIME_US.exec(data.subarray(0, 512).toString("latin1"));
     return match ? Number(match[1]) : null;
   };
-  if (data.length > MAX_MESSAGE_BYTES) return { unreadable: `a ${data.length}-byte frame, over the ${MAX_MESSAGE_BYTES}-byte limit`, timeUs: headTime() };
+  if (data.length > MAX_MESSAGE_BYTES)
+    return { unreadable: `a ${data.length}-byte frame, over the ${MAX_MESSAGE_BYTES}-byte limit`, timeUs: headTime() };
   try {
     return utf8.decode(data);
   } catch {
@@ -163,7 +174,11 @@ export class JetstreamSource implements EventSource {
       let closed = false;
       const url = this.subscribeUrl(resumeCursor());
       // UTF-8 is checked by readFrame, so a bad frame is stepped past rather than closing the connection (1007).
-      const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
+      const socket = new WebSocket(url, {
+        perMessageDeflate: false,
+        maxPayload: MAX_FRAME_BYTES,
+        skipUTF8Validation: true,
+      });
       this.#socket = socket;
       const wake = () => {
         const wakeUp = this.#wake;
@@ -176,13 +191,19 @@ export class JetstreamSource implements EventSource {
       });
       socket.on("message", (data: WebSocket.RawData) => {
         // perMessageDeflate is off and frames are not fragmented into arrays: data is one Buffer.
-        queue.push(readFrame(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)])));
+        queue.push(
+          readFrame(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)])),
+        );
         if (queue.length >= highWaterMark) socket.pause();
         wake();
       });
       socket.on("error", (error) => logger.warn({ err: error.message }, "jetstream connection error"));
       socket.on("close", (code) => {
-        if (code === 1009) logger.error({ url, maxFrameBytes: MAX_FRAME_BYTES }, "jetstream sent a frame too large to read, ignoring maxMessageSizeBytes; reconnecting with backoff");
+        if (code === 1009)
+          logger.error(
+            { url, maxFrameBytes: MAX_FRAME_BYTES },
+            "jetstream sent a frame too large to read, ignoring maxMessageSizeBytes; reconnecting with backoff",
+          );
         closed = true;
         this.#connected = false;
         wake();

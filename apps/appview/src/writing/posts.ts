@@ -10,7 +10,13 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Candidate } from "../events/index.ts";
 import { BAN } from "../indexer/moderation.ts";
 import type { MemberAccess } from "../login/access.ts";
-import { memberRepository, PdsRefusedError, PdsUnavailableError, RecordConflictError, type MemberRepository } from "../login/repository.ts";
+import {
+  memberRepository,
+  PdsRefusedError,
+  PdsUnavailableError,
+  RecordConflictError,
+  type MemberRepository,
+} from "../login/repository.ts";
 import { checkPermission } from "../permissions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES, tooLong, type WriteLimiter } from "./limits.ts";
 
@@ -27,7 +33,10 @@ export class Refusal extends Error {
   }
 }
 
-export const PERMISSION = { createTopics: "space.atbb.permission.createTopics", createPosts: "space.atbb.permission.createPosts" } as const;
+export const PERMISSION = {
+  createTopics: "space.atbb.permission.createTopics",
+  createPosts: "space.atbb.permission.createPosts",
+} as const;
 
 export interface Written {
   id: number;
@@ -35,7 +44,10 @@ export interface Written {
   cid: string;
 }
 
-const strongRef = (did: string, collection: string, row: { rkey: string; cid: string }) => ({ uri: recordUri(did, collection, row.rkey), cid: row.cid });
+const strongRef = (did: string, collection: string, row: { rkey: string; cid: string }) => ({
+  uri: recordUri(did, collection, row.rkey),
+  cid: row.cid,
+});
 
 export function postWriting(database: DatabaseHandle, access: MemberAccess, limiter: WriteLimiter) {
   const { db, schema } = database;
@@ -50,7 +62,9 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
     const [latest] = await db
       .select({ action: modActions.action, expiresAt: modActions.expiresAt })
       .from(modActions)
-      .where(and(eq(modActions.did, access.forumDid), eq(modActions.subjectDid, did), inArray(modActions.action, [...BAN])))
+      .where(
+        and(eq(modActions.did, access.forumDid), eq(modActions.subjectDid, did), inArray(modActions.action, [...BAN])),
+      )
       .orderBy(desc(modActions.createdAt), desc(modActions.rkey))
       .limit(1);
     if (latest?.action !== BAN[0]) return;
@@ -60,17 +74,24 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
   }
 
   async function refuseWithout(did: string, permission: string, what: string): Promise<void> {
-    if (!(await checkPermission({ ...database, forumDid: access.forumDid }, did, permission))) throw new Refusal(403, "no_permission", `Your role in this forum does not let you ${what}.`);
+    if (!(await checkPermission({ ...database, forumDid: access.forumDid }, did, permission)))
+      throw new Refusal(403, "no_permission", `Your role in this forum does not let you ${what}.`);
   }
 
   function refuseRateLimited(did: string): void {
     const wait = limiter.wait(did);
-    if (wait > 0) throw new Refusal(429, "rate_limited", `You are writing too fast: wait ${wait} s and try again.`, wait);
+    if (wait > 0)
+      throw new Refusal(429, "rate_limited", `You are writing too fast: wait ${wait} s and try again.`, wait);
   }
 
   async function forumRef() {
-    const [forum] = await db.select({ rkey: forums.rkey, cid: forums.cid }).from(forums).where(eq(forums.did, access.forumDid)).limit(1);
-    if (!forum) throw new Refusal(503, "forum_not_indexed", "The forum's own record is not indexed yet; try again shortly.");
+    const [forum] = await db
+      .select({ rkey: forums.rkey, cid: forums.cid })
+      .from(forums)
+      .where(eq(forums.did, access.forumDid))
+      .limit(1);
+    if (!forum)
+      throw new Refusal(503, "forum_not_indexed", "The forum's own record is not indexed yet; try again shortly.");
     return { $type: `${ids.post}#forumRef`, forum: strongRef(access.forumDid, ids.forum, forum) };
   }
 
@@ -84,27 +105,51 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
         await access.sessions.endAll(did);
         throw new Refusal(401, "unauthenticated", "Your login has ended at your PDS: log in again.");
       }
-      throw new Refusal(503, "pds_unreachable", `Your PDS could not be reached to renew your login (${(error as Error).message}); nothing was written.`);
+      throw new Refusal(
+        503,
+        "pds_unreachable",
+        `Your PDS could not be reached to renew your login (${(error as Error).message}); nothing was written.`,
+      );
     }
     return memberRepository(session);
   }
 
   /** Writes a record the AppView built, then applies it locally; returns its row id. */
-  async function publish(repository: MemberRepository, record: Record<string, unknown>, write: () => Promise<{ uri: string; cid: string }>, operation: "create" | "update"): Promise<Written> {
+  async function publish(
+    repository: MemberRepository,
+    record: Record<string, unknown>,
+    write: () => Promise<{ uri: string; cid: string }>,
+    operation: "create" | "update",
+  ): Promise<Written> {
     const valid = validatePublishedRecord(ids.post, record);
     // The AppView built this record: one its own lexicon refuses is a bug here, not the member's input.
     if (!valid.ok) throw new Error(`a post built for writing does not validate: ${valid.reason}`);
     const written = await translate(write);
     limiter.count(repository.did);
     const rkey = written.uri.split("/").pop()!;
-    await applyLocally({ kind: "commit", timeUs: Date.now() * 1000, did: repository.did, collection: ids.post, rkey, operation, cid: written.cid, record });
-    const [row] = await db.select({ id: posts.id }).from(posts).where(and(eq(posts.did, repository.did), eq(posts.rkey, rkey)));
+    await applyLocally({
+      kind: "commit",
+      timeUs: Date.now() * 1000,
+      did: repository.did,
+      collection: ids.post,
+      rkey,
+      operation,
+      cid: written.cid,
+      record,
+    });
+    const [row] = await db
+      .select({ id: posts.id })
+      .from(posts)
+      .where(and(eq(posts.did, repository.did), eq(posts.rkey, rkey)));
     return { id: row!.id, ...written };
   }
 
   async function applyLocally(candidate: Candidate): Promise<void> {
     const verdict = await access.indexer.applyLocal(candidate);
-    if (!verdict.ok) throw new Error(`a post written to the PDS was refused by the indexer (${verdict.rejection.reason}: ${verdict.rejection.detail})`);
+    if (!verdict.ok)
+      throw new Error(
+        `a post written to the PDS was refused by the indexer (${verdict.rejection.reason}: ${verdict.rejection.detail})`,
+      );
   }
 
   async function ownPost(did: string, id: number) {
@@ -124,8 +169,12 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
     async createTopic(did: string, input: { boardId: number; title: string; text: string }): Promise<Written> {
       checkLength("The title", input.title, TITLE_MAX_GRAPHEMES);
       checkLength("The text", input.text, TEXT_MAX_GRAPHEMES);
-      const [board] = await db.select({ did: boards.did, rkey: boards.rkey, cid: boards.cid }).from(boards).where(eq(boards.id, input.boardId));
-      if (!board || board.did !== access.forumDid) throw new Refusal(404, "not_found", `Board ${input.boardId} was not found.`);
+      const [board] = await db
+        .select({ did: boards.did, rkey: boards.rkey, cid: boards.cid })
+        .from(boards)
+        .where(eq(boards.id, input.boardId));
+      if (!board || board.did !== access.forumDid)
+        throw new Refusal(404, "not_found", `Board ${input.boardId} was not found.`);
       await refuseBanned(did);
       await refuseWithout(did, PERMISSION.createTopics, "start topics");
       refuseRateLimited(did);
@@ -141,13 +190,26 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
       return publish(repository, record, () => repository.create(ids.post, record), "create");
     },
 
-    async reply(did: string, topicId: number, input: { parentId?: number | undefined; text: string }): Promise<Written> {
+    async reply(
+      did: string,
+      topicId: number,
+      input: { parentId?: number | undefined; text: string },
+    ): Promise<Written> {
       checkLength("The text", input.text, TEXT_MAX_GRAPHEMES);
       const [topic] = await db.select().from(posts).where(eq(posts.id, topicId));
-      if (!topic || topic.rootUri !== null || topic.deletedByUser) throw new Refusal(404, "not_found", `Topic ${topicId} was not found.`);
-      const parent = input.parentId === undefined || input.parentId === topicId ? topic : (await db.select().from(posts).where(eq(posts.id, input.parentId)))[0];
+      if (!topic || topic.rootUri !== null || topic.deletedByUser)
+        throw new Refusal(404, "not_found", `Topic ${topicId} was not found.`);
+      const parent =
+        input.parentId === undefined || input.parentId === topicId
+          ? topic
+          : (await db.select().from(posts).where(eq(posts.id, input.parentId)))[0];
       if (!parent) throw new Refusal(404, "not_found", `Post ${input.parentId} was not found.`);
-      if (parent !== topic && parent.rootId !== topic.id) throw new Refusal(400, "invalid_request", `Post ${input.parentId} is not in topic ${topicId}: reply to a post of the same thread.`);
+      if (parent !== topic && parent.rootId !== topic.id)
+        throw new Refusal(
+          400,
+          "invalid_request",
+          `Post ${input.parentId} is not in topic ${topicId}: reply to a post of the same thread.`,
+        );
       await refuseBanned(did);
       if (topic.locked) throw new Refusal(403, "locked", "The topic is locked: you cannot reply.");
       await refuseWithout(did, PERMISSION.createPosts, "reply");
@@ -156,7 +218,11 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
         $type: ids.post,
         text: input.text,
         forum: await forumRef(),
-        reply: { $type: `${ids.post}#replyRef`, root: strongRef(topic.did, ids.post, topic), parent: strongRef(parent.did, ids.post, parent) },
+        reply: {
+          $type: `${ids.post}#replyRef`,
+          root: strongRef(topic.did, ids.post, topic),
+          parent: strongRef(parent.did, ids.post, parent),
+        },
         createdAt: new Date().toISOString(),
       };
       const repository = await repositoryOf(did);
@@ -164,30 +230,48 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
     },
 
     /** Resends the whole record with the new text (and title), swapping only the version the member saw. */
-    async edit(did: string, id: number, input: { cid: string; text: string; title?: string | undefined }): Promise<Written> {
+    async edit(
+      did: string,
+      id: number,
+      input: { cid: string; text: string; title?: string | undefined },
+    ): Promise<Written> {
       checkLength("The text", input.text, TEXT_MAX_GRAPHEMES);
       if (input.title !== undefined) checkLength("The title", input.title, TITLE_MAX_GRAPHEMES);
       const post = await ownPost(did, id);
-      if (input.title !== undefined && post.rootUri !== null) throw new Refusal(400, "invalid_request", "Only a topic has a title; a reply's edit sends text alone.");
+      if (input.title !== undefined && post.rootUri !== null)
+        throw new Refusal(400, "invalid_request", "Only a topic has a title; a reply's edit sends text alone.");
       await refuseBanned(did);
       await refuseLocked(post.rootUri === null ? post.id : post.rootId, "edit its posts");
       refuseRateLimited(did);
       const repository = await repositoryOf(did);
       const current = await translate(() => repository.get(ids.post, post.rkey));
-      if (current === null || current.cid !== input.cid) throw new Refusal(409, "conflict", "The post changed since you saw it: reload it and edit again.");
-      const record = { ...current.value, text: input.text, ...(input.title !== undefined ? { title: input.title } : {}) };
+      if (current === null || current.cid !== input.cid)
+        throw new Refusal(409, "conflict", "The post changed since you saw it: reload it and edit again.");
+      const record = {
+        ...current.value,
+        text: input.text,
+        ...(input.title !== undefined ? { title: input.title } : {}),
+      };
       return publish(repository, record, () => repository.put(ids.post, post.rkey, record, input.cid), "update");
     },
 
     async remove(did: string, id: number, input: { cid?: string | undefined }): Promise<void> {
       const post = await ownPost(did, id);
-      if (input.cid !== undefined && input.cid !== post.cid) throw new Refusal(409, "conflict", "The post changed since you saw it: reload it before deleting it.");
+      if (input.cid !== undefined && input.cid !== post.cid)
+        throw new Refusal(409, "conflict", "The post changed since you saw it: reload it before deleting it.");
       await refuseBanned(did);
       refuseRateLimited(did);
       const repository = await repositoryOf(did);
       await translate(() => repository.delete(ids.post, post.rkey, input.cid));
       limiter.count(did);
-      await applyLocally({ kind: "commit", timeUs: Date.now() * 1000, did, collection: ids.post, rkey: post.rkey, operation: "delete" });
+      await applyLocally({
+        kind: "commit",
+        timeUs: Date.now() * 1000,
+        did,
+        collection: ids.post,
+        rkey: post.rkey,
+        operation: "delete",
+      });
     },
   };
 }
@@ -199,7 +283,12 @@ async function translate<T>(write: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof PdsUnavailableError) throw new Refusal(503, "pds_unreachable", error.message);
     if (error instanceof RecordConflictError) throw new Refusal(409, "conflict", error.message);
-    if (error instanceof PdsRefusedError) throw new Refusal(error.status === 401 ? 401 : 503, error.status === 401 ? "unauthenticated" : "pds_refused", error.message);
+    if (error instanceof PdsRefusedError)
+      throw new Refusal(
+        error.status === 401 ? 401 : 503,
+        error.status === 401 ? "unauthenticated" : "pds_refused",
+        error.message,
+      );
     throw error;
   }
 }

@@ -2,7 +2,13 @@
 // the prose cannot drift from the declarations. To rewrite the list after
 // changing a route:
 //   ATBB_WRITE_DOCS=1 pnpm vitest run apps/appview/test/api/docs.test.ts --project sqlite
-import { createMigratedTestDatabase, dialect, migrationsFolders, repoRoot, type MigratedTestDatabase } from "@atbb/testing";
+import {
+  createMigratedTestDatabase,
+  dialect,
+  migrationsFolders,
+  repoRoot,
+  type MigratedTestDatabase,
+} from "@atbb/testing";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +32,9 @@ function routeTable(paths: Record<string, Record<string, Operation>>): string {
       const query = (operation.parameters ?? []).filter((p) => p.in === "query");
       const route = `\`${method.toUpperCase()} ${path}${query.length > 0 ? `?${query.map((p) => p.name).join("&")}` : ""}\``;
       const what = [operation.summary, ...query.map((p) => `\`${p.name}\`: ${p.description ?? ""}`)].join("; ");
-      const answers = Object.entries(operation.responses).map(([status, { description }]) => `${status}: ${description}`).join("<br>");
+      const answers = Object.entries(operation.responses)
+        .map(([status, { description }]) => `${status}: ${description}`)
+        .join("<br>");
       return `| ${route} | ${what} | ${answers} |`;
     }),
   );
@@ -41,8 +49,14 @@ afterAll(async () => database?.drop());
 
 describe(`docs/api.md (${dialect})`, () => {
   it("lists every route exactly as the OpenAPI document declares it", async () => {
-    const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect] });
-    const document = (await (await app.request("/api/openapi.json")).json()) as { paths: Record<string, Record<string, Operation>> };
+    const app = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[dialect],
+    });
+    const document = (await (await app.request("/api/openapi.json")).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     const text = readFileSync(docsFile, "utf8");
     const begin = text.indexOf(BEGIN);
     const end = text.indexOf(END);

@@ -23,7 +23,9 @@ const FORUM_DID = "did:plc:goldengoldengoldengoldaa";
 /** A member DID, unique per index. */
 /** Member i's did:plc (24 base32 characters: its two digits spelled a–j, so members sort by number). */
 export const goldenMember = (i: number) => {
-  const n = String(i).padStart(2, "0").replace(/\d/g, (d) => "abcdefghij"[Number(d)]!);
+  const n = String(i)
+    .padStart(2, "0")
+    .replace(/\d/g, (d) => "abcdefghij"[Number(d)]!);
   return `did:plc:member${n}member${n}xaaaaaaa`;
 };
 
@@ -40,12 +42,25 @@ class GoldenStream {
     return new Date(Math.floor(this.#timeUs / 1000)).toISOString();
   }
 
-  commit(did: string, collection: string, record: Record<string, unknown>, rkey?: string, operation = "create"): GoldenRecord {
+  commit(
+    did: string,
+    collection: string,
+    record: Record<string, unknown>,
+    rkey?: string,
+    operation = "create",
+  ): GoldenRecord {
     const timeUs = this.#tick();
     const key = rkey ?? tid(timeUs);
     const value = { $type: collection, ...record };
     const cid = cidFor(value);
-    this.stream.raw(JSON.stringify({ did, time_us: timeUs, kind: "commit", commit: { rev: tid(timeUs), operation, collection, rkey: key, record: value, cid } }));
+    this.stream.raw(
+      JSON.stringify({
+        did,
+        time_us: timeUs,
+        kind: "commit",
+        commit: { rev: tid(timeUs), operation, collection, rkey: key, record: value, cid },
+      }),
+    );
     const uri = `at://${did}/${collection}/${key}`;
     return { did, collection, rkey: key, ref: { uri, cid } };
   }
@@ -57,18 +72,37 @@ class GoldenStream {
   remove(written: GoldenRecord): void {
     const timeUs = this.#tick();
     this.stream.raw(
-      JSON.stringify({ did: written.did, time_us: timeUs, kind: "commit", commit: { rev: tid(timeUs), operation: "delete", collection: written.collection, rkey: written.rkey } }),
+      JSON.stringify({
+        did: written.did,
+        time_us: timeUs,
+        kind: "commit",
+        commit: { rev: tid(timeUs), operation: "delete", collection: written.collection, rkey: written.rkey },
+      }),
     );
   }
 
   identity(did: string, handle: string): void {
     const timeUs = this.#tick();
-    this.stream.raw(JSON.stringify({ did, time_us: timeUs, kind: "identity", identity: { did, handle, seq: timeUs, time: this.iso() } }));
+    this.stream.raw(
+      JSON.stringify({
+        did,
+        time_us: timeUs,
+        kind: "identity",
+        identity: { did, handle, seq: timeUs, time: this.iso() },
+      }),
+    );
   }
 
   account(did: string, active: boolean, status?: string): void {
     const timeUs = this.#tick();
-    this.stream.raw(JSON.stringify({ did, time_us: timeUs, kind: "account", account: { did, active, ...(status ? { status } : {}), seq: timeUs, time: this.iso() } }));
+    this.stream.raw(
+      JSON.stringify({
+        did,
+        time_us: timeUs,
+        kind: "account",
+        account: { did, active, ...(status ? { status } : {}), seq: timeUs, time: this.iso() },
+      }),
+    );
   }
 }
 
@@ -84,8 +118,18 @@ export function goldenForum() {
   const forumDid = FORUM_DID;
   const members = Array.from({ length: 9 }, (_, i) => goldenMember(i));
 
-  const forum = g.commit(forumDid, "space.atbb.forum.forum", { name: "Golden Forum", description: "Where the API's answers are kept", createdAt: g.iso() }, "self");
-  const general = g.commit(forumDid, "space.atbb.forum.category", { name: "General", description: "Everything else", sortOrder: 1, createdAt: g.iso() });
+  const forum = g.commit(
+    forumDid,
+    "space.atbb.forum.forum",
+    { name: "Golden Forum", description: "Where the API's answers are kept", createdAt: g.iso() },
+    "self",
+  );
+  const general = g.commit(forumDid, "space.atbb.forum.category", {
+    name: "General",
+    description: "Everything else",
+    sortOrder: 1,
+    createdAt: g.iso(),
+  });
   const help = g.commit(forumDid, "space.atbb.forum.category", { name: "Help", sortOrder: 2, createdAt: g.iso() });
   const alpha = g.commit(forumDid, "space.atbb.forum.category", { name: "Alpha", sortOrder: 2, createdAt: g.iso() });
   const unsorted = g.commit(forumDid, "space.atbb.forum.category", { name: "Unsorted", createdAt: g.iso() });
@@ -115,7 +159,13 @@ export function goldenForum() {
   g.remove(gone);
   g.remove(doomed);
 
-  const admin = g.commit(forumDid, "space.atbb.forum.role", { name: "Admin", description: "Runs the forum", permissions: ["*"], priority: 0, createdAt: g.iso() });
+  const admin = g.commit(forumDid, "space.atbb.forum.role", {
+    name: "Admin",
+    description: "Runs the forum",
+    permissions: ["*"],
+    priority: 0,
+    createdAt: g.iso(),
+  });
   const moderator = g.commit(forumDid, "space.atbb.forum.role", {
     name: "Moderator",
     permissions: ["space.atbb.permission.moderatePosts", "space.atbb.permission.lockTopics"],
@@ -131,17 +181,31 @@ export function goldenForum() {
   g.update(moderator, {
     name: "Moderator",
     description: "Keeps the peace",
-    permissions: ["space.atbb.permission.moderatePosts", "space.atbb.permission.banUsers", "space.atbb.permission.lockTopics"],
+    permissions: [
+      "space.atbb.permission.moderatePosts",
+      "space.atbb.permission.banUsers",
+      "space.atbb.permission.lockTopics",
+    ],
     priority: 10,
     createdAt: g.iso(),
   });
-  const retired = g.commit(forumDid, "space.atbb.forum.role", { name: "Retired", permissions: [], priority: 50, createdAt: g.iso() });
+  const retired = g.commit(forumDid, "space.atbb.forum.role", {
+    name: "Retired",
+    permissions: [],
+    priority: 50,
+    createdAt: g.iso(),
+  });
   g.remove(retired);
 
   const roleOf = [admin, moderator, member, member, member, member, member, undefined, member];
   const joins = members.map((did, i) => {
     const role = roleOf[i];
-    return g.commit(did, "space.atbb.membership", { forum: forum.ref, ...(role ? { role: role.ref } : {}), joinedAt: g.iso(), createdAt: g.iso() });
+    return g.commit(did, "space.atbb.membership", {
+      forum: forum.ref,
+      ...(role ? { role: role.ref } : {}),
+      joinedAt: g.iso(),
+      createdAt: g.iso(),
+    });
   });
   // Member 6 leaves; member 3 joins again later with another role (the newest membership counts).
   g.remove(joins[6]!);
@@ -154,7 +218,11 @@ export function goldenForum() {
   const topic = (i: number, where: GoldenRecord, title: string, text = `${title}: the opening post`) =>
     g.commit(members[i]!, "space.atbb.post", { title, text, board: where.ref, createdAt: g.iso() });
   const reply = (i: number, root: GoldenRecord, parent: GoldenRecord, text: string) =>
-    g.commit(members[i]!, "space.atbb.post", { text, reply: { root: root.ref, parent: parent.ref }, createdAt: g.iso() });
+    g.commit(members[i]!, "space.atbb.post", {
+      text,
+      reply: { root: root.ref, parent: parent.ref },
+      createdAt: g.iso(),
+    });
 
   const welcome = topic(0, chat, "Welcome", "Say hello here.");
   const firstHello = reply(1, welcome, welcome, "Hello from the moderator");
@@ -163,7 +231,11 @@ export function goldenForum() {
   reply(5, welcome, welcome, "Buy things");
   const regret = reply(4, welcome, welcome, "Something I regret");
   g.remove(regret);
-  g.update(hello2, { text: "Hello back (edited)", reply: { root: welcome.ref, parent: firstHello.ref }, createdAt: g.iso() });
+  g.update(hello2, {
+    text: "Hello back (edited)",
+    reply: { root: welcome.ref, parent: firstHello.ref },
+    createdAt: g.iso(),
+  });
 
   const announcement = topic(0, news, "Release notes", "Version 1 is out.");
   reply(8, announcement, announcement, "Congratulations");
@@ -184,7 +256,12 @@ export function goldenForum() {
   // A reply whose topic arrives after it: it is linked when the topic comes.
   const earlyRoot = { ref: { uri: `at://${members[1]!}/space.atbb.post/3lateroottopic`, cid: cidFor({ late: true }) } };
   reply(2, earlyRoot as GoldenRecord, earlyRoot as GoldenRecord, "I came first");
-  g.commit(members[1]!, "space.atbb.post", { title: "The late topic", text: "I came second", board: chat.ref, createdAt: g.iso() }, "3lateroottopic");
+  g.commit(
+    members[1]!,
+    "space.atbb.post",
+    { title: "The late topic", text: "I came second", board: chat.ref, createdAt: g.iso() },
+    "3lateroottopic",
+  );
 
   // A board with more topics than one default page, and a topic with more replies than one.
   for (let t = 0; t < 28; t++) topic(t % 7, busy, `Busy topic ${t}`);
@@ -192,7 +269,8 @@ export function goldenForum() {
   let parent = long;
   for (let r = 0; r < 57; r++) {
     const next = reply(r % 9, long, r % 3 === 0 ? long : parent, `Reply ${r} in the long thread`);
-    if (r === 20) g.update(next, { text: `Reply ${r}, edited`, reply: { root: long.ref, parent: parent.ref }, createdAt: g.iso() });
+    if (r === 20)
+      g.update(next, { text: `Reply ${r}, edited`, reply: { root: long.ref, parent: parent.ref }, createdAt: g.iso() });
     if (r === 30) g.remove(next);
     parent = next;
   }
@@ -213,7 +291,11 @@ export function goldenForum() {
   g.remove(wrongBan);
   modAction("delete", { post: editedTopic.ref });
   modAction("undelete", { post: editedTopic.ref });
-  modAction("space.atbb.modAction.frobnicate", { post: question.ref }, { reason: "an action this indexer does not know" });
+  modAction(
+    "space.atbb.modAction.frobnicate",
+    { post: question.ref },
+    { reason: "an action this indexer does not know" },
+  );
 
   g.account(members[4]!, false, "deactivated");
   g.account(members[7]!, false, "takendown");
@@ -221,15 +303,37 @@ export function goldenForum() {
   g.account(members[3]!, true);
 
   // Records the indexer must refuse: forum structure from a member, a post without text, a bad key.
-  g.commit(members[1]!, "space.atbb.forum.board", { name: "Not the forum's", category: general.ref, createdAt: g.iso() });
+  g.commit(members[1]!, "space.atbb.forum.board", {
+    name: "Not the forum's",
+    category: general.ref,
+    createdAt: g.iso(),
+  });
   g.commit(members[1]!, "space.atbb.post", { title: "No text", board: chat.ref, createdAt: g.iso() });
   g.commit(members[1]!, "space.atbb.post", { text: "bad key", board: chat.ref, createdAt: g.iso() }, "not a key!");
   g.stream.raw("{not json");
 
   // The forum grants two of the roles its members claimed (after everything
   // else, so no other record's time moves); every other claim counts for nothing.
-  g.commit(forumDid, "space.atbb.forum.roleAssignment", { did: members[0]!, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: admin.ref }, createdAt: g.iso() }, members[0]!);
-  g.commit(forumDid, "space.atbb.forum.roleAssignment", { did: members[1]!, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: moderator.ref }, createdAt: g.iso() }, members[1]!);
+  g.commit(
+    forumDid,
+    "space.atbb.forum.roleAssignment",
+    {
+      did: members[0]!,
+      role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: admin.ref },
+      createdAt: g.iso(),
+    },
+    members[0]!,
+  );
+  g.commit(
+    forumDid,
+    "space.atbb.forum.roleAssignment",
+    {
+      did: members[1]!,
+      role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: moderator.ref },
+      createdAt: g.iso(),
+    },
+    members[1]!,
+  );
 
   return { stream: g.stream, forumDid, members };
 }

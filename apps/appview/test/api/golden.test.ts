@@ -78,7 +78,17 @@ async function requests(): Promise<[method: string, path: string][]> {
       paths.push(`/api/boards/${board.id}`, topicsPath, `${topicsPath}?offset=1&limit=1`);
       const { topics, total } = await json(`${topicsPath}?limit=100`);
       if (total > 25) {
-        for (const query of ["limit=100", "offset=0&limit=1", "offset=24", "offset=25", `offset=${total - 1}`, `offset=${total}`, `offset=${total + 1}`, "offset=1000000", "limit=25&offset=25"]) {
+        for (const query of [
+          "limit=100",
+          "offset=0&limit=1",
+          "offset=24",
+          "offset=25",
+          `offset=${total - 1}`,
+          `offset=${total}`,
+          `offset=${total + 1}`,
+          "offset=1000000",
+          "limit=25&offset=25",
+        ]) {
           paths.push(`${topicsPath}?${query}`);
         }
       }
@@ -86,7 +96,16 @@ async function requests(): Promise<[method: string, path: string][]> {
         paths.push(`/api/topics/${topic.id}`, `/api/topics/${topic.id}?offset=1&limit=2`);
         const { total: replies } = await json(`/api/topics/${topic.id}?limit=1`);
         if (replies > 50) {
-          for (const query of ["limit=250", "limit=1", "offset=49&limit=2", "offset=50", `offset=${replies - 1}`, `offset=${replies}`, `offset=${replies + 1}`, "offset=1000000"]) {
+          for (const query of [
+            "limit=250",
+            "limit=1",
+            "offset=49&limit=2",
+            "offset=50",
+            `offset=${replies - 1}`,
+            `offset=${replies}`,
+            `offset=${replies + 1}`,
+            "offset=1000000",
+          ]) {
             paths.push(`/api/topics/${topic.id}?${query}`);
           }
         }
@@ -96,7 +115,13 @@ async function requests(): Promise<[method: string, path: string][]> {
   for (const did of [...members, goldenMember(99)]) paths.push(`/api/users/${did}`, `/api/members/${did}/permissions`);
   paths.push(`/api/users/${stream.forumDid}`);
   // The categories, boards and posts that the forum index does not reach: deleted ones, replies asked as topics.
-  for (let id = 1; id <= 12; id++) paths.push(`/api/categories/${id}`, `/api/boards/${id}`, `/api/boards/${id}/topics?limit=2`, `/api/topics/${id}?limit=2`);
+  for (let id = 1; id <= 12; id++)
+    paths.push(
+      `/api/categories/${id}`,
+      `/api/boards/${id}`,
+      `/api/boards/${id}/topics?limit=2`,
+      `/api/topics/${id}?limit=2`,
+    );
   paths.push(
     "/api/boards/abc",
     "/api/boards/0",
@@ -144,7 +169,8 @@ async function requests(): Promise<[method: string, path: string][]> {
 
 /** Only the health report varies between runs and dialects: its latency and the dialect's name. */
 function comparable(path: string, body: any): unknown {
-  if (path === "/api/health" && body?.database) return { ...body, database: { ...body.database, dialect: "(dialect)", latencyMs: "(ms)" } };
+  if (path === "/api/health" && body?.database)
+    return { ...body, database: { ...body.database, dialect: "(dialect)", latencyMs: "(ms)" } };
   return body;
 }
 
@@ -155,13 +181,25 @@ async function answer(target: App, method: string, path: string, init: RequestIn
   return { response, text, body };
 }
 
-const headerRequests: [name: string, target: () => App, method: string, path: string, headers: Record<string, string>][] = [
+const headerRequests: [
+  name: string,
+  target: () => App,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+][] = [
   ["ok", () => app, "GET", "/api/forum", {}],
   ["bad request", () => app, "GET", "/api/boards/abc", {}],
   ["not found", () => app, "GET", "/api/nothing-here", {}],
   ["cors: allowed origin", () => corsApp, "GET", "/api/categories", { origin: "https://forum.example" }],
   ["cors: other origin", () => corsApp, "GET", "/api/categories", { origin: "https://elsewhere.example" }],
-  ["cors: preflight", () => corsApp, "OPTIONS", "/api/topics/1", { origin: "https://forum.example", "access-control-request-method": "GET" }],
+  [
+    "cors: preflight",
+    () => corsApp,
+    "OPTIONS",
+    "/api/topics/1",
+    { origin: "https://forum.example", "access-control-request-method": "GET" },
+  ],
   ["cors: error", () => corsApp, "GET", "/api/topics/abc", { origin: "https://forum.example" }],
 ];
 
@@ -182,7 +220,11 @@ function askAll() {
       const { response, text, body } = await answer(app, method, path);
       // The recorded body is the parsed text; its JSON.stringify is the text again (checked here), so comparing texts is byte-exact.
       if (body !== null) expect(JSON.stringify(body)).toBe(text);
-      answers[`${method} ${path}`] = { status: response.status, contentType: response.headers.get("content-type"), body: comparable(path, body) };
+      answers[`${method} ${path}`] = {
+        status: response.status,
+        contentType: response.headers.get("content-type"),
+        body: comparable(path, body),
+      };
       bodies.push({ method, path, status: response.status, body });
     }
     return { answers, bodies };
@@ -192,12 +234,18 @@ function askAll() {
 
 describe(`the golden run (${dialect})`, () => {
   it("answers every request with the recorded status and byte-identical body", async () => {
-    const golden: Golden = recording || !existsSync(goldenFile) ? { answers: {}, headers: {} } : JSON.parse(readFileSync(goldenFile, "utf8"));
+    const golden: Golden =
+      recording || !existsSync(goldenFile)
+        ? { answers: {}, headers: {} }
+        : JSON.parse(readFileSync(goldenFile, "utf8"));
     const { answers } = await askAll();
     const headers: Golden["headers"] = {};
     for (const [name, target, method, path, requestHeaders] of headerRequests) {
       const { response } = await answer(target(), method, path, { headers: requestHeaders });
-      headers[name] = { status: response.status, headers: Object.fromEntries([...response.headers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) };
+      headers[name] = {
+        status: response.status,
+        headers: Object.fromEntries([...response.headers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+      };
     }
     expect(Object.keys(answers).length).toBeGreaterThan(100);
 
@@ -217,8 +265,11 @@ describe(`the golden run (${dialect})`, () => {
   it("answers every request with a body its route's declaration describes, and exercises every declared route", async () => {
     const { bodies } = await askAll();
     // Members' login and writing answer 2xx only with a logged-in member (or a confidential client): test/login/ exercises them against a real PDS.
-    const needsLogin = (route: { method: string; path: string }) => route.path.startsWith("/api/auth/") || route.path.startsWith("/oauth") || route.method !== "get";
-    const declared = app.openAPIRegistry.definitions.flatMap((definition) => (definition.type === "route" && !needsLogin(definition.route) ? [definition.route] : []));
+    const needsLogin = (route: { method: string; path: string }) =>
+      route.path.startsWith("/api/auth/") || route.path.startsWith("/oauth") || route.method !== "get";
+    const declared = app.openAPIRegistry.definitions.flatMap((definition) =>
+      definition.type === "route" && !needsLogin(definition.route) ? [definition.route] : [],
+    );
     const pattern = (path: string) => new RegExp(`^${path.replaceAll(/\{[^}]+\}/g, "[^/]+")}$`);
     const served = new Set<string>();
     for (const { method, path, status, body } of bodies) {
@@ -226,7 +277,9 @@ describe(`the golden run (${dialect})`, () => {
       const pathname = new URL(path, "http://x").pathname;
       const route = declared.find((r) => r.method.toUpperCase() === method && pattern(r.path).test(pathname));
       // No declaration: the app's own "no route" answer.
-      const declaredAnswer = route?.responses[status] as { content?: Record<string, { schema?: z.ZodType }> } | undefined;
+      const declaredAnswer = route?.responses[status] as
+        | { content?: Record<string, { schema?: z.ZodType }> }
+        | undefined;
       const schema = route ? declaredAnswer?.content?.["application/json"]?.schema : ErrorBody;
       expect([method, path, status, schema !== undefined]).toEqual([method, path, status, true]);
       const result = schema!.safeParse(body);
@@ -239,6 +292,9 @@ describe(`the golden run (${dialect})`, () => {
   it("reads the first value of a repeated query key, and answers a bad path before a bad query", async () => {
     const page = await json("/api/mod-actions?limit=2&limit=abc&offset=1&offset=-1");
     expect([page.limit, page.offset, page.modActions.length]).toEqual([2, 1, 2]);
-    expect(await json("/api/boards/abc/topics?limit=0")).toEqual({ error: "invalid_request", message: "id must be a positive integer" });
+    expect(await json("/api/boards/abc/topics?limit=0")).toEqual({
+      error: "invalid_request",
+      message: "id must be a positive integer",
+    });
   });
 });

@@ -20,7 +20,11 @@ async function get(app: ReturnType<typeof createApp>, path: string) {
 
 describe(`API messages (${dialect})`, () => {
   it("names a bad parameter once, then says what it must be", async () => {
-    const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect] });
+    const app = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[dialect],
+    });
     const cases: [string, string][] = [
       ["/api/boards/1/topics?limit=0", "limit must be between 1 and 100"],
       ["/api/boards/1/topics?limit=ten", "limit must be a whole number"],
@@ -35,7 +39,12 @@ describe(`API messages (${dialect})`, () => {
   });
 
   it("says in health that FORUM_DID is missing, while staying healthy", async () => {
-    const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: null });
+    const app = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[dialect],
+      forumDid: null,
+    });
     const { status, body } = await get(app, "/api/health");
     expect(status).toBe(200);
     expect(body.status).toBe("healthy");
@@ -45,8 +54,15 @@ describe(`API messages (${dialect})`, () => {
 
   it("says in health that the forum record is not indexed yet, and stops saying so once it is", async () => {
     const stream = sampleForum({ topics: 2, repliesPerTopic: 4 });
-    const empty = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: stream.forumDid });
-    expect((await get(empty, "/api/health")).body.missing).toEqual([expect.stringContaining(`The forum record of ${stream.forumDid}`)]);
+    const empty = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[dialect],
+      forumDid: stream.forumDid,
+    });
+    expect((await get(empty, "/api/health")).body.missing).toEqual([
+      expect.stringContaining(`The forum record of ${stream.forumDid}`),
+    ]);
     const seeded = await seededApp(database.handle, stream);
     expect((await get(seeded, "/api/health")).body.missing).toEqual([]);
   });
@@ -56,7 +72,13 @@ describe(`API messages (${dialect})`, () => {
     const app = await seededApp(database.handle, stream);
     const { backfillProgress } = database.handle.schema;
     const now = new Date();
-    await database.handle.db.insert(backfillProgress).values({ did: stream.forumDid, collection: "space.atbb.forum.board", status: "failed", startedAt: now, updatedAt: now });
+    await database.handle.db.insert(backfillProgress).values({
+      did: stream.forumDid,
+      collection: "space.atbb.forum.board",
+      status: "failed",
+      startedAt: now,
+      updatedAt: now,
+    });
     try {
       const { body } = await get(app, "/api/health");
       expect(body.status).toBe("degraded");

@@ -51,7 +51,10 @@ describe(`permissions (${dialect})`, () => {
     expect(await checkPermission(access(), moderator, "space.atbb.permission.banUsers")).toBe(true);
     expect(await checkPermission(access(), moderator, "space.atbb.permission.manageRoles")).toBe(false);
     const role = await getUserRole(access(), moderator);
-    expect(await getRolePermissions(access(), role!.id)).toEqual(["space.atbb.permission.banUsers", "space.atbb.permission.moderatePosts"]);
+    expect(await getRolePermissions(access(), role!.id)).toEqual([
+      "space.atbb.permission.banUsers",
+      "space.atbb.permission.moderatePosts",
+    ]);
   });
 
   it("fails closed for a member without a role and for a stranger", async () => {
@@ -70,7 +73,13 @@ describe(`permissions (${dialect})`, () => {
 
   it("gives nobody a role without a forum account, whatever the grants", async () => {
     expect(await getUserRole({ ...database.handle, forumDid: null }, owner)).toBeNull();
-    expect(await checkPermission({ ...database.handle, forumDid: "did:plc:otherforumotherforumaaaa" }, owner, "space.atbb.permission.anything")).toBe(false);
+    expect(
+      await checkPermission(
+        { ...database.handle, forumDid: "did:plc:otherforumotherforumaaaa" },
+        owner,
+        "space.atbb.permission.anything",
+      ),
+    ).toBe(false);
   });
 
   it("fails closed once a member's role is deleted, its permissions gone with it", async () => {
@@ -78,13 +87,21 @@ describe(`permissions (${dialect})`, () => {
     expect(await checkPermission(access(), orphan, "space.atbb.permission.createTopics")).toBe(false);
     const { rolePermissions } = database.handle.schema;
     const grants = await database.handle.db.select().from(rolePermissions);
-    expect(grants.map((g) => g.permission).sort()).toEqual(["*", "space.atbb.permission.banUsers", "space.atbb.permission.moderatePosts"]);
+    expect(grants.map((g) => g.permission).sort()).toEqual([
+      "*",
+      "space.atbb.permission.banUsers",
+      "space.atbb.permission.moderatePosts",
+    ]);
   });
 
   // Changes the forum: runs last.
   it("gives a member without a grant the forum's default role, a stranger nothing, and a revoked member the default at once", async () => {
     const memberRole = s.role("Member", ["space.atbb.permission.createTopics"], 100);
-    s.update(forum, { name: "atBB Test Forum", defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: memberRole.ref }, createdAt: s.isoNow() });
+    s.update(forum, {
+      name: "atBB Test Forum",
+      defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: memberRole.ref },
+      createdAt: s.isoNow(),
+    });
     await applyMessages(indexer(), s.messages.splice(0));
     expect(await getUserRole(access(), member)).toMatchObject({ name: "Member", priority: 100 });
     expect(await checkPermission(access(), member, "space.atbb.permission.createTopics")).toBe(true);

@@ -18,16 +18,31 @@ beforeAll(async () => {
   const now = new Date("2026-11-01T00:00:00.000Z");
   const record = (did: string, rkey: string) => ({ did, rkey, cid: "bafy", indexedAt: now, createdAt: now });
   await db.insert(forums).values({ ...record("did:plc:forumaaaaaaaaaaaaaaaaaaa", "self"), name: "F" });
-  const [category] = await db.insert(categories).values({ ...record("did:plc:forumaaaaaaaaaaaaaaaaaaa", "c"), name: "C" }).returning();
+  const [category] = await db
+    .insert(categories)
+    .values({ ...record("did:plc:forumaaaaaaaaaaaaaaaaaaa", "c"), name: "C" })
+    .returning();
   await db.insert(boards).values(
-    Array.from({ length: BOARDS }, (_, i) => ({ ...record("did:plc:forumaaaaaaaaaaaaaaaaaaa", `b${i}`), name: `B${i}`, categoryUri: "at://x", categoryId: category!.id })),
+    Array.from({ length: BOARDS }, (_, i) => ({
+      ...record("did:plc:forumaaaaaaaaaaaaaaaaaaa", `b${i}`),
+      name: `B${i}`,
+      categoryUri: "at://x",
+      categoryId: category!.id,
+    })),
   );
   const at = (ms: number) => new Date(now.getTime() + ms);
   for (let start = 0; start < TOPICS; start += 2000) {
     await db.insert(posts).values(
       Array.from({ length: 2000 }, (_, k) => {
         const i = start + k;
-        return { ...record("did:plc:authoraaaaaaaaaaaaaaaaaa", `t${i}`), text: "topic", title: `T${i}`, boardId: (i % BOARDS) + 1, createdAt: at(i), lastActivityAt: at(i * 7 % TOPICS) };
+        return {
+          ...record("did:plc:authoraaaaaaaaaaaaaaaaaa", `t${i}`),
+          text: "topic",
+          title: `T${i}`,
+          boardId: (i % BOARDS) + 1,
+          createdAt: at(i),
+          lastActivityAt: at((i * 7) % TOPICS),
+        };
       }),
     );
   }
@@ -35,7 +50,14 @@ beforeAll(async () => {
     await db.insert(posts).values(
       Array.from({ length: 2000 }, (_, k) => {
         const i = start + k;
-        return { ...record("did:plc:authoraaaaaaaaaaaaaaaaaa", `r${i}`), text: "reply", rootUri: "at://x", rootId: (i % 50) + 1, parentId: (i % 50) + 1, createdAt: at(TOPICS + i) };
+        return {
+          ...record("did:plc:authoraaaaaaaaaaaaaaaaaa", `r${i}`),
+          text: "reply",
+          rootUri: "at://x",
+          rootId: (i % 50) + 1,
+          parentId: (i % 50) + 1,
+          createdAt: at(TOPICS + i),
+        };
       }),
     );
   }
@@ -47,9 +69,12 @@ beforeAll(async () => {
     try {
       for (let attempt = 0; ; attempt++) {
         await direct.unsafe("vacuum (analyze) posts, users");
-        const [stats] = await direct<{ visible: number; pages: number }[]>`select relallvisible as visible, relpages as pages from pg_class where relname = 'posts'`;
+        const [stats] = await direct<
+          { visible: number; pages: number }[]
+        >`select relallvisible as visible, relpages as pages from pg_class where relname = 'posts'`;
         if (stats!.visible >= stats!.pages * 0.95) break;
-        if (attempt === 100) throw new Error(`VACUUM could not mark posts all-visible (${stats!.visible}/${stats!.pages} pages)`);
+        if (attempt === 100)
+          throw new Error(`VACUUM could not mark posts all-visible (${stats!.visible}/${stats!.pages} pages)`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     } finally {
@@ -79,7 +104,8 @@ function expectDeferredJoinOver(text: string, index: string, limit: number) {
   if (dialect === "postgresql") {
     expect(text).toMatch(new RegExp(`Index Only Scan (Backward )?using ${index} on posts`));
     expect(text).toMatch(/Index Scan using posts_pkey on posts|Bitmap Index Scan on posts_pkey/);
-    for (const [, rows] of text.matchAll(/Sort {2}\(cost=[\d.]+ rows=(\d+)/g)) expect(Number(rows)).toBeLessThanOrEqual(limit);
+    for (const [, rows] of text.matchAll(/Sort {2}\(cost=[\d.]+ rows=(\d+)/g))
+      expect(Number(rows)).toBeLessThanOrEqual(limit);
   } else {
     expect(text).toMatch(new RegExp(`(SCAN|SEARCH) posts USING (COVERING )?INDEX ${index}`));
     // Only the outer query (the page's own rows) may sort; the index delivers the order.
@@ -91,7 +117,8 @@ function expectDeferredJoinOver(text: string, index: string, limit: number) {
 
 describe(`query plans on a seeded database (${dialect})`, () => {
   it("reads a board's first and a deep page of topics from the board-topics index", async () => {
-    for (const offset of [0, 3000]) expectDeferredJoinOver(await plan(boardTopicsPageSql, [3, 25, offset]), "posts_board_topics_idx", 25);
+    for (const offset of [0, 3000])
+      expectDeferredJoinOver(await plan(boardTopicsPageSql, [3, 25, offset]), "posts_board_topics_idx", 25);
   });
 
   it("reads a topic page from the root index", async () => {

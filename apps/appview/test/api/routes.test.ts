@@ -23,7 +23,11 @@ describe(`the read API (${dialect})`, () => {
   it("serves the forum", async () => {
     const { status, body } = await get("/api/forum");
     expect(status).toBe(200);
-    expect(body).toMatchObject({ did: stream.forumDid, name: "atBB Test Forum", uri: `at://${stream.forumDid}/space.atbb.forum.forum/self` });
+    expect(body).toMatchObject({
+      did: stream.forumDid,
+      name: "atBB Test Forum",
+      uri: `at://${stream.forumDid}/space.atbb.forum.forum/self`,
+    });
     expect(typeof body.id).toBe("string");
   });
 
@@ -48,7 +52,11 @@ describe(`the read API (${dialect})`, () => {
       const activity = body.topics.map((t: any) => t.lastActivityAt);
       expect(activity).toEqual([...activity].sort().reverse());
       for (const topic of body.topics) {
-        expect(topic).toMatchObject({ author: { did: expect.stringMatching(/^did:plc:/) }, boardId, locked: expect.any(Boolean) });
+        expect(topic).toMatchObject({
+          author: { did: expect.stringMatching(/^did:plc:/) },
+          boardId,
+          locked: expect.any(Boolean),
+        });
         expect(topic.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       }
       if (body.total > 1) {
@@ -78,11 +86,15 @@ describe(`the read API (${dialect})`, () => {
     }
     // The sample bans user 5 and deactivates user 4: their posts show no content.
     const boardIds: string[] = categories.categories.flatMap((c: any) => c.boards.map((b: any) => b.id));
-    const topics = (await Promise.all(boardIds.map((id) => get(`/api/boards/${id}/topics?limit=100`)))).flatMap((r) => r.body.topics);
+    const topics = (await Promise.all(boardIds.map((id) => get(`/api/boards/${id}/topics?limit=100`)))).flatMap(
+      (r) => r.body.topics,
+    );
     const all = await Promise.all(topics.map((t: any) => get(`/api/topics/${t.id}?limit=250`)));
     const posts = all.flatMap(({ body: b }) => [b.topic, ...b.replies]);
-    for (const post of posts.filter((p: any) => p.author.did === sampleUsers[5])) expect(post.hidden).toBe("author_banned");
-    for (const post of posts.filter((p: any) => p.author.did === sampleUsers[4])) expect(post.hidden).toBe("author_unavailable");
+    for (const post of posts.filter((p: any) => p.author.did === sampleUsers[5]))
+      expect(post.hidden).toBe("author_banned");
+    for (const post of posts.filter((p: any) => p.author.did === sampleUsers[4]))
+      expect(post.hidden).toBe("author_unavailable");
     expect(posts.some((p: any) => p.hidden === "deleted_by_author")).toBe(true);
     expect(posts.some((p: any) => p.hidden === "removed_by_moderator")).toBe(true);
     expect(posts.some((p: any) => p.locked === true)).toBe(true);
@@ -90,7 +102,12 @@ describe(`the read API (${dialect})`, () => {
 
   it("describes users, roles and a member's permissions", async () => {
     const { body: admin } = await get(`/api/users/${sampleUsers[0]}`);
-    expect(admin).toMatchObject({ did: sampleUsers[0], handle: null, role: { name: "Admin", priority: 0 }, accountStatus: "active" });
+    expect(admin).toMatchObject({
+      did: sampleUsers[0],
+      handle: null,
+      role: { name: "Admin", priority: 0 },
+      accountStatus: "active",
+    });
     expect(admin.postCount).toBeGreaterThanOrEqual(0);
     const { body: roles } = await get("/api/roles");
     expect(roles.roles.map((r: any) => [r.name, r.permissions])).toEqual([
@@ -101,7 +118,11 @@ describe(`the read API (${dialect})`, () => {
       "space.atbb.permission.createPosts",
       "space.atbb.permission.createTopics",
     ]);
-    expect((await get(`/api/members/did:plc:nobodynobodynobodyaaaaaa/permissions`)).body).toEqual({ did: "did:plc:nobodynobodynobodyaaaaaa", role: null, permissions: [] });
+    expect((await get(`/api/members/did:plc:nobodynobodynobodyaaaaaa/permissions`)).body).toEqual({
+      did: "did:plc:nobodynobodynobodyaaaaaa",
+      role: null,
+      permissions: [],
+    });
   });
 
   it("serves the moderation log newest first", async () => {
@@ -142,10 +163,29 @@ describe(`the read API (${dialect})`, () => {
     const { body } = await get("/api/openapi.json");
     expect(body.openapi).toBe("3.1.0");
     expect(Object.keys(body.paths).sort()).toEqual([
-      "/api/auth/callback", "/api/auth/login", "/api/auth/logout", "/api/auth/session",
-      "/api/boards/{id}", "/api/boards/{id}/topics", "/api/categories", "/api/categories/{id}", "/api/categories/{id}/boards",
-      "/api/forum", "/api/health", "/api/health/live", "/api/health/ready", "/api/members/{did}/permissions", "/api/mod-actions",
-      "/api/posts/{id}", "/api/roles", "/api/topics", "/api/topics/{id}", "/api/topics/{id}/replies", "/api/users/{did}", "/oauth-client-metadata.json", "/oauth/jwks.json",
+      "/api/auth/callback",
+      "/api/auth/login",
+      "/api/auth/logout",
+      "/api/auth/session",
+      "/api/boards/{id}",
+      "/api/boards/{id}/topics",
+      "/api/categories",
+      "/api/categories/{id}",
+      "/api/categories/{id}/boards",
+      "/api/forum",
+      "/api/health",
+      "/api/health/live",
+      "/api/health/ready",
+      "/api/members/{did}/permissions",
+      "/api/mod-actions",
+      "/api/posts/{id}",
+      "/api/roles",
+      "/api/topics",
+      "/api/topics/{id}",
+      "/api/topics/{id}/replies",
+      "/api/users/{did}",
+      "/oauth-client-metadata.json",
+      "/oauth/jwks.json",
     ]);
     const limit = body.paths["/api/boards/{id}/topics"].get.parameters.find((p: any) => p.name === "limit");
     expect(limit).toMatchObject({ in: "query", schema: { type: "string" } });

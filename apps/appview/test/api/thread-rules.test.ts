@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
 import { listedCandidate } from "../../src/backfill/backfill.ts";
 import { validate } from "../../src/events/index.ts";
-import { createIndexer, } from "../../src/indexer/indexer.ts";
+import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 import { cidFor, ForumStream, tid, type Written } from "../support/forum-events.ts";
@@ -28,7 +28,12 @@ const indexerFor = (s: ForumStream, options: { waitingReplyRetentionMs?: number 
   createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger, ...options });
 
 function api(s: ForumStream) {
-  const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[database.handle.dialect], forumDid: s.forumDid });
+  const app = createApp({
+    database: database.handle,
+    logger: silentLogger,
+    migrationsFolder: migrationsFolders[database.handle.dialect],
+    forumDid: s.forumDid,
+  });
   return async (path: string) => {
     const response = await app.request(path);
     return { status: response.status, body: (await response.json()) as any };
@@ -61,34 +66,76 @@ describe(`a thread's rules (${dialect})`, () => {
   it("orders the board and its last activity by when the network saw a post, not by the date it claims", async () => {
     const { s, board } = forumWithBoard();
     const old = s.topic(alice, board, "An old topic");
-    const pinned = s.commit(mallory, ids.post, { title: "Always on top", text: "dated 9999", board: board.ref, ...dated("9999-12-31T23:59:59.000Z") });
+    const pinned = s.commit(mallory, ids.post, {
+      title: "Always on top",
+      text: "dated 9999",
+      board: board.ref,
+      ...dated("9999-12-31T23:59:59.000Z"),
+    });
     const pinnedSeenAt = s.isoNow();
-    const sunk = s.commit(mallory, ids.post, { title: "From year one", text: "dated 0001", board: board.ref, ...dated("0001-01-01T00:00:00.000Z") });
+    const sunk = s.commit(mallory, ids.post, {
+      title: "From year one",
+      text: "dated 0001",
+      board: board.ref,
+      ...dated("0001-01-01T00:00:00.000Z"),
+    });
     const fresh = s.topic(bob, board, "A fresh topic");
     // A reply dated in the year 9000 to the old topic, after the fresh topic.
-    const bump = s.commit(mallory, ids.post, { text: "bump", reply: { root: old.ref, parent: old.ref }, ...dated("9000-01-01T00:00:00.000Z") });
+    const bump = s.commit(mallory, ids.post, {
+      text: "bump",
+      reply: { root: old.ref, parent: old.ref },
+      ...dated("9000-01-01T00:00:00.000Z"),
+    });
     const bumpSeenAt = s.isoNow();
     await applyMessages(indexerFor(s), s.messages);
     const get = api(s);
 
     const { body } = await get(`/api/boards/${await boardIdOf(board)}/topics`);
-    expect(body.topics.map((t: any) => t.title)).toEqual(["An old topic", "A fresh topic", "Always on top", "From year one"]);
+    expect(body.topics.map((t: any) => t.title)).toEqual([
+      "An old topic",
+      "A fresh topic",
+      "Always on top",
+      "From year one",
+    ]);
     const [oldTopic, freshTopic, pinnedTopic, sunkTopic] = body.topics;
     // The old topic was bumped only to when the network saw the reply, and shows it.
-    expect(oldTopic).toMatchObject({ id: await idOf(old), replyCount: 1, lastReplyAt: bumpSeenAt, lastActivityAt: bumpSeenAt });
+    expect(oldTopic).toMatchObject({
+      id: await idOf(old),
+      replyCount: 1,
+      lastReplyAt: bumpSeenAt,
+      lastActivityAt: bumpSeenAt,
+    });
     // An honest claim (a moment before the network saw it) is the topic's time.
-    expect(freshTopic).toMatchObject({ id: await idOf(fresh), lastActivityAt: freshTopic.createdAt, lastReplyAt: null });
+    expect(freshTopic).toMatchObject({
+      id: await idOf(fresh),
+      lastActivityAt: freshTopic.createdAt,
+      lastReplyAt: null,
+    });
     // Claims are shown as the author made them; a claim in the future counts as when it was seen.
-    expect(pinnedTopic).toMatchObject({ id: await idOf(pinned), createdAt: "9999-12-31T23:59:59.000Z", lastActivityAt: pinnedSeenAt });
-    expect(sunkTopic).toMatchObject({ id: await idOf(sunk), createdAt: "0001-01-01T00:00:00.000Z", lastActivityAt: "0001-01-01T00:00:00.000Z" });
+    expect(pinnedTopic).toMatchObject({
+      id: await idOf(pinned),
+      createdAt: "9999-12-31T23:59:59.000Z",
+      lastActivityAt: pinnedSeenAt,
+    });
+    expect(sunkTopic).toMatchObject({
+      id: await idOf(sunk),
+      createdAt: "0001-01-01T00:00:00.000Z",
+      lastActivityAt: "0001-01-01T00:00:00.000Z",
+    });
     const thread = await get(`/api/topics/${await idOf(old)}`);
-    expect(thread.body.replies).toMatchObject([{ id: await idOf(bump), createdAt: "9000-01-01T00:00:00.000Z", hidden: null }]);
+    expect(thread.body.replies).toMatchObject([
+      { id: await idOf(bump), createdAt: "9000-01-01T00:00:00.000Z", hidden: null },
+    ]);
   });
 
   it("lists a thread's replies by when they were written, a claim in the future counting as when it was seen", async () => {
     const { s, board } = forumWithBoard();
     const topic = s.topic(alice, board, "A thread");
-    const last = s.commit(mallory, ids.post, { text: "the last word, for ever", reply: { root: topic.ref, parent: topic.ref }, ...dated("9999-12-31T23:59:59.000Z") });
+    const last = s.commit(mallory, ids.post, {
+      text: "the last word, for ever",
+      reply: { root: topic.ref, parent: topic.ref },
+      ...dated("9999-12-31T23:59:59.000Z"),
+    });
     const honest = s.reply(bob, topic, topic, "written after it");
     await applyMessages(indexerFor(s), s.messages);
     const { body } = await api(s)(`/api/topics/${await idOf(topic)}`);
@@ -107,7 +154,11 @@ describe(`a thread's rules (${dialect})`, () => {
     s.modAction("lock", { post: topic });
     const after = s.reply(mallory, topic, topic, "after the lock");
     // Backdating the claim does not help: the network saw it after the lock.
-    const backdated = s.commit(mallory, ids.post, { text: "backdated", reply: { root: topic.ref, parent: topic.ref }, ...dated(lockedAt) });
+    const backdated = s.commit(mallory, ids.post, {
+      text: "backdated",
+      reply: { root: topic.ref, parent: topic.ref },
+      ...dated(lockedAt),
+    });
     const indexer = indexerFor(s);
     await applyMessages(indexer, s.messages);
     const get = api(s);
@@ -121,7 +172,10 @@ describe(`a thread's rules (${dialect})`, () => {
       [await idOf(backdated), "after_lock", null],
       [await idOf(after), "after_lock", null],
     ]);
-    expect((await get(`/api/boards/${await boardIdOf(board)}/topics`)).body.topics[0]).toMatchObject({ replyCount: 1, lastActivityAt: beforeAt });
+    expect((await get(`/api/boards/${await boardIdOf(board)}/topics`)).body.topics[0]).toMatchObject({
+      replyCount: 1,
+      lastActivityAt: beforeAt,
+    });
     expect((await get(`/api/users/${mallory}`)).body.postCount).toBe(0);
 
     // Unlocked, the topic shows them again (the rule follows the lock in effect).
@@ -140,7 +194,11 @@ describe(`a thread's rules (${dialect})`, () => {
     const kept = s.reply(bob, topic, topic, "never touched");
     const edited = s.reply(mallory, topic, topic, "innocent at first");
     s.modAction("lock", { post: topic });
-    s.update(edited, { text: "rewritten after the lock", reply: { root: topic.ref, parent: topic.ref }, createdAt: s.isoNow() });
+    s.update(edited, {
+      text: "rewritten after the lock",
+      reply: { root: topic.ref, parent: topic.ref },
+      createdAt: s.isoNow(),
+    });
     await applyMessages(indexerFor(s), s.messages);
     const { body } = await api(s)(`/api/topics/${await idOf(topic)}`);
     expect(body.replies.map((r: any) => [r.id, r.hidden, r.text])).toEqual([
@@ -159,11 +217,24 @@ describe(`a thread's rules (${dialect})`, () => {
     // Backfill lists the forum account's records first, then the members': the
     // lock is listed before every reply, all of them now.
     const listed = [...s.messages]
-      .map((message) => JSON.parse(message) as { did: string; commit: { collection: typeof ids.post; rkey: string; cid: string; record: unknown } })
+      .map(
+        (message) =>
+          JSON.parse(message) as {
+            did: string;
+            commit: { collection: typeof ids.post; rkey: string; cid: string; record: unknown };
+          },
+      )
       .sort((a, b) => Number(b.did === s.forumDid) - Number(a.did === s.forumDid))
       .map(({ did, commit }) => ({
         cursor: null,
-        verdict: validate(listedCandidate(did, commit.collection, { uri: `at://${did}/${commit.collection}/${commit.rkey}`, cid: commit.cid, value: commit.record }), s.forumDid),
+        verdict: validate(
+          listedCandidate(did, commit.collection, {
+            uri: `at://${did}/${commit.collection}/${commit.rkey}`,
+            cid: commit.cid,
+            value: commit.record,
+          }),
+          s.forumDid,
+        ),
       }));
     expect(listed.every((event) => event.verdict.ok)).toBe(true);
     await indexerFor(s).applyEvents(listed);
@@ -215,7 +286,10 @@ describe(`a thread's rules (${dialect})`, () => {
     // The same, with the parent arriving after the reply that names it.
     const lateParent = s.reply(alice, elsewhere, elsewhere, "a late answer elsewhere");
     const crossedEarly = s.reply(bob, topic, lateParent, "crossed before its parent came");
-    const [lateMessage] = s.messages.splice(s.messages.findIndex((message) => message.includes(lateParent.rkey)), 1);
+    const [lateMessage] = s.messages.splice(
+      s.messages.findIndex((message) => message.includes(lateParent.rkey)),
+      1,
+    );
     const indexer = indexerFor(s);
     await applyMessages(indexer, s.messages);
     await applyMessages(indexer, [lateMessage!]);
@@ -256,11 +330,16 @@ describe(`a thread's rules (${dialect})`, () => {
     const topic = s.topic(alice, board, "Ours");
     const ours = s.reply(bob, topic, topic, "to our topic");
     const foreignTopic = { uri: `at://${mallory}/${ids.post}/${tid(1)}`, cid: cidFor("another forum's topic") };
-    const foreign = s.commit(mallory, ids.post, { text: "to another forum's topic", reply: { root: foreignTopic, parent: foreignTopic }, createdAt: s.isoNow() });
+    const foreign = s.commit(mallory, ids.post, {
+      text: "to another forum's topic",
+      reply: { root: foreignTopic, parent: foreignTopic },
+      createdAt: s.isoNow(),
+    });
     const nested = s.reply(bob, ours, ours, "rooted in a reply");
     await applyMessages(indexerFor(s), s.messages);
     const { posts } = database.handle.schema;
-    const stored = async () => (await database.handle.db.select({ rkey: posts.rkey }).from(posts)).map((row) => row.rkey).sort();
+    const stored = async () =>
+      (await database.handle.db.select({ rkey: posts.rkey }).from(posts)).map((row) => row.rkey).sort();
     const everything = [topic, ours, foreign, nested].map((post) => post.rkey).sort();
     // Within the retention they wait (their root may still come)...
     const later = new ForumStream({ forumDid: s.forumDid, startUs: Date.UTC(2026, 10, 2) * 1000 });

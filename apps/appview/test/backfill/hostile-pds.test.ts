@@ -45,7 +45,9 @@ describe(`backfill from hostile PDSes (${dialect})`, () => {
       requestsPerSecond: 1_000,
       repoLimits,
     });
-    const errorRows = await target.handle.rows<{ did: string; n: unknown }>(sql`select did, count(*) as n from backfill_errors group by did`);
+    const errorRows = await target.handle.rows<{ did: string; n: unknown }>(
+      sql`select did, count(*) as n from backfill_errors group by did`,
+    );
     const errorsOf = (did: string) => Number(errorRows.find((row) => row.did === did)?.n ?? 0);
     return { report, seconds: (performance.now() - started) / 1000, errorsOf };
   }
@@ -55,10 +57,16 @@ describe(`backfill from hostile PDSes (${dialect})`, () => {
     expect(pds!.requests.get(ENDLESS)).toBe(40);
     // Each page's junk record is one row; the cap is one more.
     expect(errorsOf(ENDLESS)).toBe(41);
-    expect(report.failures).toContainEqual({ did: ENDLESS, collection: null, error: expect.stringContaining("more than 40 pages") });
+    expect(report.failures).toContainEqual({
+      did: ENDLESS,
+      collection: null,
+      error: expect.stringContaining("more than 40 pages"),
+    });
     expect(seconds).toBeLessThan(20);
     // Pending, not done: a later run resumes after the last page applied.
-    const pending = await target.handle.rows<{ status: string; cursor: string | null }>(sql`select status, cursor from backfill_progress where did = ${ENDLESS} order by collection`);
+    const pending = await target.handle.rows<{ status: string; cursor: string | null }>(
+      sql`select status, cursor from backfill_progress where did = ${ENDLESS} order by collection`,
+    );
     expect(pending.every((row) => row.status === "failed")).toBe(true);
     expect(pending.map((row) => row.cursor)).toContain("next-40");
   });
@@ -82,15 +90,24 @@ describe(`backfill from hostile PDSes (${dialect})`, () => {
   });
 
   it("gives up on a repository at its deadline, cutting its request short", async () => {
-    const { report, seconds } = await backfillMembers({ [STALLING]: { kind: "stalling", delayMs: 20_000 } }, { deadlineMs: 1_000 });
+    const { report, seconds } = await backfillMembers(
+      { [STALLING]: { kind: "stalling", delayMs: 20_000 } },
+      { deadlineMs: 1_000 },
+    );
     expect(seconds).toBeLessThan(5);
-    expect(report.failures).toEqual([{ did: STALLING, collection: null, error: expect.stringContaining("took longer than 1 s") }]);
+    expect(report.failures).toEqual([
+      { did: STALLING, collection: null, error: expect.stringContaining("took longer than 1 s") },
+    ]);
   });
 
   it("stops at the records cap without applying the page that passes it", async () => {
     const { report, errorsOf } = await backfillMembers({ [ENDLESS]: { kind: "endless" } }, { maxRecords: 5 });
     expect(pds!.requests.get(ENDLESS)).toBe(6);
     expect(errorsOf(ENDLESS)).toBe(6);
-    expect(report.failures).toContainEqual({ did: ENDLESS, collection: null, error: expect.stringContaining("more than 5 records") });
+    expect(report.failures).toContainEqual({
+      did: ENDLESS,
+      collection: null,
+      error: expect.stringContaining("more than 5 records"),
+    });
   });
 });

@@ -41,16 +41,20 @@ describe(`a member's hostile PDS during serve's backfill (${dialect})`, () => {
       BACKFILL_RATE: "1000",
       LOG_LEVEL: "warn",
     });
-    const count = async (query: ReturnType<typeof sql>) => Number((await database.rows<{ n: unknown }>(query))[0]?.n ?? 0);
+    const count = async (query: ReturnType<typeof sql>) =>
+      Number((await database.rows<{ n: unknown }>(query))[0]?.n ?? 0);
     try {
       const deadline = Date.now() + 20_000;
       while ((await count(sql`select count(*) as n from posts`)) < 1) {
-        if (Date.now() > deadline) throw new Error(`the live topic was not indexed while the backfill ran:\n${served.output()}`);
+        if (Date.now() > deadline)
+          throw new Error(`the live topic was not indexed while the backfill ran:\n${served.output()}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       // Still reading the hostile repository, page by page.
       expect(pds.requests.get(HOSTILE) ?? 0).toBeGreaterThan(0);
-      expect(await count(sql`select count(*) as n from backfill_progress where did = ${HOSTILE} and status = 'running'`)).toBe(1);
+      expect(
+        await count(sql`select count(*) as n from backfill_progress where did = ${HOSTILE} and status = 'running'`),
+      ).toBe(1);
     } finally {
       served.child.kill("SIGTERM");
       expect(await served.exited).toBe(0);
@@ -58,7 +62,9 @@ describe(`a member's hostile PDS during serve's backfill (${dialect})`, () => {
       await pds.stop();
     }
     // Stopped mid-repository: pending, so the next start resumes it.
-    expect(await count(sql`select count(*) as n from backfill_progress where did = ${HOSTILE} and status <> 'done'`)).toBeGreaterThan(0);
+    expect(
+      await count(sql`select count(*) as n from backfill_progress where did = ${HOSTILE} and status <> 'done'`),
+    ).toBeGreaterThan(0);
     await database.close();
   });
 });

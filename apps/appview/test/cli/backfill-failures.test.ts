@@ -21,7 +21,9 @@ describe(`a backfill that cannot reach the forum's PDS (${dialect})`, () => {
 
     const first = await runCli(["backfill"], env);
     expect(first.code).toBe(1);
-    expect(first.stderr).toContain(`${FORUM_DID} space.atbb.forum.forum: cannot reach ${pds}/xrpc/com.atproto.repo.listRecords`);
+    expect(first.stderr).toContain(
+      `${FORUM_DID} space.atbb.forum.forum: cannot reach ${pds}/xrpc/com.atproto.repo.listRecords`,
+    );
     expect(first.stderr).toMatch(/ECONNREFUSED/);
     expect(first.stderr).toContain("they stay pending");
 
@@ -45,29 +47,59 @@ describe(`a backfill that cannot reach the forum's PDS (${dialect})`, () => {
   it("whose DID document cannot be read names the DID and the directory asked", async () => {
     const url = await migratedUrl();
     const plc = `http://127.0.0.1:${await freePort()}`;
-    const result = await runCli(["backfill"], { DATABASE_URL: url, FORUM_DID, PLC_URL: plc, ALLOW_LOOPBACK: "true", LOG_LEVEL: "silent" });
+    const result = await runCli(["backfill"], {
+      DATABASE_URL: url,
+      FORUM_DID,
+      PLC_URL: plc,
+      ALLOW_LOOPBACK: "true",
+      LOG_LEVEL: "silent",
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${FORUM_DID}: cannot find the PDS: cannot read the DID document of ${FORUM_DID} from ${plc}`);
-    expect((await runCli(["backfill"], { DATABASE_URL: url, FORUM_DID, PLC_URL: plc, ALLOW_LOOPBACK: "true" })).stdout).not.toContain("Nothing to backfill");
+    expect(result.stderr).toContain(
+      `${FORUM_DID}: cannot find the PDS: cannot read the DID document of ${FORUM_DID} from ${plc}`,
+    );
+    expect(
+      (await runCli(["backfill"], { DATABASE_URL: url, FORUM_DID, PLC_URL: plc, ALLOW_LOOPBACK: "true" })).stdout,
+    ).not.toContain("Nothing to backfill");
   });
 
   it("says there are no errors when none were recorded", async () => {
     const url = await migratedUrl();
-    expect(await runCli(["backfill", "--errors"], { DATABASE_URL: url })).toMatchObject({ code: 0, stdout: "No backfill errors recorded.\n" });
+    expect(await runCli(["backfill", "--errors"], { DATABASE_URL: url })).toMatchObject({
+      code: 0,
+      stdout: "No backfill errors recorded.\n",
+    });
   });
 
   it("is retried by serve, which shows it in /api/health", async () => {
     const url = await migratedUrl();
     const jetstream = await FakeJetstream.start([]);
-    const served = await startServe({ DATABASE_URL: url, FORUM_DID, PDS_URL: `http://127.0.0.1:${await freePort()}`, JETSTREAM_URL: jetstream.url, BACKFILL_RETRY_SECONDS: "1" });
+    const served = await startServe({
+      DATABASE_URL: url,
+      FORUM_DID,
+      PDS_URL: `http://127.0.0.1:${await freePort()}`,
+      JETSTREAM_URL: jetstream.url,
+      BACKFILL_RETRY_SECONDS: "1",
+    });
     const database = await createDb(url, { create: false });
     try {
-      const attempts = async () => Number((await database.rows<{ n: unknown }>(sql`select count(distinct created_at) as n from backfill_errors where collection = 'space.atbb.forum.forum'`))[0]?.n ?? 0);
+      const attempts = async () =>
+        Number(
+          (
+            await database.rows<{ n: unknown }>(
+              sql`select count(distinct created_at) as n from backfill_errors where collection = 'space.atbb.forum.forum'`,
+            )
+          )[0]?.n ?? 0,
+        );
       // The first attempt, then retries after 1 s and 2 s.
       for (let i = 0; i < 100 && (await attempts()) < 3; i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await attempts()).toBeGreaterThanOrEqual(3);
       expect(served.output()).toContain("backfill incomplete; retrying later");
-      const health = (await (await fetch(`http://127.0.0.1:${served.port}/api/health`)).json()) as { status: string; backfill: { status: string }; missing: string[] };
+      const health = (await (await fetch(`http://127.0.0.1:${served.port}/api/health`)).json()) as {
+        status: string;
+        backfill: { status: string };
+        missing: string[];
+      };
       expect(health).toMatchObject({ status: "degraded", backfill: { status: "failed" } });
       expect(health.missing).toContainEqual(expect.stringContaining("atbb backfill --errors"));
     } finally {

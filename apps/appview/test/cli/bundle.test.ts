@@ -28,13 +28,33 @@ describe.runIf(dialect === "postgresql")("the bundle (pnpm bundle --out DIR)", (
   it("holds bin/atbb, both migration sets, and no development package", () => {
     expect(existsSync(join(out, "bin/atbb"))).toBe(true);
     expect(readdirSync(join(out, "share/atbb/drizzle")).filter((f) => f.endsWith(".sql")).length).toBeGreaterThan(3);
-    expect(readdirSync(join(out, "share/atbb/drizzle-sqlite")).filter((f) => f.endsWith(".sql")).length).toBeGreaterThan(0);
+    expect(
+      readdirSync(join(out, "share/atbb/drizzle-sqlite")).filter((f) => f.endsWith(".sql")).length,
+    ).toBeGreaterThan(0);
     const shipped = readdirSync(join(out, "lib/atbb/node_modules/.pnpm"));
     // The dev toolchain, and what production packages bring that atbb never loads
     // (@atproto/lex's code generator with ts-morph and prettier; drizzle's better-sqlite3 peer; type declarations).
     // core-js ships: @atproto/oauth-client, which members' login uses, loads a polyfill from it.
-    const neverLoaded = ["better-sqlite3@", "ts-morph@", "@ts-morph+common@", "prettier@", "@atproto+lex-builder@", "@atproto+lex-installer@", "@types+node@"];
-    for (const dev of ["typescript@", "vitest@", "vite@", "drizzle-kit@", "esbuild@", "tsx@", "autocannon@", "@atbb+testing@", ...neverLoaded]) {
+    const neverLoaded = [
+      "better-sqlite3@",
+      "ts-morph@",
+      "@ts-morph+common@",
+      "prettier@",
+      "@atproto+lex-builder@",
+      "@atproto+lex-installer@",
+      "@types+node@",
+    ];
+    for (const dev of [
+      "typescript@",
+      "vitest@",
+      "vite@",
+      "drizzle-kit@",
+      "esbuild@",
+      "tsx@",
+      "autocannon@",
+      "@atbb+testing@",
+      ...neverLoaded,
+    ]) {
       expect(shipped.filter((name) => name.startsWith(dev))).toEqual([]);
     }
   });
@@ -67,9 +87,20 @@ describe.runIf(dialect === "postgresql")("the bundle (pnpm bundle --out DIR)", (
     const bin = [join(out, "bin/atbb")];
     const env = { DATABASE_URL: database.url, CWD: mkdtempSync(join(tmpdir(), "atbb-run-")), PATH: "/usr/bin:/bin" };
     expect((await runCli(["migrate"], env, bin)).code).toBe(0);
-    const served = await startServe({ ...env, FORUM_DID: "did:plc:forumforumforumforumaaaa", SOURCE: "firehose", FIREHOSE_URL: "ws://127.0.0.1:9", BACKFILL: "off" }, [], bin);
+    const served = await startServe(
+      {
+        ...env,
+        FORUM_DID: "did:plc:forumforumforumforumaaaa",
+        SOURCE: "firehose",
+        FIREHOSE_URL: "ws://127.0.0.1:9",
+        BACKFILL: "off",
+      },
+      [],
+      bin,
+    );
     try {
-      for (let i = 0; i < 50 && !served.output().includes("firehose subscribing"); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let i = 0; i < 50 && !served.output().includes("firehose subscribing"); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(served.output()).toContain("firehose subscribing");
       expect(served.output()).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
     } finally {
@@ -83,10 +114,16 @@ describe.runIf(dialect === "postgresql")("the bundle (pnpm bundle --out DIR)", (
     const cwd = mkdtempSync(join(tmpdir(), "atbb-run-"));
     const state = mkdtempSync(join(tmpdir(), "atbb-state-"));
     const underSystemd = await runCli(["migrate"], { CWD: cwd, PATH: "/usr/bin:/bin", STATE_DIRECTORY: state }, bin);
-    expect(underSystemd).toMatchObject({ code: 0, stdout: expect.stringContaining(`creating a new SQLite database at ${join(state, "atbb.db")}`) });
+    expect(underSystemd).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(`creating a new SQLite database at ${join(state, "atbb.db")}`),
+    });
     const data = mkdtempSync(join(tmpdir(), "atbb-xdg-"));
     const forAUser = await runCli(["migrate"], { CWD: cwd, PATH: "/usr/bin:/bin", XDG_DATA_HOME: data }, bin);
-    expect(forAUser).toMatchObject({ code: 0, stdout: expect.stringContaining(`creating a new SQLite database at ${join(data, "atbb", "atbb.db")}`) });
+    expect(forAUser).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(`creating a new SQLite database at ${join(data, "atbb", "atbb.db")}`),
+    });
     // Nothing in the directory it was started from.
     expect(readdirSync(cwd)).toEqual([]);
     const served = await startServe({ CWD: cwd, PATH: "/usr/bin:/bin", STATE_DIRECTORY: state }, ["--no-indexer"], bin);
@@ -107,21 +144,31 @@ describe.runIf(dialect === "postgresql")("the bundle (pnpm bundle --out DIR)", (
     symlinkSync(execFileSync("sh", ["-c", "command -v dirname"], { encoding: "utf8" }).trim(), join(tools, "dirname"));
     const none = await runCli(["--version"], { PATH: tools }, bin);
     expect(none.code).toBe(1);
-    expect(none.stderr).toBe(`atbb: needs Node.js >= 22.18, and found none (the Node it was built with, ${builtWith}, is gone, and PATH has no node). Install Node.js 24 (https://nodejs.org), or set ATBB_NODE to a Node >= 22.18.\n`);
+    expect(none.stderr).toBe(
+      `atbb: needs Node.js >= 22.18, and found none (the Node it was built with, ${builtWith}, is gone, and PATH has no node). Install Node.js 24 (https://nodejs.org), or set ATBB_NODE to a Node >= 22.18.\n`,
+    );
 
     const withNode = join(tools, "with-node");
     mkdirSync(withNode);
     symlinkSync(process.execPath, join(withNode, "node"));
-    expect(await runCli(["--version"], { PATH: `${withNode}:${tools}` }, bin)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+    expect(await runCli(["--version"], { PATH: `${withNode}:${tools}` }, bin)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/),
+    });
 
     // The system's own Node, when it is too old (Debian's 20, say): named, with its version, and no stack trace.
-    const system = existsSync("/usr/bin/node") ? execFileSync("/usr/bin/node", ["--version"], { encoding: "utf8" }).trim() : null;
+    const system = existsSync("/usr/bin/node")
+      ? execFileSync("/usr/bin/node", ["--version"], { encoding: "utf8" }).trim()
+      : null;
     const [major = 0, minor = 0] = (system ?? "v0.0").slice(1).split(".").map(Number);
     if (system !== null && (major < 22 || (major === 22 && minor < 18))) {
       const old = await runCli(["--version"], { PATH: "/usr/bin:/bin" }, bin);
       expect(old).toMatchObject({ code: 1, stderr: expect.stringContaining(`PATH has /usr/bin/node (${system})`) });
       const forced = await runCli(["--version"], { PATH: "/usr/bin:/bin", ATBB_NODE: "/usr/bin/node" }, bin);
-      expect(forced).toMatchObject({ code: 1, stderr: `atbb: ATBB_NODE is /usr/bin/node (${system}), but atbb needs Node.js >= 22.18. Point ATBB_NODE at a newer Node.\n` });
+      expect(forced).toMatchObject({
+        code: 1,
+        stderr: `atbb: ATBB_NODE is /usr/bin/node (${system}), but atbb needs Node.js >= 22.18. Point ATBB_NODE at a newer Node.\n`,
+      });
     }
   });
 });

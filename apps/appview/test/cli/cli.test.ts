@@ -28,14 +28,18 @@ describe("atbb help and arguments", () => {
   it("prints usage, per-command help and the version", async () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["serve", "migrate", "db:migrate", "db:migrate:sqlite", "migrate-permissions", "status"]) expect(help.stdout).toContain(command);
+    for (const command of ["serve", "migrate", "db:migrate", "db:migrate:sqlite", "migrate-permissions", "status"])
+      expect(help.stdout).toContain(command);
     const serveHelp = await runCli(["serve", "--help"]);
     expect(serveHelp).toMatchObject({ code: 0, stdout: expect.stringContaining("--no-indexer") });
     expect((await runCli(["--version"])).stdout.trim()).toBe(packageJson.version);
   });
 
   it("refuses unknown commands and options with usage and exit code 2", async () => {
-    expect(await runCli(["frobnicate"])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command "frobnicate"') });
+    expect(await runCli(["frobnicate"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Unknown command "frobnicate"'),
+    });
     expect(await runCli(["serve", "--turbo"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--turbo") });
     expect(await runCli(["migrate", "--no-indexer"])).toMatchObject({ code: 2 });
   });
@@ -85,7 +89,10 @@ describe("atbb configuration", () => {
     const fromFile = await runCli(["migrate"], { DATABASE_URL_FILE: join(dir, "url") });
     expect(fromFile).toMatchObject({ code: 0, stdout: expect.stringContaining("from-file.db") });
     const both = await runCli(["status"], { DATABASE_URL_FILE: join(dir, "url"), DATABASE_URL: "file::memory:" });
-    expect(both).toMatchObject({ code: 1, stderr: expect.stringContaining("DATABASE_URL and DATABASE_URL_FILE are both set") });
+    expect(both).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("DATABASE_URL and DATABASE_URL_FILE are both set"),
+    });
     const missing = await runCli(["status"], { FORUM_DID_FILE: join(dir, "nope") });
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining("FORUM_DID_FILE: cannot read") });
   });
@@ -96,8 +103,14 @@ describe(`atbb migrate and serve (${dialect})`, () => {
     const { url } = await freshDatabase();
     const wrong = dialect === "postgresql" ? "db:migrate:sqlite" : "db:migrate";
     const right = dialect === "postgresql" ? "db:migrate" : "db:migrate:sqlite";
-    expect(await runCli([wrong], { DATABASE_URL: url })).toMatchObject({ code: 2, stderr: expect.stringContaining(`Use \`atbb ${right}\``) });
-    expect(await runCli([right], { DATABASE_URL: url })).toMatchObject({ code: 0, stdout: expect.stringContaining("applied") });
+    expect(await runCli([wrong], { DATABASE_URL: url })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`Use \`atbb ${right}\``),
+    });
+    expect(await runCli([right], { DATABASE_URL: url })).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("applied"),
+    });
   });
 
   it("refuses to serve before migrate, then serves and indexes after it", async () => {
@@ -113,7 +126,12 @@ describe(`atbb migrate and serve (${dialect})`, () => {
     // A stream from a minute ago: the indexer ends it caught up, so health is "healthy", not lagging.
     const stream = sampleForum({ startUs: (Date.now() - 60_000) * 1000 });
     const jetstream = await FakeJetstream.start(stream.messages);
-    const served = await startServe({ DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url, BACKFILL: "off" });
+    const served = await startServe({
+      DATABASE_URL: url,
+      FORUM_DID: stream.forumDid,
+      JETSTREAM_URL: jetstream.url,
+      BACKFILL: "off",
+    });
     try {
       const last = timeOf(stream.messages.at(-1)!);
       let health: any;
@@ -122,7 +140,11 @@ describe(`atbb migrate and serve (${dialect})`, () => {
         if (health.indexer.cursor === last) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      expect(health).toMatchObject({ status: "healthy", database: { status: "up", dialect }, indexer: { connected: true, cursor: last } });
+      expect(health).toMatchObject({
+        status: "healthy",
+        database: { status: "up", dialect },
+        indexer: { connected: true, cursor: last },
+      });
       const categories = await (await fetch(`http://127.0.0.1:${served.port}/api/categories`)).json();
       expect((categories as any).categories).toHaveLength(2);
     } finally {
@@ -137,7 +159,12 @@ describe(`atbb migrate and serve (${dialect})`, () => {
     await runCli(["migrate"], { DATABASE_URL: url });
     const stream = sampleForum({ topics: 60, repliesPerTopic: 10 });
     const jetstream = await FakeJetstream.start(stream.messages, { delayMs: 1 });
-    const served = await startServe({ DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url, BACKFILL: "off" });
+    const served = await startServe({
+      DATABASE_URL: url,
+      FORUM_DID: stream.forumDid,
+      JETSTREAM_URL: jetstream.url,
+      BACKFILL: "off",
+    });
     await new Promise((resolve) => setTimeout(resolve, 150));
     served.child.kill("SIGTERM");
     expect(await served.exited).toBe(0);
@@ -162,31 +189,34 @@ describe(`atbb migrate and serve (${dialect})`, () => {
     }
   });
 
-  it.runIf(dialect === "postgresql")("lets exactly one of two servers index, and the other take over when it dies", async () => {
-    const { url } = await freshDatabase();
-    await runCli(["migrate"], { DATABASE_URL: url });
-    const stream = sampleForum();
-    const jetstream = await FakeJetstream.start(stream.messages);
-    const env = { DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url, BACKFILL: "off" };
-    const first = await startServe(env);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const second = await startServe(env);
-    const leaders = () => [first, second].filter((s) => s.output().includes("this process is the indexer"));
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(leaders()).toEqual([first]);
-      expect(second.output()).toContain("another process is indexing");
-      first.child.kill("SIGKILL");
-      await first.exited;
-      for (let i = 0; i < 100 && !second.output().includes("this process is the indexer"); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+  it.runIf(dialect === "postgresql")(
+    "lets exactly one of two servers index, and the other take over when it dies",
+    async () => {
+      const { url } = await freshDatabase();
+      await runCli(["migrate"], { DATABASE_URL: url });
+      const stream = sampleForum();
+      const jetstream = await FakeJetstream.start(stream.messages);
+      const env = { DATABASE_URL: url, FORUM_DID: stream.forumDid, JETSTREAM_URL: jetstream.url, BACKFILL: "off" };
+      const first = await startServe(env);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const second = await startServe(env);
+      const leaders = () => [first, second].filter((s) => s.output().includes("this process is the indexer"));
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        expect(leaders()).toEqual([first]);
+        expect(second.output()).toContain("another process is indexing");
+        first.child.kill("SIGKILL");
+        await first.exited;
+        for (let i = 0; i < 100 && !second.output().includes("this process is the indexer"); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(second.output()).toContain("this process is the indexer");
+      } finally {
+        first.child.kill("SIGKILL");
+        second.child.kill("SIGTERM");
+        await second.exited;
+        await jetstream.stop();
       }
-      expect(second.output()).toContain("this process is the indexer");
-    } finally {
-      first.child.kill("SIGKILL");
-      second.child.kill("SIGTERM");
-      await second.exited;
-      await jetstream.stop();
-    }
-  });
+    },
+  );
 });

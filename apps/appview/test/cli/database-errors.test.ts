@@ -31,7 +31,10 @@ function expectExplained(result: CliResult, explanation: RegExp) {
 /** `atbb status` as another user (nobody, when the tests run as root: root may read and write anything). */
 function statusAs(uid: number | null, url: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=development", cliEntry, "status"], { env: cleanEnv({ DATABASE_URL: url }), ...(uid === null ? {} : { uid, gid: uid }) });
+    const child = spawn(process.execPath, ["--conditions=development", cliEntry, "status"], {
+      env: cleanEnv({ DATABASE_URL: url }),
+      ...(uid === null ? {} : { uid, gid: uid }),
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -43,7 +46,13 @@ function statusAs(uid: number | null, url: string): Promise<CliResult> {
 
 const FORUM_DID = "did:plc:forumforumforumforumaaaa";
 /** Every command that opens the database; backfill needs a forum to ask for. */
-const COMMANDS: [string[], Record<string, string>][] = [[["status"], {}], [["serve"], {}], [["migrate"], {}], [["migrate-permissions"], {}], [["backfill"], { FORUM_DID }]];
+const COMMANDS: [string[], Record<string, string>][] = [
+  [["status"], {}],
+  [["serve"], {}],
+  [["migrate"], {}],
+  [["migrate-permissions"], {}],
+  [["backfill"], { FORUM_DID }],
+];
 
 describe.runIf(dialect === "postgresql")("a PostgreSQL database that cannot be reached", () => {
   const adminUrl = inject("postgresAdminUrl");
@@ -61,39 +70,56 @@ describe.runIf(dialect === "postgresql")("a PostgreSQL database that cannot be r
     const url = new URL(adminUrl);
     url.pathname = "/atbb_never_created";
     for (const [args, env] of COMMANDS) {
-      expectExplained(await runCli(args, { ...env, DATABASE_URL: url.toString() }), /The database "atbb_never_created" does not exist on PostgreSQL at .*createdb .* atbb_never_created/);
+      expectExplained(
+        await runCli(args, { ...env, DATABASE_URL: url.toString() }),
+        /The database "atbb_never_created" does not exist on PostgreSQL at .*createdb .* atbb_never_created/,
+      );
     }
   });
 
   it("with a host name that does not resolve, says so", async () => {
-    expectExplained(await runCli(["status"], { DATABASE_URL: "postgres://atbb@atbb-no-such-host.invalid:5432/atbb" }), /the host name "atbb-no-such-host\.invalid" does not resolve/);
+    expectExplained(
+      await runCli(["status"], { DATABASE_URL: "postgres://atbb@atbb-no-such-host.invalid:5432/atbb" }),
+      /the host name "atbb-no-such-host\.invalid" does not resolve/,
+    );
   });
 
   // The harness's own cluster trusts everyone but one role, which must give its password.
-  it.runIf(inject("postgresSocketDir") !== null)("with a wrong password, says the password was refused, without printing it", async () => {
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    try {
-      const [exists] = await admin`select 1 from pg_roles where rolname = ${PASSWORD_ROLE}`;
-      if (!exists) await admin.unsafe(`create role ${PASSWORD_ROLE} login password 'the-right-one'`);
-    } finally {
-      await admin.end();
-    }
-    const url = new URL(adminUrl);
-    url.username = PASSWORD_ROLE;
-    url.password = "not-the-password";
-    for (const [args, env] of COMMANDS) {
-      const result = await runCli(args, { ...env, DATABASE_URL: url.toString() });
-      expectExplained(result, new RegExp(`refused the password of user "${PASSWORD_ROLE}".*Correct the password in DATABASE_URL`));
-      expect(result.stderr).not.toContain("not-the-password");
-    }
-  });
+  it.runIf(inject("postgresSocketDir") !== null)(
+    "with a wrong password, says the password was refused, without printing it",
+    async () => {
+      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        const [exists] = await admin`select 1 from pg_roles where rolname = ${PASSWORD_ROLE}`;
+        if (!exists) await admin.unsafe(`create role ${PASSWORD_ROLE} login password 'the-right-one'`);
+      } finally {
+        await admin.end();
+      }
+      const url = new URL(adminUrl);
+      url.username = PASSWORD_ROLE;
+      url.password = "not-the-password";
+      for (const [args, env] of COMMANDS) {
+        const result = await runCli(args, { ...env, DATABASE_URL: url.toString() });
+        expectExplained(
+          result,
+          new RegExp(`refused the password of user "${PASSWORD_ROLE}".*Correct the password in DATABASE_URL`),
+        );
+        expect(result.stderr).not.toContain("not-the-password");
+      }
+    },
+  );
 });
 
 describe.runIf(dialect === "sqlite")("a SQLite path that cannot be opened", () => {
   it("that names a directory: every command says so and suggests a file in it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "atbb-dir-"));
     for (const [args, env] of COMMANDS) {
-      expectExplained(await runCli(args, { ...env, DATABASE_URL: `file:${dir}` }), new RegExp(`DATABASE_URL names a directory, ${dir}, not a database file\\. Name a file, e\\.g\\. file:${dir}/atbb\\.db`));
+      expectExplained(
+        await runCli(args, { ...env, DATABASE_URL: `file:${dir}` }),
+        new RegExp(
+          `DATABASE_URL names a directory, ${dir}, not a database file\\. Name a file, e\\.g\\. file:${dir}/atbb\\.db`,
+        ),
+      );
     }
   });
 
@@ -107,16 +133,24 @@ describe.runIf(dialect === "sqlite")("a SQLite path that cannot be opened", () =
     chmodSync(file, 0o444);
     chmodSync(dirname(file), 0o755);
     const result = await statusAs(asRoot ? 65534 : null, url);
-    expectExplained(result, new RegExp(`Cannot read and write the SQLite database ${file}: permission denied\\. Run atbb as the user that owns it`));
+    expectExplained(
+      result,
+      new RegExp(
+        `Cannot read and write the SQLite database ${file}: permission denied\\. Run atbb as the user that owns it`,
+      ),
+    );
   });
 
-  it.runIf(process.getuid?.() === 0)("behind a directory the user cannot enter: says so, not that there is no database", async () => {
-    const { url } = await freshDatabase();
-    expect((await runCli(["migrate"], { DATABASE_URL: url })).code).toBe(0);
-    chmodSync(dirname(url.slice("file:".length)), 0o700);
-    const result = await statusAs(65534, url);
-    expectExplained(result, /Cannot reach the SQLite database .*: permission denied on a directory on the way/);
-  });
+  it.runIf(process.getuid?.() === 0)(
+    "behind a directory the user cannot enter: says so, not that there is no database",
+    async () => {
+      const { url } = await freshDatabase();
+      expect((await runCli(["migrate"], { DATABASE_URL: url })).code).toBe(0);
+      chmodSync(dirname(url.slice("file:".length)), 0o700);
+      const result = await statusAs(65534, url);
+      expectExplained(result, /Cannot reach the SQLite database .*: permission denied on a directory on the way/);
+    },
+  );
 });
 
 describe.runIf(dialect === "sqlite")("a SQLite path that does not exist", () => {
@@ -125,11 +159,19 @@ describe.runIf(dialect === "sqlite")("a SQLite path that does not exist", () => 
     const path = join(dir, "data", "forum.db");
     for (const command of ["status", "serve", "migrate-permissions"]) {
       const result = await runCli([command], { DATABASE_URL: `file:${path}` });
-      expectExplained(result, new RegExp(`There is no SQLite database at ${path}\\. Run \`atbb migrate\` first to create it there`));
+      expectExplained(
+        result,
+        new RegExp(`There is no SQLite database at ${path}\\. Run \`atbb migrate\` first to create it there`),
+      );
       expect(readdirSync(dir)).toEqual([]);
     }
     const migrated = await runCli(["migrate"], { DATABASE_URL: `file:${path}` });
-    expect(migrated).toMatchObject({ code: 0, stdout: expect.stringContaining(`creating a new SQLite database at ${path} (there was none; created the directory ${dirname(path)} for it)`) });
+    expect(migrated).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(
+        `creating a new SQLite database at ${path} (there was none; created the directory ${dirname(path)} for it)`,
+      ),
+    });
     expect(existsSync(path)).toBe(true);
     // Once it exists, migrate says nothing of creating it.
     expect((await runCli(["migrate"], { DATABASE_URL: `file:${path}` })).stdout).not.toContain("creating");
@@ -139,7 +181,12 @@ describe.runIf(dialect === "sqlite")("a SQLite path that does not exist", () => 
     const cwd = mkdtempSync(join(tmpdir(), "atbb-cwd-"));
     mkdirSync(join(cwd, "data"));
     const result = await runCli(["status"], { DATABASE_URL: "file:./data/atbb.db", CWD: cwd });
-    expectExplained(result, new RegExp(`There is no SQLite database at ${cwd}/data/atbb\\.db \\(\\./data/atbb\\.db relative to the current directory\\)`));
+    expectExplained(
+      result,
+      new RegExp(
+        `There is no SQLite database at ${cwd}/data/atbb\\.db \\(\\./data/atbb\\.db relative to the current directory\\)`,
+      ),
+    );
     expect(readdirSync(join(cwd, "data"))).toEqual([]);
   });
 });
@@ -155,7 +202,9 @@ describe.runIf(dialect === "sqlite")("an in-memory database (file::memory:)", ()
   it("is served by serve --migrate, migrated in the same process", async () => {
     const served = await startServe({ DATABASE_URL: "file::memory:" }, ["--migrate"]);
     try {
-      expect(await (await fetch(`http://127.0.0.1:${served.port}/api/health/ready`)).json()).toEqual({ status: "ready" });
+      expect(await (await fetch(`http://127.0.0.1:${served.port}/api/health/ready`)).json()).toEqual({
+        status: "ready",
+      });
       expect((await fetch(`http://127.0.0.1:${served.port}/api/categories`)).status).toBe(200);
     } finally {
       served.child.kill("SIGTERM");
@@ -164,7 +213,10 @@ describe.runIf(dialect === "sqlite")("an in-memory database (file::memory:)", ()
   });
 
   it("without --migrate, serve says it starts empty in every process", async () => {
-    expectExplained(await runCli(["serve"], { DATABASE_URL: "file::memory:" }), /An in-memory database starts empty in every process: use `atbb serve --migrate`/);
+    expectExplained(
+      await runCli(["serve"], { DATABASE_URL: "file::memory:" }),
+      /An in-memory database starts empty in every process: use `atbb serve --migrate`/,
+    );
   });
 });
 
@@ -173,12 +225,17 @@ describe(`atbb serve --migrate (${dialect})`, () => {
     const { url } = await freshDatabase();
     const served = await startServe({ DATABASE_URL: url }, ["--migrate"]);
     try {
-      expect(await (await fetch(`http://127.0.0.1:${served.port}/api/health/ready`)).json()).toEqual({ status: "ready" });
+      expect(await (await fetch(`http://127.0.0.1:${served.port}/api/health/ready`)).json()).toEqual({
+        status: "ready",
+      });
       expect(served.output()).toContain("migration applied");
     } finally {
       served.child.kill("SIGTERM");
       expect(await served.exited).toBe(0);
     }
-    expect(await runCli(["status"], { DATABASE_URL: url })).toMatchObject({ code: 0, stdout: expect.stringContaining(" 0 pending") });
+    expect(await runCli(["status"], { DATABASE_URL: url })).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(" 0 pending"),
+    });
   });
 });

@@ -23,7 +23,10 @@ describe.runIf(dialect === "sqlite")("a SQLite file deleted under a running serv
     // Health says so at once; the watch stops the server within a few seconds.
     const health = await fetch(`http://127.0.0.1:${served.port}/api/health`);
     expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ status: "unhealthy", database: { status: "down", problem: expect.stringContaining(file) } });
+    expect(await health.json()).toMatchObject({
+      status: "unhealthy",
+      database: { status: "down", problem: expect.stringContaining(file) },
+    });
     expect(await served.exited).not.toBe(0);
     expect(served.output()).toContain("is gone");
   });

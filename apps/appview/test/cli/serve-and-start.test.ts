@@ -21,9 +21,16 @@ describe(`atbb serve that cannot listen (${dialect})`, () => {
   it("on a port in use, says so in one line", async () => {
     const url = await migratedUrl();
     const occupier: Server = createServer();
-    const port = await new Promise<number>((resolve) => occupier.listen(0, "127.0.0.1", () => resolve((occupier.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      occupier.listen(0, "127.0.0.1", () => resolve((occupier.address() as { port: number }).port)),
+    );
     try {
-      expectOneLine(await runCli(["serve"], { DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "error" }), new RegExp(`^atbb: Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use .* set PORT to a free port\\.$`));
+      expectOneLine(
+        await runCli(["serve"], { DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "error" }),
+        new RegExp(
+          `^atbb: Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use .* set PORT to a free port\\.$`,
+        ),
+      );
     } finally {
       occupier.close();
     }
@@ -32,9 +39,15 @@ describe(`atbb serve that cannot listen (${dialect})`, () => {
   it("on a HOST that is no address, or not one of this machine's, says so in one line", async () => {
     const url = await migratedUrl();
     const port = String(await freePort());
-    expectOneLine(await runCli(["serve"], { DATABASE_URL: url, PORT: port, HOST: "256.1.1.1", LOG_LEVEL: "error" }), /^atbb: Cannot listen on HOST=256\.1\.1\.1: it is neither an IP address nor a host name that resolves\./);
+    expectOneLine(
+      await runCli(["serve"], { DATABASE_URL: url, PORT: port, HOST: "256.1.1.1", LOG_LEVEL: "error" }),
+      /^atbb: Cannot listen on HOST=256\.1\.1\.1: it is neither an IP address nor a host name that resolves\./,
+    );
     // TEST-NET-3 (RFC 5737): never an address of this machine.
-    expectOneLine(await runCli(["serve"], { DATABASE_URL: url, PORT: port, HOST: "203.0.113.7", LOG_LEVEL: "error" }), /^atbb: Cannot listen on HOST=203\.0\.113\.7: it is not an address of this machine\./);
+    expectOneLine(
+      await runCli(["serve"], { DATABASE_URL: url, PORT: port, HOST: "203.0.113.7", LOG_LEVEL: "error" }),
+      /^atbb: Cannot listen on HOST=203\.0\.113\.7: it is not an address of this machine\./,
+    );
   });
 });
 
@@ -73,7 +86,10 @@ describe.runIf(dialect === "sqlite")("the start paths, stopped with SIGTERM", ()
     it(`${name} migrates, serves, and stops when the process it started is sent SIGTERM`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "atbb-start-"));
       const port = await freePort();
-      const child = spawn(command[0]!, command.slice(1), { cwd: repoRoot, env: cleanEnv({ DATABASE_URL: `file:${join(dir, "atbb.db")}`, PORT: String(port) }) });
+      const child = spawn(command[0]!, command.slice(1), {
+        cwd: repoRoot,
+        env: cleanEnv({ DATABASE_URL: `file:${join(dir, "atbb.db")}`, PORT: String(port) }),
+      });
       let output = "";
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));
@@ -99,14 +115,26 @@ describe("atbb arguments", () => {
   });
 
   it("refuses a value given to a flag, and a flag of another command", async () => {
-    expect(await runCli(["backfill", "--force=yes"])).toMatchObject({ code: 2, stderr: expect.stringContaining("Option --force of `atbb backfill` takes no value.") });
-    expect(await runCli(["migrate", "--migrate"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--migrate is an option of `atbb serve`, not of `atbb migrate`.\nRun `atbb migrate --help`") });
+    expect(await runCli(["backfill", "--force=yes"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("Option --force of `atbb backfill` takes no value."),
+    });
+    expect(await runCli(["migrate", "--migrate"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(
+        "--migrate is an option of `atbb serve`, not of `atbb migrate`.\nRun `atbb migrate --help`",
+      ),
+    });
   });
 
   it("refuses *_FILE for a variable that cannot come from a file, naming those that can", async () => {
     const result = await runCli(["status"], { PORT_FILE: "/run/credentials/port" });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("PORT_FILE: PORT cannot be read from a file; set PORT itself (only DATABASE_URL, FORUM_DID, PDS_URL, JETSTREAM_URL, FIREHOSE_URL, RELAY_URL, FORUM_APP_PASSWORD, OAUTH_KEY, SESSION_SECRET have a _FILE form)");
-    expect((await runCli(["--help"])).stdout).toContain("DATABASE_URL, FORUM_DID, PDS_URL, JETSTREAM_URL, FIREHOSE_URL, RELAY_URL, FORUM_APP_PASSWORD, OAUTH_KEY, SESSION_SECRET may instead be read from");
+    expect(result.stderr).toContain(
+      "PORT_FILE: PORT cannot be read from a file; set PORT itself (only DATABASE_URL, FORUM_DID, PDS_URL, JETSTREAM_URL, FIREHOSE_URL, RELAY_URL, FORUM_APP_PASSWORD, OAUTH_KEY, SESSION_SECRET have a _FILE form)",
+    );
+    expect((await runCli(["--help"])).stdout).toContain(
+      "DATABASE_URL, FORUM_DID, PDS_URL, JETSTREAM_URL, FIREHOSE_URL, RELAY_URL, FORUM_APP_PASSWORD, OAUTH_KEY, SESSION_SECRET may instead be read from",
+    );
   });
 });

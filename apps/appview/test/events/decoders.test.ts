@@ -23,7 +23,14 @@ function firehoseEvent(message: string): Event {
   if (kind === "identity") return { ...meta, event: "identity", handle: "alice.test" } as Event;
   const { operation, collection, rkey, cid, record } = commit;
   if (operation === "delete") return { ...meta, event: "delete", collection, rkey } as Event;
-  return { ...meta, event: operation, collection, rkey, cid: jsonToLex({ $link: cid }), record: jsonToLex(record) } as Event;
+  return {
+    ...meta,
+    event: operation,
+    collection,
+    rkey,
+    cid: jsonToLex({ $link: cid }),
+    record: jsonToLex(record),
+  } as Event;
 }
 
 describe("the event contract", () => {
@@ -45,7 +52,12 @@ describe("the event contract", () => {
     }
     // Backfill lists what a repository holds now, dated by the listing.
     const { commit } = JSON.parse(s.messages[3]!);
-    const listed = opOf(validate(listedCandidate(alice, ids.post, { uri: withLink.uri, cid: commit.cid, value: commit.record }), s.forumDid));
+    const listed = opOf(
+      validate(
+        listedCandidate(alice, ids.post, { uri: withLink.uri, cid: commit.cid, value: commit.record }),
+        s.forumDid,
+      ),
+    );
     const live = opOf(jetstreamEvent(s.messages[3]!, s.forumDid).verdict);
     expect({ ...listed, timeUs: 0 }).toEqual({ ...live, operation: "create", timeUs: 0 });
   });
@@ -53,10 +65,19 @@ describe("the event contract", () => {
   it("names a bad DID as the reason, whatever else is wrong with a Jetstream message", () => {
     const timeUs = Date.UTC(2026, 10, 1) * 1000;
     const reasonOf = (event: object) => {
-      const { verdict } = jetstreamEvent(JSON.stringify({ time_us: timeUs, ...event }), "did:plc:forumforumforumforumaaaa");
+      const { verdict } = jetstreamEvent(
+        JSON.stringify({ time_us: timeUs, ...event }),
+        "did:plc:forumforumforumforumaaaa",
+      );
       return verdict.ok ? "accepted" : verdict.rejection.reason;
     };
-    const nul = { operation: "create", collection: ids.post, rkey: tid(timeUs), cid: cidFor(1), record: { text: "\u0000", createdAt: "2026-01-01T00:00:00Z" } };
+    const nul = {
+      operation: "create",
+      collection: ids.post,
+      rkey: tid(timeUs),
+      cid: cidFor(1),
+      record: { text: "\u0000", createdAt: "2026-01-01T00:00:00Z" },
+    };
     expect([
       reasonOf({ did: "alice", kind: "mystery" }),
       reasonOf({ did: alice, kind: "mystery" }),
@@ -64,6 +85,13 @@ describe("the event contract", () => {
       reasonOf({ did: alice, kind: "commit", commit: nul }),
       reasonOf({ did: "alice", kind: "identity", identity: "not an object" }),
       reasonOf({ did: alice, kind: "identity", identity: {} }),
-    ]).toEqual(["invalid_envelope", "unknown_kind", "invalid_envelope", "invalid_record", "invalid_envelope", "accepted"]);
+    ]).toEqual([
+      "invalid_envelope",
+      "unknown_kind",
+      "invalid_envelope",
+      "invalid_record",
+      "invalid_envelope",
+      "accepted",
+    ]);
   });
 });

@@ -82,6 +82,8 @@ describe("ALLOW_LOOPBACK in the configuration", () => {
     const config = loadConfig({ PLC_URL: "http://localhost:2582", ALLOW_LOOPBACK: "true" });
     expect(config.allowLoopback).toBe(true);
     expect(loadConfig({}).allowLoopback).toBe(false);
-    expect(problems({ ALLOW_LOOPBACK: "yes" })).toEqual([expect.stringMatching(/^ALLOW_LOOPBACK: must be true or false/)]);
+    expect(problems({ ALLOW_LOOPBACK: "yes" })).toEqual([
+      expect.stringMatching(/^ALLOW_LOOPBACK: must be true or false/),
+    ]);
   });
 });

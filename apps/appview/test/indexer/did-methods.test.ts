@@ -37,7 +37,13 @@ async function freshDatabase() {
 
 describe("which DIDs are atproto accounts", () => {
   it("accepts did:plc of 24 base32 characters and did:web of a host, with or without a port", () => {
-    for (const did of ["did:plc:ewvi7nxzyoun6zhxrhs64oiz", "did:web:forum.example", "did:web:localhost%3A2583", "did:web:a.b-c.example"]) expect(isAccountDid(did), did).toBe(true);
+    for (const did of [
+      "did:plc:ewvi7nxzyoun6zhxrhs64oiz",
+      "did:web:forum.example",
+      "did:web:localhost%3A2583",
+      "did:web:a.b-c.example",
+    ])
+      expect(isAccountDid(did), did).toBe(true);
   });
   it("refuses other methods, lengths and alphabets, and did:web with a path", () => {
     for (const did of unsupported) expect(isAccountDid(did), did).toBe(false);
@@ -48,14 +54,35 @@ describe(`authors that are no atproto account (${dialect})`, () => {
   it("are rejected as unsupported_did, counted, and change nothing", async () => {
     const clean = sampleForum();
     const reference = await freshDatabase();
-    await applyMessages(createIndexer({ database: reference.handle, forumDid: clean.forumDid, logger: silentLogger }), clean.messages);
+    await applyMessages(
+      createIndexer({ database: reference.handle, forumDid: clean.forumDid, logger: silentLogger }),
+      clean.messages,
+    );
 
     const timeUs = Date.UTC(2026, 10, 2) * 1000;
     const record = { $type: "space.atbb.post", text: "who am I", createdAt: "2026-11-02T00:00:00.000Z" };
     const posts = unsupported.map((did, i) =>
-      JSON.stringify({ did, time_us: timeUs + i, kind: "commit", commit: { operation: "create", collection: "space.atbb.post", rkey: tid(timeUs + i), cid: cidFor(record), record } }),
+      JSON.stringify({
+        did,
+        time_us: timeUs + i,
+        kind: "commit",
+        commit: {
+          operation: "create",
+          collection: "space.atbb.post",
+          rkey: tid(timeUs + i),
+          cid: cidFor(record),
+          record,
+        },
+      }),
     );
-    const identities = unsupported.map((did, i) => JSON.stringify({ did, time_us: timeUs + 100 + i, kind: "identity", identity: { did, handle: "someone.test", seq: i, time: "2026-11-02T00:00:00.000Z" } }));
+    const identities = unsupported.map((did, i) =>
+      JSON.stringify({
+        did,
+        time_us: timeUs + 100 + i,
+        kind: "identity",
+        identity: { did, handle: "someone.test", seq: i, time: "2026-11-02T00:00:00.000Z" },
+      }),
+    );
     const database = await freshDatabase();
     const indexer = createIndexer({ database: database.handle, forumDid: clean.forumDid, logger: silentLogger });
     await applyMessages(indexer, [...clean.messages, ...posts, ...identities]);

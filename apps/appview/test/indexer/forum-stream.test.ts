@@ -36,34 +36,69 @@ describe(`indexing a forum (${dialect})`, () => {
     const topic = s.topic(alice, chat, "Welcome");
     const first = s.reply(bob, topic, topic, "hi alice");
     const second = s.reply(alice, topic, first, "hi bob");
-    s.update(first, { text: "hi alice (edited)", reply: { root: topic.ref, parent: topic.ref }, createdAt: "2026-11-01T00:00:00.000Z" });
+    s.update(first, {
+      text: "hi alice (edited)",
+      reply: { root: topic.ref, parent: topic.ref },
+      createdAt: "2026-11-01T00:00:00.000Z",
+    });
     s.remove(second);
     s.modAction("lock", { post: topic }, { reason: "resolved" });
-    s.update(member, { name: "Member", permissions: ["space.atbb.permission.createPosts"], priority: 100, createdAt: s.isoNow() });
+    s.update(member, {
+      name: "Member",
+      permissions: ["space.atbb.permission.createPosts"],
+      priority: 100,
+      createdAt: s.isoNow(),
+    });
 
     const { server } = await indexThroughJetstream(database.handle, s.forumDid, s.messages);
     expect(server.requests[0]).toEqual({ cursor: null, wantedCollections: ["space.atbb.*"] });
 
     const snapshot = await databaseSnapshot(database.handle);
-    expect(snapshot.forums).toEqual([expect.objectContaining({ did: s.forumDid, rkey: "self", name: "atBB Test Forum" })]);
-    expect(snapshot.categories).toEqual([expect.objectContaining({ name: "General", sortOrder: 1, forumId: `${s.forumDid}/self` })]);
-    expect(snapshot.boards).toEqual([expect.objectContaining({ name: "Chat", categoryUri: general.uri, categoryId: `${s.forumDid}/${general.rkey}` })]);
+    expect(snapshot.forums).toEqual([
+      expect.objectContaining({ did: s.forumDid, rkey: "self", name: "atBB Test Forum" }),
+    ]);
+    expect(snapshot.categories).toEqual([
+      expect.objectContaining({ name: "General", sortOrder: 1, forumId: `${s.forumDid}/self` }),
+    ]);
+    expect(snapshot.boards).toEqual([
+      expect.objectContaining({ name: "Chat", categoryUri: general.uri, categoryId: `${s.forumDid}/${general.rkey}` }),
+    ]);
     expect(snapshot.rolePermissions).toEqual([
       { role: `${s.forumDid}/${admin.rkey}`, permission: "*" },
       { role: `${s.forumDid}/${member.rkey}`, permission: "space.atbb.permission.createPosts" },
     ]);
-    expect(snapshot.memberships.map((m) => [m.did, m.roleId])).toEqual([
-      [alice, `${s.forumDid}/${admin.rkey}`],
-      [bob, `${s.forumDid}/${member.rkey}`],
-    ].sort());
+    expect(snapshot.memberships.map((m) => [m.did, m.roleId])).toEqual(
+      [
+        [alice, `${s.forumDid}/${admin.rkey}`],
+        [bob, `${s.forumDid}/${member.rkey}`],
+      ].sort(),
+    );
     // Every author is a user, the forum account included; handles wait for verification (handles.ts).
-    expect(snapshot.users.map((u) => [u.did, u.handle, u.handleRecheckAt])).toEqual([[alice, null, null], [bob, null, null], [s.forumDid, null, null]]);
+    expect(snapshot.users.map((u) => [u.did, u.handle, u.handleRecheckAt])).toEqual([
+      [alice, null, null],
+      [bob, null, null],
+      [s.forumDid, null, null],
+    ]);
 
     const posts = Object.fromEntries(snapshot.posts.map((p) => [`${p.did}/${p.rkey}`, p]));
     const topicRow = posts[`${alice}/${topic.rkey}`]!;
-    expect(topicRow).toMatchObject({ title: "Welcome", boardId: `${s.forumDid}/${chat.rkey}`, rootId: null, locked: true, replyCount: 1 });
-    expect(posts[`${bob}/${first.rkey}`]).toMatchObject({ text: "hi alice (edited)", rootId: `${alice}/${topic.rkey}`, parentId: `${alice}/${topic.rkey}` });
-    expect(posts[`${alice}/${second.rkey}`]).toMatchObject({ deletedByUser: true, text: "", parentId: `${bob}/${first.rkey}` });
+    expect(topicRow).toMatchObject({
+      title: "Welcome",
+      boardId: `${s.forumDid}/${chat.rkey}`,
+      rootId: null,
+      locked: true,
+      replyCount: 1,
+    });
+    expect(posts[`${bob}/${first.rkey}`]).toMatchObject({
+      text: "hi alice (edited)",
+      rootId: `${alice}/${topic.rkey}`,
+      parentId: `${alice}/${topic.rkey}`,
+    });
+    expect(posts[`${alice}/${second.rkey}`]).toMatchObject({
+      deletedByUser: true,
+      text: "",
+      parentId: `${bob}/${first.rkey}`,
+    });
     expect(snapshot.cursors).toEqual([{ service: "jetstream", cursor: JSON.parse(s.messages.at(-1)!).time_us }]);
   });
 
@@ -122,7 +157,10 @@ describe(`indexing a forum (${dialect})`, () => {
     await applyMessages(indexer, [topicMessage!]);
     const { posts } = database.handle.schema;
     const [row] = await database.handle.db.select().from(posts).where(eq(posts.rkey, topic.rkey));
-    const linked = await database.handle.db.select({ rkey: posts.rkey }).from(posts).where(and(eq(posts.rootId, row!.id), eq(posts.parentId, row!.id)));
+    const linked = await database.handle.db
+      .select({ rkey: posts.rkey })
+      .from(posts)
+      .where(and(eq(posts.rootId, row!.id), eq(posts.parentId, row!.id)));
     expect(linked.map((p) => p.rkey).sort()).toEqual(replies.map((r) => r.rkey).sort());
     expect(row!.replyCount).toBe(1_234);
   });
@@ -164,7 +202,8 @@ describe(`indexing a forum (${dialect})`, () => {
     const indexer = indexerFor(s);
     await applyMessages(indexer, s.messages);
     const { posts, users } = database.handle.schema;
-    const byRkey = async (rkey: string) => (await database.handle.db.select().from(posts).where(eq(posts.rkey, rkey)))[0]!;
+    const byRkey = async (rkey: string) =>
+      (await database.handle.db.select().from(posts).where(eq(posts.rkey, rkey)))[0]!;
     expect(await byRkey(reply.rkey)).toMatchObject({ bannedByMod: true, deletedByMod: true });
     expect(await byRkey(later.rkey)).toMatchObject({ bannedByMod: true, deletedByMod: false });
     expect(await byRkey(topic.rkey)).toMatchObject({ locked: true, replyCount: 1 });
@@ -187,11 +226,17 @@ describe(`indexing a forum (${dialect})`, () => {
     const [news, chat] = [s.board(category, "News"), s.board(category, "Chat")];
     s.join(alice, forum);
     const topics = [0, 1, 2, 3].map((n) => s.topic(n % 2 ? bob : alice, n < 3 ? news : chat, `Topic ${n}`));
-    const replies = topics.flatMap((topic) => [1, 2, 3].map((n) => s.reply(n === 2 ? bob : mallory, topic, topic, `reply ${n}`)));
+    const replies = topics.flatMap((topic) =>
+      [1, 2, 3].map((n) => s.reply(n === 2 ? bob : mallory, topic, topic, `reply ${n}`)),
+    );
     s.reply(alice, topics[0]!, replies[0]!, "nested");
     // An edit moves a topic to the other board; a reply moves to another topic.
     s.update(topics[1]!, { title: "Moved", text: "moved", board: chat.ref, createdAt: s.isoNow() });
-    s.update(replies[3]!, { text: "moved too", reply: { root: topics[3]!.ref, parent: topics[3]!.ref }, createdAt: s.isoNow() });
+    s.update(replies[3]!, {
+      text: "moved too",
+      reply: { root: topics[3]!.ref, parent: topics[3]!.ref },
+      createdAt: s.isoNow(),
+    });
     s.remove(replies[6]!);
     s.modAction("ban", { did: mallory });
     s.modAction("delete", { post: replies[7]! });
@@ -234,7 +279,13 @@ describe(`indexing a forum (${dialect})`, () => {
   it("records account status, and sends handles to verification on identity events without taking their claim", async () => {
     const { users } = database.handle.schema;
     const verifiedUntil = new Date(Date.now() + 3_600_000);
-    await database.handle.db.insert(users).values({ did: alice, handle: "alice.example.com", handleRecheckAt: verifiedUntil, firstSeenAt: new Date(), updatedAt: new Date() });
+    await database.handle.db.insert(users).values({
+      did: alice,
+      handle: "alice.example.com",
+      handleRecheckAt: verifiedUntil,
+      firstSeenAt: new Date(),
+      updatedAt: new Date(),
+    });
     const s = new ForumStream();
     s.identity(alice, "mallory.example.com");
     s.account(alice, false, "takendown");
@@ -257,7 +308,10 @@ describe(`indexing a forum (${dialect})`, () => {
     s.topic(alice, board, "Hello");
     for (let i = 0; i < 5_000; i++) {
       // A valid did:plc per i: its hex digits spelled a–p.
-      const stranger = `did:plc:${[...i.toString(16)].map((c) => "abcdefghijklmnop"[parseInt(c, 16)]).join("").padStart(24, "x")}`;
+      const stranger = `did:plc:${[...i.toString(16)]
+        .map((c) => "abcdefghijklmnop"[parseInt(c, 16)])
+        .join("")
+        .padStart(24, "x")}`;
       s.identity(stranger, `stranger${i}.example.com`);
       s.account(stranger, i % 2 === 0, "deactivated");
     }
@@ -267,7 +321,10 @@ describe(`indexing a forum (${dialect})`, () => {
     const { users } = database.handle.schema;
     const rows = await database.handle.db.select().from(users).orderBy(asc(users.did));
     expect(rows.map((u) => [u.did, u.accountStatus])).toEqual(
-      [[alice, "deactivated"], [s.forumDid, "active"]].sort(([a], [b]) => (a! < b! ? -1 : 1)),
+      [
+        [alice, "deactivated"],
+        [s.forumDid, "active"],
+      ].sort(([a], [b]) => (a! < b! ? -1 : 1)),
     );
     expect(indexer.status().rejected).toEqual({});
   });

@@ -22,13 +22,20 @@ async function freshDatabase() {
 
 /** A commit frame whose envelope is readable and whose body is `body` bytes as they are. */
 const frame = (timeUs: number, body: Buffer) =>
-  Buffer.concat([Buffer.from(`{"did":"did:plc:hostilehostilehostileaaa","time_us":${timeUs},"kind":"commit","commit":{"text":"`), body, Buffer.from(`"}}`)]);
+  Buffer.concat([
+    Buffer.from(`{"did":"did:plc:hostilehostilehostileaaa","time_us":${timeUs},"kind":"commit","commit":{"text":"`),
+    body,
+    Buffer.from(`"}}`),
+  ]);
 
 describe(`Jetstream frames that cannot be read (${dialect})`, () => {
   it("steps past a frame that is not UTF-8 and one of 5 MB, counting each, on one connection", async () => {
     const clean = sampleForum();
     const reference = await freshDatabase();
-    await applyMessages(createIndexer({ database: reference.handle, forumDid: clean.forumDid, logger: silentLogger }), clean.messages);
+    await applyMessages(
+      createIndexer({ database: reference.handle, forumDid: clean.forumDid, logger: silentLogger }),
+      clean.messages,
+    );
 
     const stream: FakeFrame[] = [...clean.messages];
     const between = (i: number) => timeOf(clean.messages[i]!) + 1;
@@ -36,7 +43,9 @@ describe(`Jetstream frames that cannot be read (${dialect})`, () => {
     stream.splice(21, 0, frame(between(19), Buffer.alloc(5 * 1024 * 1024, "a")));
 
     const database = await freshDatabase();
-    const { indexer, server } = await indexThroughJetstream(database.handle, clean.forumDid, stream, { deadlineMs: 20_000 });
+    const { indexer, server } = await indexThroughJetstream(database.handle, clean.forumDid, stream, {
+      deadlineMs: 20_000,
+    });
     expect(server.requests).toHaveLength(1);
     expect(server.maxMessageSizes).toEqual(["1000000"]);
     expect(indexer.status().rejected).toEqual({ invalid_json: 2 });
@@ -45,9 +54,15 @@ describe(`Jetstream frames that cannot be read (${dialect})`, () => {
 
   it("backs off more and more from a server that drops every connection before any event", async () => {
     const server = await FakeJetstream.start(sampleForum().messages, { dropEvery: 0 });
-    const source = new JetstreamSource({ url: server.url, logger: silentLogger, backoffBaseMs: 50, backoffMaxMs: 1_000 });
+    const source = new JetstreamSource({
+      url: server.url,
+      logger: silentLogger,
+      backoffBaseMs: 50,
+      backoffMaxMs: 1_000,
+    });
     const reading = (async () => {
-      for await (const _ of source.events(() => null, "did:plc:forumforumforumforumfoaa")) throw new Error("no event was sent");
+      for await (const _ of source.events(() => null, "did:plc:forumforumforumforumfoaa"))
+        throw new Error("no event was sent");
     })();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await source.stop();

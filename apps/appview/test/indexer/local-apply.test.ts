@@ -35,8 +35,20 @@ function forumWithBoard() {
 
 /** What a local write applies: the record as the AppView sent it, with the uri and cid its PDS answered. */
 function localCandidate(message: string): CommitCandidate {
-  const { did, commit } = JSON.parse(message) as { did: string; commit: Omit<CommitCandidate, "kind" | "timeUs" | "did"> };
-  return { kind: "commit", timeUs: Date.now() * 1000, did, collection: commit.collection, rkey: commit.rkey, operation: commit.operation, cid: commit.cid, record: commit.record };
+  const { did, commit } = JSON.parse(message) as {
+    did: string;
+    commit: Omit<CommitCandidate, "kind" | "timeUs" | "did">;
+  };
+  return {
+    kind: "commit",
+    timeUs: Date.now() * 1000,
+    did,
+    collection: commit.collection,
+    rkey: commit.rkey,
+    operation: commit.operation,
+    cid: commit.cid,
+    record: commit.record,
+  };
 }
 
 describe(`a record the AppView has just written (${dialect})`, () => {
@@ -50,9 +62,15 @@ describe(`a record the AppView has just written (${dialect})`, () => {
 
     const verdict = await indexer.applyLocal(localCandidate(s.messages.at(-1)!));
 
-    expect(verdict).toEqual({ ok: true, op: expect.objectContaining({ kind: "record", collection: ids.post, did: alice, rkey: topic.rkey }) });
+    expect(verdict).toEqual({
+      ok: true,
+      op: expect.objectContaining({ kind: "record", collection: ids.post, did: alice, rkey: topic.rkey }),
+    });
     const { posts, boards } = database.handle.schema;
-    const [row] = await database.handle.db.select().from(posts).where(and(eq(posts.did, alice), eq(posts.rkey, topic.rkey)));
+    const [row] = await database.handle.db
+      .select()
+      .from(posts)
+      .where(and(eq(posts.did, alice), eq(posts.rkey, topic.rkey)));
     expect(row).toMatchObject({ title: "Written here", boardUri: board.uri, cid: topic.cid });
     const [chat] = await database.handle.db.select().from(boards).where(eq(boards.rkey, board.rkey));
     expect(chat?.topicCount).toBe(1);
@@ -70,7 +88,10 @@ describe(`a record the AppView has just written (${dialect})`, () => {
     await applyMessages(indexer, s.messages.slice(-1));
 
     const networkOnly = await freshDatabase();
-    await applyMessages(createIndexer({ database: networkOnly.handle, forumDid: s.forumDid, logger: silentLogger }), s.messages);
+    await applyMessages(
+      createIndexer({ database: networkOnly.handle, forumDid: s.forumDid, logger: silentLogger }),
+      s.messages,
+    );
     expect(await databaseSnapshot(echoed.handle)).toEqual(await databaseSnapshot(networkOnly.handle));
   });
 
@@ -84,15 +105,54 @@ describe(`a record the AppView has just written (${dialect})`, () => {
 
     const refusals = await Promise.all([
       // Forum structure from a member's repository.
-      indexer.applyLocal({ kind: "commit", timeUs: Date.now() * 1000, did: alice, collection: ids.category, rkey: tid(1), operation: "create", cid: cidFor(1), record: { name: "Mine", createdAt } }),
+      indexer.applyLocal({
+        kind: "commit",
+        timeUs: Date.now() * 1000,
+        did: alice,
+        collection: ids.category,
+        rkey: tid(1),
+        operation: "create",
+        cid: cidFor(1),
+        record: { name: "Mine", createdAt },
+      }),
       // A topic with no board.
-      indexer.applyLocal({ kind: "commit", timeUs: Date.now() * 1000, did: alice, collection: ids.post, rkey: tid(2), operation: "create", cid: cidFor(2), record: { text: "where?", createdAt } }),
+      indexer.applyLocal({
+        kind: "commit",
+        timeUs: Date.now() * 1000,
+        did: alice,
+        collection: ids.post,
+        rkey: tid(2),
+        operation: "create",
+        cid: cidFor(2),
+        record: { text: "where?", createdAt },
+      }),
       // Text PostgreSQL cannot hold, in a record that never was JSON text.
-      indexer.applyLocal({ kind: "commit", timeUs: Date.now() * 1000, did: alice, collection: ids.post, rkey: tid(3), operation: "create", cid: cidFor(3), record: { text: "nul \u0000", board: board.ref, createdAt } }),
-      indexer.applyLocal({ kind: "commit", timeUs: Date.now() * 1000, did: "alice", collection: ids.post, rkey: tid(4), operation: "delete" }),
+      indexer.applyLocal({
+        kind: "commit",
+        timeUs: Date.now() * 1000,
+        did: alice,
+        collection: ids.post,
+        rkey: tid(3),
+        operation: "create",
+        cid: cidFor(3),
+        record: { text: "nul \u0000", board: board.ref, createdAt },
+      }),
+      indexer.applyLocal({
+        kind: "commit",
+        timeUs: Date.now() * 1000,
+        did: "alice",
+        collection: ids.post,
+        rkey: tid(4),
+        operation: "delete",
+      }),
     ]);
 
-    expect(refusals.map((verdict) => (verdict.ok ? "applied" : verdict.rejection.reason))).toEqual(["not_forum_owner", "bad_reference", "invalid_record", "invalid_envelope"]);
+    expect(refusals.map((verdict) => (verdict.ok ? "applied" : verdict.rejection.reason))).toEqual([
+      "not_forum_owner",
+      "bad_reference",
+      "invalid_record",
+      "invalid_envelope",
+    ]);
     expect(await databaseSnapshot(database.handle)).toEqual(before);
     expect(indexer.status().rejected).toEqual({});
   });

@@ -25,7 +25,13 @@ async function indexed(stream: ForumStream) {
   databases.push(database);
   const indexer = createIndexer({ database: database.handle, forumDid: stream.forumDid, logger: silentLogger });
   await applyMessages(indexer, stream.messages);
-  const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: stream.forumDid, indexer });
+  const app = createApp({
+    database: database.handle,
+    logger: silentLogger,
+    migrationsFolder: migrationsFolders[dialect],
+    forumDid: stream.forumDid,
+    indexer,
+  });
   return { database, indexer, app };
 }
 
@@ -33,7 +39,9 @@ async function indexed(stream: ForumStream) {
 function recordsOf(stream: ForumStream) {
   return stream.messages.flatMap((message) => {
     const { commit } = JSON.parse(message) as { commit?: { collection: string; record?: unknown } };
-    return commit?.record !== undefined && isCollection(commit.collection) ? [{ collection: commit.collection, record: commit.record }] : [];
+    return commit?.record !== undefined && isCollection(commit.collection)
+      ? [{ collection: commit.collection, record: commit.record }]
+      : [];
   });
 }
 
@@ -55,16 +63,35 @@ describe(`published and flat record shapes (${dialect})`, () => {
 
     // The same, and right: every action took effect, stored by its short name.
     const json = async (path: string) => (await (await a.app.request(path)).json()) as any;
-    expect((await json("/api/mod-actions")).modActions.map((action: any) => action.action)).toEqual(
-      ["unpin", "pin", "unban", "ban", "ban", "undelete", "delete", "delete", "unlock", "lock", "lock", "pin"],
-    );
+    expect((await json("/api/mod-actions")).modActions.map((action: any) => action.action)).toEqual([
+      "unpin",
+      "pin",
+      "unban",
+      "ban",
+      "ban",
+      "undelete",
+      "delete",
+      "delete",
+      "unlock",
+      "lock",
+      "lock",
+      "pin",
+    ]);
     const [chat, news] = (await json("/api/categories")).categories.map((c: any) => c.boards[0]);
     const chatTopics = (await json(`/api/boards/${chat.id}/topics`)).topics;
     // Carol's topic moved to chat, and is hidden as she is banned.
-    expect(chatTopics.map((t: any) => [t.title ?? t.hidden, t.locked])).toEqual([["author_banned", false], ["Welcome", false]]);
-    expect((await json(`/api/boards/${news.id}/topics`)).topics.map((t: any) => [t.title, t.locked])).toEqual([["Rules", true]]);
+    expect(chatTopics.map((t: any) => [t.title ?? t.hidden, t.locked])).toEqual([
+      ["author_banned", false],
+      ["Welcome", false],
+    ]);
+    expect((await json(`/api/boards/${news.id}/topics`)).topics.map((t: any) => [t.title, t.locked])).toEqual([
+      ["Rules", true],
+    ]);
     const welcome = await json(`/api/topics/${chatTopics[1].id}`);
-    expect(welcome.replies.map((r: any) => [r.text, r.hidden])).toEqual([["Hello!", null], [null, "removed_by_moderator"]]);
+    expect(welcome.replies.map((r: any) => [r.text, r.hidden])).toEqual([
+      ["Hello!", null],
+      [null, "removed_by_moderator"],
+    ]);
     expect((await json(`/api/users/${sampleUsers[0]}`)).role).toMatchObject({ name: "Admin" });
 
     // Nothing rejected; the flat forms counted, by hand: 2 boards' categories, 3
@@ -72,7 +99,10 @@ describe(`published and flat record shapes (${dialect})`, () => {
     // references; the 2 replies' reply objects carry no $type; all 12 mod
     // actions use short verbs.
     expect(a.indexer.status()).toMatchObject({ rejected: {}, unpublishedForms: {} });
-    expect(b.indexer.status()).toMatchObject({ rejected: {}, unpublishedForms: { flat_reference: 11, untyped_reference: 2, short_action: 12 } });
+    expect(b.indexer.status()).toMatchObject({
+      rejected: {},
+      unpublishedForms: { flat_reference: 11, untyped_reference: 2, short_action: 12 },
+    });
     const health = (await (await b.app.request("/api/health")).json()) as any;
     expect(health.indexer.unpublishedForms).toEqual({ flat_reference: 11, untyped_reference: 2, short_action: 12 });
   });
@@ -80,7 +110,10 @@ describe(`published and flat record shapes (${dialect})`, () => {
   it("reject a wrapped reference whose $type names another wrapper", async () => {
     const stream = completeForum("published");
     const message = stream.messages.findIndex((m) => m.includes('"space.atbb.post#boardRef"'));
-    stream.messages[message] = stream.messages[message]!.replace('"space.atbb.post#boardRef"', '"space.atbb.post#forumRef"');
+    stream.messages[message] = stream.messages[message]!.replace(
+      '"space.atbb.post#boardRef"',
+      '"space.atbb.post#forumRef"',
+    );
     const { indexer } = await indexed(stream);
     expect(indexer.status().rejected).toEqual({ invalid_record: 1 });
   });
@@ -105,7 +138,9 @@ describe("what the project writes", () => {
   }
 
   it("would fail that check in the flat shapes, which are still read", () => {
-    const referencing = recordsOf(completeForum("flat")).filter(({ collection }) => ![ids.forum, ids.category, ids.role].includes(collection as never));
+    const referencing = recordsOf(completeForum("flat")).filter(
+      ({ collection }) => ![ids.forum, ids.category, ids.role].includes(collection as never),
+    );
     expect(referencing.length).toBeGreaterThan(20);
     for (const { collection, record } of referencing) {
       expect(validatePublishedRecord(collection, record).ok, JSON.stringify(record)).toBe(false);

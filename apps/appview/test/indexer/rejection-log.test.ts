@@ -23,7 +23,10 @@ describe(`logging rejected events (${dialect})`, () => {
     databases.push(database);
     const { logger, lines } = capturingLogger();
     const indexer = createIndexer({ database: database.handle, forumDid: "did:plc:forumforumforumforumaaaa", logger });
-    await applyMessages(indexer, Array.from({ length: 1_000 }, (_, i) => `not json ${i}`));
+    await applyMessages(
+      indexer,
+      Array.from({ length: 1_000 }, (_, i) => `not json ${i}`),
+    );
     expect(indexer.status().rejected).toEqual({ invalid_json: 1_000 });
     expect(lines.filter((line) => line.msg === "event rejected")).toHaveLength(10);
   });

@@ -33,17 +33,32 @@ describe(`role grants (${dialect})`, () => {
     const grant = s.grant(alice, admin);
     await applyMessages(indexer, s.messages.splice(0));
     const { roleGrants } = database.handle.schema;
-    expect(await database.handle.db.select({ did: roleGrants.did, rkey: roleGrants.rkey, memberDid: roleGrants.memberDid, roleUri: roleGrants.roleUri }).from(roleGrants)).toEqual([
-      { did: s.forumDid, rkey: alice, memberDid: alice, roleUri: admin.uri },
-    ]);
+    expect(
+      await database.handle.db
+        .select({
+          did: roleGrants.did,
+          rkey: roleGrants.rkey,
+          memberDid: roleGrants.memberDid,
+          roleUri: roleGrants.roleUri,
+        })
+        .from(roleGrants),
+    ).toEqual([{ did: s.forumDid, rkey: alice, memberDid: alice, roleUri: admin.uri }]);
     const role = { $type: "space.atbb.forum.roleAssignment#roleRef" as const, role: admin.ref };
     s.commit(mallory, ids.roleAssignment, { did: alice, role, createdAt: s.isoNow() }, { rkey: alice });
     s.commit(s.forumDid, ids.roleAssignment, { did: alice, role, createdAt: s.isoNow() }, { rkey: "3kabc2345abcd" });
-    s.commit(s.forumDid, ids.roleAssignment, { did: alice, role: { role: forum.ref }, createdAt: s.isoNow() }, { rkey: alice });
+    s.commit(
+      s.forumDid,
+      ids.roleAssignment,
+      { did: alice, role: { role: forum.ref }, createdAt: s.isoNow() },
+      { rkey: alice },
+    );
     s.remove(grant);
     await applyMessages(indexer, s.messages);
 
-    expect(indexer.status()).toMatchObject({ applied: 5, rejected: { not_forum_owner: 1, invalid_rkey: 1, bad_reference: 1 } });
+    expect(indexer.status()).toMatchObject({
+      applied: 5,
+      rejected: { not_forum_owner: 1, invalid_rkey: 1, bad_reference: 1 },
+    });
     expect({ ...(await databaseSnapshot(database.handle)), cursors: [] }).toEqual({ ...before, cursors: [] });
   });
 
@@ -57,7 +72,13 @@ describe(`role grants (${dialect})`, () => {
     s.join(mallory, forum, admin);
     const indexer = createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger });
     await applyMessages(indexer, s.messages.splice(0));
-    const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[database.handle.dialect], forumDid: s.forumDid, indexer });
+    const app = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[database.handle.dialect],
+      forumDid: s.forumDid,
+      indexer,
+    });
     const get = async (path: string) => (await app.request(path)).json() as Promise<Record<string, unknown>>;
 
     expect(await get(`/api/users/${mallory}`)).toMatchObject({ role: null });
@@ -67,7 +88,9 @@ describe(`role grants (${dialect})`, () => {
     s.grant(alice, admin);
     await applyMessages(indexer, s.messages.splice(0));
     expect(await get(`/api/users/${alice}`)).toMatchObject({ role: { name: "Admin", priority: 10 } });
-    expect(await get(`/api/members/${alice}/permissions`)).toMatchObject({ permissions: ["space.atbb.permission.manageRoles"] });
+    expect(await get(`/api/members/${alice}/permissions`)).toMatchObject({
+      permissions: ["space.atbb.permission.manageRoles"],
+    });
 
     s.remove({ did: s.forumDid, collection: ids.roleAssignment, rkey: alice });
     await applyMessages(indexer, s.messages.splice(0));
@@ -78,18 +101,51 @@ describe(`role grants (${dialect})`, () => {
     const s = new ForumStream();
     const forum = s.forum();
     s.join(alice, forum);
-    const memberRole = { uri: `at://${s.forumDid}/${ids.role}/3kaaaaaaaaaa2`, cid: "bafyreiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
-    s.update(forum, { name: "atBB", defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: memberRole }, createdAt: s.isoNow() });
-    s.commit(s.forumDid, ids.roleAssignment, { did: mallory, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: memberRole }, createdAt: s.isoNow() }, { rkey: mallory });
-    s.commit(s.forumDid, ids.role, { name: "Member", permissions: ["space.atbb.permission.createTopics"], priority: 100, createdAt: s.isoNow() }, { rkey: "3kaaaaaaaaaa2" });
+    const memberRole = {
+      uri: `at://${s.forumDid}/${ids.role}/3kaaaaaaaaaa2`,
+      cid: "bafyreiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    };
+    s.update(forum, {
+      name: "atBB",
+      defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: memberRole },
+      createdAt: s.isoNow(),
+    });
+    s.commit(
+      s.forumDid,
+      ids.roleAssignment,
+      {
+        did: mallory,
+        role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: memberRole },
+        createdAt: s.isoNow(),
+      },
+      { rkey: mallory },
+    );
+    s.commit(
+      s.forumDid,
+      ids.role,
+      { name: "Member", permissions: ["space.atbb.permission.createTopics"], priority: 100, createdAt: s.isoNow() },
+      { rkey: "3kaaaaaaaaaa2" },
+    );
     const foreign = { uri: `at://${mallory}/${ids.role}/3kaaaaaaaaaa2`, cid: memberRole.cid };
-    s.update(forum, { name: "atBB", defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: foreign }, createdAt: s.isoNow() });
+    s.update(forum, {
+      name: "atBB",
+      defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: foreign },
+      createdAt: s.isoNow(),
+    });
     const indexer = createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger });
     await applyMessages(indexer, s.messages);
     expect(indexer.status().rejected).toEqual({ bad_reference: 1 });
-    const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[database.handle.dialect], forumDid: s.forumDid });
+    const app = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[database.handle.dialect],
+      forumDid: s.forumDid,
+    });
     for (const did of [alice, mallory]) {
-      expect(await (await app.request(`/api/members/${did}/permissions`)).json()).toMatchObject({ role: { name: "Member" }, permissions: ["space.atbb.permission.createTopics"] });
+      expect(await (await app.request(`/api/members/${did}/permissions`)).json()).toMatchObject({
+        role: { name: "Member" },
+        permissions: ["space.atbb.permission.createTopics"],
+      });
     }
   });
 });

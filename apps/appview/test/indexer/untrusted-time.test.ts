@@ -22,7 +22,10 @@ describe(`times the network claims (${dialect})`, () => {
   it("rejects an event whose time_us is in the future, and the cursor stays where the stream is", async () => {
     const clean = sampleForum();
     const reference = await freshDatabase();
-    await applyMessages(createIndexer({ database: reference.handle, forumDid: clean.forumDid, logger: silentLogger }), clean.messages);
+    await applyMessages(
+      createIndexer({ database: reference.handle, forumDid: clean.forumDid, logger: silentLogger }),
+      clean.messages,
+    );
 
     const year2255 = Date.UTC(2255, 0, 1) * 1000;
     const record = { $type: "space.atbb.post", text: "from the future", createdAt: "2026-11-01T00:00:00.000Z" };

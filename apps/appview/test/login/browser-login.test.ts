@@ -55,11 +55,18 @@ describe(`members' login in a real browser (${dialect})`, () => {
   });
   const base = () => `http://127.0.0.1:${port}`;
   const api = (path: string, cookie?: string, init: RequestInit = {}) =>
-    fetch(`${base()}${path}`, { ...init, redirect: "manual", headers: { ...(cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {}), ...(init.headers as Record<string, string>) } });
+    fetch(`${base()}${path}`, {
+      ...init,
+      redirect: "manual",
+      headers: {
+        ...(cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {}),
+        ...(init.headers as Record<string, string>),
+      },
+    });
   const membershipsInRepo = async () =>
-    (await alice.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: ids.membership })).data.records.filter(
-      (r) => (r.value as { forum?: { forum?: { uri?: string } } }).forum?.forum?.uri === forumUri,
-    );
+    (
+      await alice.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: ids.membership })
+    ).data.records.filter((r) => (r.value as { forum?: { forum?: { uri?: string } } }).forum?.forum?.uri === forumUri);
 
   /** Logs alice in in a fresh browser profile; returns her session cookie. */
   async function logIn() {
@@ -116,8 +123,13 @@ describe(`members' login in a real browser (${dialect})`, () => {
     // The membership: in alice's repository, in the published shape, and indexed at once.
     const written = await membershipsInRepo();
     expect(written).toHaveLength(1);
-    expect(written[0]!.value).toMatchObject({ $type: ids.membership, forum: { $type: `${ids.membership}#forumRef`, forum: { uri: forumUri } } });
-    expect(((await (await api(`/api/users/${alice.did}`)).json()) as { joinedAt: string | null }).joinedAt).not.toBeNull();
+    expect(written[0]!.value).toMatchObject({
+      $type: ids.membership,
+      forum: { $type: `${ids.membership}#forumRef`, forum: { uri: forumUri } },
+    });
+    expect(
+      ((await (await api(`/api/users/${alice.did}`)).json()) as { joinedAt: string | null }).joinedAt,
+    ).not.toBeNull();
 
     // A second login (another browser) keeps the one membership.
     await logIn();
@@ -135,7 +147,10 @@ describe(`members' login in a real browser (${dialect})`, () => {
     expect((await api("/api/auth/session", "A".repeat(43))).status).toBe(401);
     expect((await api("/api/auth/session", alice.did)).status).toBe(401);
 
-    const crossSite = await api("/api/auth/logout", cookie.value, { method: "POST", headers: { origin: "https://elsewhere.example" } });
+    const crossSite = await api("/api/auth/logout", cookie.value, {
+      method: "POST",
+      headers: { origin: "https://elsewhere.example" },
+    });
     expect(crossSite.status).toBe(403);
     expect((await api("/api/auth/session", cookie.value)).status).toBe(200);
 

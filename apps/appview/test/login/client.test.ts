@@ -22,14 +22,21 @@ beforeAll(async () => {
 });
 afterAll(async () => database?.drop());
 
-const configFor = (env: Record<string, string>) => loadConfig({ DATABASE_URL: "file::memory:", FORUM_DID: FORUM, PORT: "3456", ...env });
+const configFor = (env: Record<string, string>) =>
+  loadConfig({ DATABASE_URL: "file::memory:", FORUM_DID: FORUM, PORT: "3456", ...env });
 
 describe(`the OAuth client (${dialect})`, () => {
   it("over https is confidential: metadata at its client_id, public keys beside it, a signing key generated once and kept (0600)", async () => {
     const state = mkdtempSync(join(tmpdir(), "atbb-client-"));
     const config = configFor({ PUBLIC_URL: "https://forum.example.org/", STATE_DIRECTORY: state });
     const access = await createMemberAccess(config, FORUM, database.handle, noIndexer, silentLogger);
-    const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: FORUM, members: access });
+    const app = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[dialect],
+      forumDid: FORUM,
+      members: access,
+    });
 
     const metadata = (await (await app.request("/oauth-client-metadata.json")).json()) as Record<string, unknown>;
     expect(metadata).toMatchObject({
@@ -39,7 +46,9 @@ describe(`the OAuth client (${dialect})`, () => {
       jwks_uri: "https://forum.example.org/oauth/jwks.json",
       dpop_bound_access_tokens: true,
     });
-    expect(String(metadata.scope).split(" ")).toEqual(expect.arrayContaining(["atproto", "repo:space.atbb.post", "repo:space.atbb.membership", "transition:generic"]));
+    expect(String(metadata.scope).split(" ")).toEqual(
+      expect.arrayContaining(["atproto", "repo:space.atbb.post", "repo:space.atbb.membership", "transition:generic"]),
+    );
     const { keys } = (await (await app.request("/oauth/jwks.json")).json()) as { keys: Record<string, unknown>[] };
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatchObject({ kty: "EC", crv: "P-256" });
@@ -55,11 +64,18 @@ describe(`the OAuth client (${dialect})`, () => {
 
   it("takes the operator's key and secret from files (OAUTH_KEY_FILE, SESSION_SECRET_FILE) and generates neither", async () => {
     const state = mkdtempSync(join(tmpdir(), "atbb-client-"));
-    const pem = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const pem = generateKeyPairSync("ec", { namedCurve: "prime256v1" })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
     const files = mkdtempSync(join(tmpdir(), "atbb-credentials-"));
     writeFileSync(join(files, "oauth-key"), pem);
     writeFileSync(join(files, "session-secret"), `${"s".repeat(40)}\n`);
-    const config = configFor({ PUBLIC_URL: "https://forum.example.org", STATE_DIRECTORY: state, OAUTH_KEY_FILE: join(files, "oauth-key"), SESSION_SECRET_FILE: join(files, "session-secret") });
+    const config = configFor({
+      PUBLIC_URL: "https://forum.example.org",
+      STATE_DIRECTORY: state,
+      OAUTH_KEY_FILE: join(files, "oauth-key"),
+      SESSION_SECRET_FILE: join(files, "session-secret"),
+    });
     const access = await createMemberAccess(config, FORUM, database.handle, noIndexer, silentLogger);
     expect((access.login.published!.jwks as { keys: unknown[] }).keys).toHaveLength(1);
     expect(() => statSync(join(state, "oauth-key.json"))).toThrow();
@@ -73,14 +89,26 @@ describe(`the OAuth client (${dialect})`, () => {
 
   it("in development is a loopback client: no published metadata, callback on 127.0.0.1, cookies not Secure", async () => {
     const state = mkdtempSync(join(tmpdir(), "atbb-client-"));
-    const access = await createMemberAccess(configFor({ STATE_DIRECTORY: state }), FORUM, database.handle, noIndexer, silentLogger);
+    const access = await createMemberAccess(
+      configFor({ STATE_DIRECTORY: state }),
+      FORUM,
+      database.handle,
+      noIndexer,
+      silentLogger,
+    );
     expect(access.login.published).toBeNull();
     expect(access.login.client.clientMetadata.redirect_uris).toEqual(["http://127.0.0.1:3456/api/auth/callback"]);
     expect(access.login.origin).toBe("http://127.0.0.1:3456");
     expect(access.login.secure).toBe(false);
     expect(() => statSync(join(state, "oauth-key.json"))).toThrow();
     expect(readFileSync(join(state, "session-secret"), "utf8").length).toBeGreaterThanOrEqual(48);
-    const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: FORUM, members: access });
+    const app = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[dialect],
+      forumDid: FORUM,
+      members: access,
+    });
     expect((await app.request("/oauth-client-metadata.json")).status).toBe(404);
     await access.login.close();
   });
@@ -96,7 +124,9 @@ describe(`the OAuth client (${dialect})`, () => {
     };
     expect(problems({ PUBLIC_URL: "forum.example.org" })).toEqual([expect.stringContaining("PUBLIC_URL")]);
     expect(problems({ PUBLIC_URL: "https://forum.example.org/?x=1" })).toEqual([expect.stringContaining("PUBLIC_URL")]);
-    expect(problems({ SESSION_SECRET: "short" })).toEqual([expect.stringContaining("SESSION_SECRET: must be at least 32 characters")]);
+    expect(problems({ SESSION_SECRET: "short" })).toEqual([
+      expect.stringContaining("SESSION_SECRET: must be at least 32 characters"),
+    ]);
     expect(problems({ WRITES_PER_MINUTE: "0" })).toEqual([expect.stringContaining("WRITES_PER_MINUTE")]);
   });
 });

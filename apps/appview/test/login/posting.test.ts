@@ -40,15 +40,28 @@ describe(`members' posts through the forum (${dialect})`, () => {
   /** Members and their session cookies: alice and dave may post, bob is banned, carol has no role. */
   const members: Record<"alice" | "bob" | "carol" | "dave", Account & { cookie: string }> = {} as never;
 
-  const send = (path: string, who: { cookie: string } | null, init: { method?: string; body?: unknown; origin?: string } = {}) =>
+  const send = (
+    path: string,
+    who: { cookie: string } | null,
+    init: { method?: string; body?: unknown; origin?: string } = {},
+  ) =>
     fetch(`${base}${path}`, {
       method: init.method ?? "POST",
-      headers: { "content-type": "application/json", origin: init.origin ?? base, ...(who ? { cookie: `${SESSION_COOKIE}=${who.cookie}` } : {}) },
+      headers: {
+        "content-type": "application/json",
+        origin: init.origin ?? base,
+        ...(who ? { cookie: `${SESSION_COOKIE}=${who.cookie}` } : {}),
+      },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
   const read = async (path: string) => (await (await fetch(`${base}${path}`)).json()) as any;
-  const inRepo = async (who: Account) => (await who.agent.com.atproto.repo.listRecords({ repo: who.did, collection: ids.post })).data.records.map((r) => ({ uri: r.uri, cid: r.cid }));
-  const getRecord = (who: Account, uri: string) => who.agent.com.atproto.repo.getRecord({ repo: who.did, collection: ids.post, rkey: uri.split("/").pop()! });
+  const inRepo = async (who: Account) =>
+    (await who.agent.com.atproto.repo.listRecords({ repo: who.did, collection: ids.post })).data.records.map((r) => ({
+      uri: r.uri,
+      cid: r.cid,
+    }));
+  const getRecord = (who: Account, uri: string) =>
+    who.agent.com.atproto.repo.getRecord({ repo: who.did, collection: ids.post, rkey: uri.split("/").pop()! });
 
   /** What a write would change: the posts, boards and memberships here, and every member's posts at the PDS. */
   async function everywhere() {
@@ -60,21 +73,58 @@ describe(`members' posts through the forum (${dialect})`, () => {
   beforeAll(async () => {
     [pds, browser] = await Promise.all([PdsForum.start(), launchChromium()]);
     const now = () => new Date().toISOString();
-    for (const name of ["alice", "bob", "carol", "dave"] as const) members[name] = { ...(await pds.account(name)), cookie: "" };
+    for (const name of ["alice", "bob", "carol", "dave"] as const)
+      members[name] = { ...(await pds.account(name)), cookie: "" };
     const forum = await pds.put(pds.forum, ids.forum, { name: "Posting Forum", createdAt: now() });
     const category = await pds.put(pds.forum, ids.category, { name: "General", createdAt: now() });
-    const board = await pds.put(pds.forum, ids.board, { name: "Chat", category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref }, createdAt: now() });
-    const member = await pds.put(pds.forum, ids.role, { name: "Member", permissions: ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"], priority: 100, createdAt: now() });
+    const board = await pds.put(pds.forum, ids.board, {
+      name: "Chat",
+      category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref },
+      createdAt: now(),
+    });
+    const member = await pds.put(pds.forum, ids.role, {
+      name: "Member",
+      permissions: ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"],
+      priority: 100,
+      createdAt: now(),
+    });
     // The forum grants the role; the members' own memberships name it too, so the
     // permission check finds it whether it reads grants or memberships.
     for (const name of ["alice", "bob", "dave"] as const) {
-      await pds.put(pds.forum, ids.roleAssignment, { did: members[name].did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: member.ref }, createdAt: now() }, members[name].did);
-      const joined = { forum: { $type: "space.atbb.membership#forumRef", forum: forum.ref }, role: { $type: "space.atbb.membership#roleRef", role: member.ref } };
+      await pds.put(
+        pds.forum,
+        ids.roleAssignment,
+        {
+          did: members[name].did,
+          role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: member.ref },
+          createdAt: now(),
+        },
+        members[name].did,
+      );
+      const joined = {
+        forum: { $type: "space.atbb.membership#forumRef", forum: forum.ref },
+        role: { $type: "space.atbb.membership#roleRef", role: member.ref },
+      };
       await pds.put(members[name], ids.membership, { ...joined, joinedAt: now(), createdAt: now() });
     }
-    const locked = await pds.put(members.dave, ids.post, { title: "Closed", text: "No more", forum: { $type: "space.atbb.post#forumRef", forum: forum.ref }, board: { $type: "space.atbb.post#boardRef", board: board.ref }, createdAt: now() });
-    await pds.put(pds.forum, ids.modAction, { action: "space.atbb.modAction.lock", subject: { post: locked.ref }, createdAt: now() });
-    await pds.put(pds.forum, ids.modAction, { action: "space.atbb.modAction.ban", subject: { did: members.bob.did }, reason: "spam", createdAt: now() });
+    const locked = await pds.put(members.dave, ids.post, {
+      title: "Closed",
+      text: "No more",
+      forum: { $type: "space.atbb.post#forumRef", forum: forum.ref },
+      board: { $type: "space.atbb.post#boardRef", board: board.ref },
+      createdAt: now(),
+    });
+    await pds.put(pds.forum, ids.modAction, {
+      action: "space.atbb.modAction.lock",
+      subject: { post: locked.ref },
+      createdAt: now(),
+    });
+    await pds.put(pds.forum, ids.modAction, {
+      action: "space.atbb.modAction.ban",
+      subject: { did: members.bob.did },
+      reason: "spam",
+      createdAt: now(),
+    });
 
     database = await createTestDatabase();
     const state = mkdtempSync(join(tmpdir(), "atbb-posting-"));
@@ -96,11 +146,21 @@ describe(`members' posts through the forum (${dialect})`, () => {
     );
     base = `http://127.0.0.1:${served.port}`;
     handle = await createDb(database.url, { create: false });
-    const chat = await waitFor("the board indexed", async () => (await read("/api/categories")).categories?.[0]?.boards?.[0]);
+    const chat = await waitFor(
+      "the board indexed",
+      async () => (await read("/api/categories")).categories?.[0]?.boards?.[0],
+    );
     boardId = chat.id;
-    lockedTopicId = (await waitFor("the locked topic", async () => (await read(`/api/boards/${boardId}/topics`)).topics?.find((t: any) => t.locked))).id;
+    lockedTopicId = (
+      await waitFor("the locked topic", async () =>
+        (await read(`/api/boards/${boardId}/topics`)).topics?.find((t: any) => t.locked),
+      )
+    ).id;
     await waitFor("bob's ban", async () => (await handle.db.select().from(handle.schema.modActions)).length === 2);
-    await waitFor("the grants", async () => (await read(`/api/members/${members.dave.did}/permissions`)).permissions?.length === 2);
+    await waitFor(
+      "the grants",
+      async () => (await read(`/api/members/${members.dave.did}/permissions`)).permissions?.length === 2,
+    );
 
     for (const name of ["alice", "bob", "carol", "dave"] as const) {
       const context = await browser.newContext();
@@ -122,15 +182,29 @@ describe(`members' posts through the forum (${dialect})`, () => {
 
   it("writes a topic, replies, an edit and a delete to the member's repository, each shown at once and still once after the firehose echo", async () => {
     const { alice } = members;
-    const topic = await send("/api/topics", alice, { body: { boardId: Number(boardId), title: "Hello from the forum", text: "Written through atBB" } });
+    const topic = await send("/api/topics", alice, {
+      body: { boardId: Number(boardId), title: "Hello from the forum", text: "Written through atBB" },
+    });
     expect(topic.status).toBe(201);
     const written = (await topic.json()) as { id: string; uri: string; cid: string };
     expect(written.uri).toMatch(new RegExp(`^at://${alice.did}/space\\.atbb\\.post/`));
-    expect((await read(`/api/topics/${written.id}`)).topic).toMatchObject({ title: "Hello from the forum", text: "Written through atBB", uri: written.uri, author: { did: alice.did } });
-    expect((await getRecord(alice, written.uri)).data).toMatchObject({ cid: written.cid, value: { title: "Hello from the forum", board: { board: { cid: expect.any(String) } } } });
+    expect((await read(`/api/topics/${written.id}`)).topic).toMatchObject({
+      title: "Hello from the forum",
+      text: "Written through atBB",
+      uri: written.uri,
+      author: { did: alice.did },
+    });
+    expect((await getRecord(alice, written.uri)).data).toMatchObject({
+      cid: written.cid,
+      value: { title: "Hello from the forum", board: { board: { cid: expect.any(String) } } },
+    });
 
-    const reply = (await (await send(`/api/topics/${written.id}/replies`, alice, { body: { text: "First reply" } })).json()) as { id: string; uri: string; cid: string };
-    const nested = await send(`/api/topics/${written.id}/replies`, alice, { body: { text: "Answering the reply", parentId: Number(reply.id) } });
+    const reply = (await (
+      await send(`/api/topics/${written.id}/replies`, alice, { body: { text: "First reply" } })
+    ).json()) as { id: string; uri: string; cid: string };
+    const nested = await send(`/api/topics/${written.id}/replies`, alice, {
+      body: { text: "Answering the reply", parentId: Number(reply.id) },
+    });
     expect(nested.status).toBe(201);
     const nestedReply = (await nested.json()) as { id: string; uri: string; cid: string };
     const thread = await read(`/api/topics/${written.id}`);
@@ -138,24 +212,38 @@ describe(`members' posts through the forum (${dialect})`, () => {
       ["First reply", written.id],
       ["Answering the reply", reply.id],
     ]);
-    expect((await getRecord(alice, nestedReply.uri)).data.value).toMatchObject({ reply: { root: { uri: written.uri }, parent: { uri: reply.uri } } });
+    expect((await getRecord(alice, nestedReply.uri)).data.value).toMatchObject({
+      reply: { root: { uri: written.uri }, parent: { uri: reply.uri } },
+    });
 
-    const edited = await send(`/api/posts/${reply.id}`, alice, { method: "PUT", body: { cid: reply.cid, text: "First reply, edited" } });
+    const edited = await send(`/api/posts/${reply.id}`, alice, {
+      method: "PUT",
+      body: { cid: reply.cid, text: "First reply, edited" },
+    });
     expect(edited.status).toBe(200);
     const afterEdit = (await edited.json()) as { cid: string };
     expect((await read(`/api/topics/${written.id}`)).replies[0].text).toBe("First reply, edited");
     const stored = await getRecord(alice, reply.uri);
-    expect(stored.data).toMatchObject({ cid: afterEdit.cid, value: { text: "First reply, edited", reply: { root: { uri: written.uri } } } });
+    expect(stored.data).toMatchObject({
+      cid: afterEdit.cid,
+      value: { text: "First reply, edited", reply: { root: { uri: written.uri } } },
+    });
 
     // An edit of a version the member no longer has is a conflict, and loses nothing.
     const before = await everywhere();
-    const stale = await send(`/api/posts/${reply.id}`, alice, { method: "PUT", body: { cid: reply.cid, text: "Overwriting blindly" } });
+    const stale = await send(`/api/posts/${reply.id}`, alice, {
+      method: "PUT",
+      body: { cid: reply.cid, text: "Overwriting blindly" },
+    });
     expect(stale.status).toBe(409);
     expect(await everywhere()).toEqual(before);
 
     const deleted = await send(`/api/posts/${nestedReply.id}`, alice, { method: "DELETE" });
     expect(deleted.status).toBe(204);
-    expect((await read(`/api/topics/${written.id}`)).replies[1]).toMatchObject({ id: nestedReply.id, hidden: "deleted_by_author" });
+    expect((await read(`/api/topics/${written.id}`)).replies[1]).toMatchObject({
+      id: nestedReply.id,
+      hidden: "deleted_by_author",
+    });
     await expect(getRecord(alice, nestedReply.uri)).rejects.toThrow(/could not locate record/i);
 
     // The firehose echoes every write; once a later record has arrived, all of them have, and changed nothing.
@@ -169,9 +257,13 @@ describe(`members' posts through the forum (${dialect})`, () => {
       [nestedReply.id, expect.anything(), null, reply.id, "deleted_by_author"],
     ]);
     const marker = await pds.put(pds.forum, ids.category, { name: "Marker", createdAt: new Date().toISOString() });
-    await waitFor("the marker through the firehose", async () => (await read("/api/categories")).categories.some((c: any) => c.uri === marker.uri));
+    await waitFor("the marker through the firehose", async () =>
+      (await read("/api/categories")).categories.some((c: any) => c.uri === marker.uri),
+    );
     expect(shown(await read(`/api/topics/${written.id}`))).toEqual(atOnce);
-    expect((await read(`/api/boards/${boardId}/topics`)).topics.filter((t: any) => t.uri === written.uri)).toHaveLength(1);
+    expect((await read(`/api/boards/${boardId}/topics`)).topics.filter((t: any) => t.uri === written.uri)).toHaveLength(
+      1,
+    );
   }, 60_000);
 
   it("refuses, writing nothing anywhere: no session, another site, bad input, unknown board, no role, banned, locked, someone else's post, too fast", async () => {
@@ -181,29 +273,83 @@ describe(`members' posts through the forum (${dialect})`, () => {
     const before = await everywhere();
     const refusals: [string, Response, number, string][] = [
       ["no session", await send("/api/topics", null, { body: topic }), 401, "unauthenticated"],
-      ["a forged cookie", await send("/api/topics", { cookie: "x".repeat(43) }, { body: topic }), 401, "unauthenticated"],
-      ["another site", await send("/api/topics", alice, { body: topic, origin: "https://elsewhere.example" }), 403, "cross_origin"],
-      ["a title too long", await send("/api/topics", alice, { body: { ...topic, title: "👍🏽".repeat(121) } }), 400, "invalid_request"],
+      [
+        "a forged cookie",
+        await send("/api/topics", { cookie: "x".repeat(43) }, { body: topic }),
+        401,
+        "unauthenticated",
+      ],
+      [
+        "another site",
+        await send("/api/topics", alice, { body: topic, origin: "https://elsewhere.example" }),
+        403,
+        "cross_origin",
+      ],
+      [
+        "a title too long",
+        await send("/api/topics", alice, { body: { ...topic, title: "👍🏽".repeat(121) } }),
+        400,
+        "invalid_request",
+      ],
       ["an empty text", await send("/api/topics", alice, { body: { ...topic, text: "  " } }), 400, "invalid_request"],
-      ["not JSON", await fetch(`${base}/api/topics`, { method: "POST", headers: { origin: base, cookie: `${SESSION_COOKIE}=${alice.cookie}` }, body: "{" }), 400, "invalid_request"],
+      [
+        "not JSON",
+        await fetch(`${base}/api/topics`, {
+          method: "POST",
+          headers: { origin: base, cookie: `${SESSION_COOKIE}=${alice.cookie}` },
+          body: "{",
+        }),
+        400,
+        "invalid_request",
+      ],
       ["an unknown board", await send("/api/topics", alice, { body: { ...topic, boardId: 999999 } }), 404, "not_found"],
       ["no role", await send("/api/topics", carol, { body: topic }), 403, "no_permission"],
       ["banned", await send("/api/topics", bob, { body: topic }), 403, "banned"],
-      ["a locked topic", await send(`/api/topics/${lockedTopicId}/replies`, alice, { body: { text: "Let me in" } }), 403, "locked"],
-      ["a parent elsewhere", await send(`/api/topics/${lockedTopicId}/replies`, alice, { body: { text: "x", parentId: 999999 } }), 404, "not_found"],
-      ["someone else's post", await send(`/api/posts/${lockedTopicId}`, alice, { method: "PUT", body: { cid: daves.cid, text: "Mine now" } }), 403, "not_yours"],
-      ["deleting someone else's post", await send(`/api/posts/${lockedTopicId}`, alice, { method: "DELETE" }), 403, "not_yours"],
+      [
+        "a locked topic",
+        await send(`/api/topics/${lockedTopicId}/replies`, alice, { body: { text: "Let me in" } }),
+        403,
+        "locked",
+      ],
+      [
+        "a parent elsewhere",
+        await send(`/api/topics/${lockedTopicId}/replies`, alice, { body: { text: "x", parentId: 999999 } }),
+        404,
+        "not_found",
+      ],
+      [
+        "someone else's post",
+        await send(`/api/posts/${lockedTopicId}`, alice, { method: "PUT", body: { cid: daves.cid, text: "Mine now" } }),
+        403,
+        "not_yours",
+      ],
+      [
+        "deleting someone else's post",
+        await send(`/api/posts/${lockedTopicId}`, alice, { method: "DELETE" }),
+        403,
+        "not_yours",
+      ],
     ];
     for (const [what, response, status, code] of refusals) {
-      expect([what, response.status, ((await response.json()) as { error: string }).error]).toEqual([what, status, code]);
+      expect([what, response.status, ((await response.json()) as { error: string }).error]).toEqual([
+        what,
+        status,
+        code,
+      ]);
     }
     expect(await everywhere()).toEqual(before);
 
     // Too fast: dave's writes past the limit are refused with how long to wait, and write nothing.
-    for (let i = 0; i < WRITES_PER_MINUTE; i++) expect((await send("/api/topics", dave, { body: { ...topic, title: `Topic ${i}` } })).status).toBe(201);
+    for (let i = 0; i < WRITES_PER_MINUTE; i++)
+      expect((await send("/api/topics", dave, { body: { ...topic, title: `Topic ${i}` } })).status).toBe(201);
     // Their firehose echoes first (they record the network's time), so that only the refusal is compared.
-    const marker = await pds.put(pds.forum, ids.category, { name: "After dave's topics", createdAt: new Date().toISOString() });
-    await waitFor("the marker through the firehose", async () => (await read("/api/categories")).categories.some((c: any) => c.uri === marker.uri));
+    const marker = await pds.put(pds.forum, ids.category, {
+      name: "After dave's topics",
+      createdAt: new Date().toISOString(),
+    });
+    await waitFor("the marker through the firehose", async () =>
+      (await read("/api/categories")).categories.some((c: any) => c.uri === marker.uri),
+    );
     const full = await everywhere();
     const tooFast = await send("/api/topics", dave, { body: topic });
     expect(tooFast.status).toBe(429);
@@ -214,7 +360,9 @@ describe(`members' posts through the forum (${dialect})`, () => {
   it("answers 503 and writes nothing when the member's PDS cannot be reached", async () => {
     const before = await databaseSnapshot(handle);
     await pds.close();
-    const response = await send("/api/topics", members.alice, { body: { boardId: Number(boardId), title: "Into the void", text: "Nobody hears" } });
+    const response = await send("/api/topics", members.alice, {
+      body: { boardId: Number(boardId), title: "Into the void", text: "Nobody hears" },
+    });
     expect(response.status).toBe(503);
     expect(((await response.json()) as { error: string }).error).toBe("pds_unreachable");
     const after = await databaseSnapshot(handle);

@@ -47,10 +47,33 @@ describe.runIf(dialect === "postgresql")("two atbb serve on one PostgreSQL", () 
     const now = () => new Date().toISOString();
     const forum = await pds.put(pds.forum, ids.forum, { name: "Replicated", createdAt: now() });
     const category = await pds.put(pds.forum, ids.category, { name: "General", createdAt: now() });
-    await pds.put(pds.forum, ids.board, { name: "Chat", category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref }, createdAt: now() });
-    const member = await pds.put(pds.forum, ids.role, { name: "Member", permissions: ["space.atbb.permission.createTopics"], priority: 100, createdAt: now() });
-    await pds.put(pds.forum, ids.roleAssignment, { did: alice.did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: member.ref }, createdAt: now() }, alice.did);
-    await pds.put(alice, ids.membership, { forum: { $type: "space.atbb.membership#forumRef", forum: forum.ref }, role: { $type: "space.atbb.membership#roleRef", role: member.ref }, joinedAt: now(), createdAt: now() });
+    await pds.put(pds.forum, ids.board, {
+      name: "Chat",
+      category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref },
+      createdAt: now(),
+    });
+    const member = await pds.put(pds.forum, ids.role, {
+      name: "Member",
+      permissions: ["space.atbb.permission.createTopics"],
+      priority: 100,
+      createdAt: now(),
+    });
+    await pds.put(
+      pds.forum,
+      ids.roleAssignment,
+      {
+        did: alice.did,
+        role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: member.ref },
+        createdAt: now(),
+      },
+      alice.did,
+    );
+    await pds.put(alice, ids.membership, {
+      forum: { $type: "space.atbb.membership#forumRef", forum: forum.ref },
+      role: { $type: "space.atbb.membership#roleRef", role: member.ref },
+      joinedAt: now(),
+      createdAt: now(),
+    });
 
     database = await createTestDatabase();
     state = mkdtempSync(join(tmpdir(), "atbb-replicas-"));
@@ -73,8 +96,13 @@ describe.runIf(dialect === "postgresql")("two atbb serve on one PostgreSQL", () 
     replicas.push(await startServe(env(await freePort())));
     handle = await createDb(database.url, { create: false });
     const read = async (path: string) => (await (await fetch(`${url(replicas[1]!)}${path}`)).json()) as any;
-    boardId = Number((await waitFor("the board", async () => (await read("/api/categories")).categories?.[0]?.boards?.[0])).id);
-    await waitFor("alice's role", async () => (await read(`/api/members/${alice.did}/permissions`)).permissions?.length === 1);
+    boardId = Number(
+      (await waitFor("the board", async () => (await read("/api/categories")).categories?.[0]?.boards?.[0])).id,
+    );
+    await waitFor(
+      "alice's role",
+      async () => (await read(`/api/members/${alice.did}/permissions`)).permissions?.length === 1,
+    );
 
     const context = await browser.newContext();
     await logInThroughBrowser(await context.newPage(), url(replicas[0]!), alice.handle, "alice-password");
@@ -93,7 +121,8 @@ describe.runIf(dialect === "postgresql")("two atbb serve on one PostgreSQL", () 
 
   it("share a member's session, and refresh an expired token once under requests to both at once", async () => {
     const [a, b] = replicas as [Served, Served];
-    const session = (served: Served) => fetch(`${url(served)}/api/auth/session`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } });
+    const session = (served: Served) =>
+      fetch(`${url(served)}/api/auth/session`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } });
     expect((await session(a)).status).toBe(200);
     expect((await session(b)).status).toBe(200);
 
@@ -104,14 +133,21 @@ describe.runIf(dialect === "postgresql")("two atbb serve on one PostgreSQL", () 
     const stored = JSON.parse(sealer.open(row!.value)) as { tokenSet: { expires_at?: string; refresh_token?: string } };
     const refreshToken = stored.tokenSet.refresh_token;
     stored.tokenSet.expires_at = new Date(Date.now() - 60_000).toISOString();
-    await handle.db.update(oauthSessions).set({ value: sealer.seal(JSON.stringify(stored)) }).where(eq(oauthSessions.did, alice.did));
+    await handle.db
+      .update(oauthSessions)
+      .set({ value: sealer.seal(JSON.stringify(stored)) })
+      .where(eq(oauthSessions.did, alice.did));
 
     const storedBefore = a.output().split(STORED).length + b.output().split(STORED).length;
     const writes = await Promise.all(
       [a, b, a, b, a, b].map((served, i) =>
         fetch(`${url(served)}/api/topics`, {
           method: "POST",
-          headers: { "content-type": "application/json", origin: `http://127.0.0.1:${a.port}`, cookie: `${SESSION_COOKIE}=${cookie}` },
+          headers: {
+            "content-type": "application/json",
+            origin: `http://127.0.0.1:${a.port}`,
+            cookie: `${SESSION_COOKIE}=${cookie}`,
+          },
           body: JSON.stringify({ boardId, title: `Topic ${i}`, text: "Written while the token was refreshed" }),
         }),
       ),
@@ -121,10 +157,14 @@ describe.runIf(dialect === "postgresql")("two atbb serve on one PostgreSQL", () 
     expect(storedAfter - storedBefore).toBe(1);
 
     const [after] = await handle.db.select().from(oauthSessions).where(eq(oauthSessions.did, alice.did));
-    const refreshed = JSON.parse(sealer.open(after!.value)) as { tokenSet: { expires_at: string; refresh_token: string } };
+    const refreshed = JSON.parse(sealer.open(after!.value)) as {
+      tokenSet: { expires_at: string; refresh_token: string };
+    };
     expect(refreshed.tokenSet.refresh_token).not.toBe(refreshToken);
     expect(new Date(refreshed.tokenSet.expires_at).getTime()).toBeGreaterThan(Date.now());
     expect((await session(b)).status).toBe(200);
-    expect((await alice.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: ids.post })).data.records).toHaveLength(6);
+    expect(
+      (await alice.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: ids.post })).data.records,
+    ).toHaveLength(6);
   }, 60_000);
 });

@@ -35,9 +35,16 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
   };
   /** The forum's roles as its repository holds them, by name. */
   const repoRoles = async () =>
-    new Map((await pds.forum.agent.com.atproto.repo.listRecords({ repo: pds.forum.did, collection: ids.role })).data.records.map((r) => [(r.value as { name: string }).name, { uri: r.uri, cid: r.cid }]));
+    new Map(
+      (
+        await pds.forum.agent.com.atproto.repo.listRecords({ repo: pds.forum.did, collection: ids.role })
+      ).data.records.map((r) => [(r.value as { name: string }).name, { uri: r.uri, cid: r.cid }]),
+    );
   const getRecord = async (collection: string, rkey: string) =>
-    (await pds.forum.agent.com.atproto.repo.getRecord({ repo: pds.forum.did, collection, rkey })).data as { cid: string; value: any };
+    (await pds.forum.agent.com.atproto.repo.getRecord({ repo: pds.forum.did, collection, rkey })).data as {
+      cid: string;
+      value: any;
+    };
 
   beforeAll(async () => {
     pds = await PdsForum.start();
@@ -55,7 +62,12 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
       ALLOW_LOOPBACK: "true",
       LOG_LEVEL: "warn",
     };
-    app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did });
+    app = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[dialect],
+      forumDid: pds.forum.did,
+    });
   }, 60_000);
   afterAll(async () => {
     await database?.drop();
@@ -63,7 +75,16 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
   });
 
   it("atbb init sets up a fresh forum account, shown by the API at once; a second run writes nothing", async () => {
-    const first = await atbbJson("init", "--owner", alice.handle, "--name", "PDS Forum", "--description", "Set up by atbb init", "--default-category");
+    const first = await atbbJson(
+      "init",
+      "--owner",
+      alice.handle,
+      "--name",
+      "PDS Forum",
+      "--description",
+      "Set up by atbb init",
+      "--default-category",
+    );
     expect(first.code, first.stderr).toBe(0);
     expect(first.body).toMatchObject({ ok: true, forumDid: pds.forum.did, owner: alice.did });
     // The forum, four roles, the owner's grant, the default role, a category and a board.
@@ -71,16 +92,33 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
 
     expect(await json(app, "/api/forum")).toMatchObject({ name: "PDS Forum", description: "Set up by atbb init" });
     const roles = (await json(app, "/api/roles")).roles;
-    expect(roles.map((r: any) => [r.name, r.priority])).toEqual([["Owner", 0], ["Admin", 10], ["Moderator", 20], ["Member", 30]]);
+    expect(roles.map((r: any) => [r.name, r.priority])).toEqual([
+      ["Owner", 0],
+      ["Admin", 10],
+      ["Moderator", 20],
+      ["Member", 30],
+    ]);
     expect(roles[0].permissions).toEqual(["*"]);
-    expect(await json(app, `/api/members/${alice.did}/permissions`)).toMatchObject({ role: { name: "Owner" }, permissions: ["*"] });
+    expect(await json(app, `/api/members/${alice.did}/permissions`)).toMatchObject({
+      role: { name: "Owner" },
+      permissions: ["*"],
+    });
     const categories = (await json(app, "/api/categories")).categories;
-    expect(categories.map((c: any) => [c.name, c.boards.map((b: any) => b.name)])).toEqual([["General", ["General discussion"]]]);
+    expect(categories.map((c: any) => [c.name, c.boards.map((b: any) => b.name)])).toEqual([
+      ["General", ["General discussion"]],
+    ]);
 
     const forum = await getRecord(ids.forum, "self");
     const inRepo = await repoRoles();
-    expect(forum.value).toMatchObject({ $type: ids.forum, name: "PDS Forum", defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: inRepo.get("Member") } });
-    expect((await getRecord(ids.roleAssignment, alice.did)).value).toMatchObject({ did: alice.did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: inRepo.get("Owner") } });
+    expect(forum.value).toMatchObject({
+      $type: ids.forum,
+      name: "PDS Forum",
+      defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: inRepo.get("Member") },
+    });
+    expect((await getRecord(ids.roleAssignment, alice.did)).value).toMatchObject({
+      did: alice.did,
+      role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: inRepo.get("Owner") },
+    });
 
     const before = await databaseSnapshot(database.handle);
     const again = await atbb("init", "--owner", alice.did, "--default-category");
@@ -101,18 +139,41 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
   }, 60_000);
 
   it("adds, edits, lists and removes categories and boards, grants and revokes roles, and moderates", async () => {
-    const category = await atbbJson("category", "add", "Help and Support", "--sort-order", "2", "--description", "Ask here");
+    const category = await atbbJson(
+      "category",
+      "add",
+      "Help and Support",
+      "--sort-order",
+      "2",
+      "--description",
+      "Ask here",
+    );
     expect(category.code, category.stderr).toBe(0);
-    expect(category.body.category.value).toMatchObject({ name: "Help and Support", slug: "help-and-support", sortOrder: 2 });
-    expect((await json(app, "/api/categories")).categories.map((c: any) => c.name)).toEqual(["General", "Help and Support"]);
-    expect((await getRecord(ids.category, category.body.category.rkey)).value).toMatchObject({ slug: "help-and-support", description: "Ask here" });
+    expect(category.body.category.value).toMatchObject({
+      name: "Help and Support",
+      slug: "help-and-support",
+      sortOrder: 2,
+    });
+    expect((await json(app, "/api/categories")).categories.map((c: any) => c.name)).toEqual([
+      "General",
+      "Help and Support",
+    ]);
+    expect((await getRecord(ids.category, category.body.category.rkey)).value).toMatchObject({
+      slug: "help-and-support",
+      description: "Ask here",
+    });
 
     const board = await atbbJson("board", "add", "help-and-support", "Questions", "--sort-order", "1");
     expect(board.code, board.stderr).toBe(0);
     const edited = await atbbJson("board", "edit", "questions", "--name", "Questions and Answers");
     expect(edited.code, edited.stderr).toBe(0);
     const stored = await getRecord(ids.board, board.body.board.rkey);
-    expect(stored.value).toMatchObject({ name: "Questions and Answers", slug: "questions-and-answers", sortOrder: 1, category: { $type: "space.atbb.forum.board#categoryRef", category: { uri: category.body.category.uri } } });
+    expect(stored.value).toMatchObject({
+      name: "Questions and Answers",
+      slug: "questions-and-answers",
+      sortOrder: 1,
+      category: { $type: "space.atbb.forum.board#categoryRef", category: { uri: category.body.category.uri } },
+    });
     expect(stored.cid).toBe(edited.body.board.cid);
     const help = (await json(app, "/api/categories")).categories[1];
     expect(help.boards.map((b: any) => b.name)).toEqual(["Questions and Answers"]);
@@ -122,19 +183,43 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
     // Roles: a grant shows at once; revoking falls back to the default role at once.
     const granted = await atbbJson("role", "grant", bob.handle, "moderator");
     expect(granted.code, granted.stderr).toBe(0);
-    expect(await json(app, `/api/members/${bob.did}/permissions`)).toMatchObject({ role: { name: "Moderator", priority: 20 } });
-    expect((await getRecord(ids.roleAssignment, bob.did)).value.role.role.uri).toBe(granted.body.grant.value.role.role.uri);
+    expect(await json(app, `/api/members/${bob.did}/permissions`)).toMatchObject({
+      role: { name: "Moderator", priority: 20 },
+    });
+    expect((await getRecord(ids.roleAssignment, bob.did)).value.role.role.uri).toBe(
+      granted.body.grant.value.role.role.uri,
+    );
     const revoked = await atbb("role", "revoke", bob.did, "Moderator");
     expect(revoked.code, revoked.stderr).toBe(0);
     // Bob has no membership here: without the grant he is a guest, at once.
-    expect(await json(app, `/api/members/${bob.did}/permissions`)).toEqual({ did: bob.did, role: null, permissions: [] });
+    expect(await json(app, `/api/members/${bob.did}/permissions`)).toEqual({
+      did: bob.did,
+      role: null,
+      permissions: [],
+    });
     await expect(getRecord(ids.roleAssignment, bob.did)).rejects.toThrow();
     expect((await atbb("role", "revoke", bob.did)).code).toBe(5);
 
     // A topic of bob's in the new board, indexed here as it would arrive.
-    const topic = await pds.put(bob, ids.post, { title: "How?", text: "How do I?", board: { $type: "space.atbb.post#boardRef", board: { uri: board.body.board.uri, cid: stored.cid } }, createdAt: new Date().toISOString() });
+    const topic = await pds.put(bob, ids.post, {
+      title: "How?",
+      text: "How do I?",
+      board: { $type: "space.atbb.post#boardRef", board: { uri: board.body.board.uri, cid: stored.cid } },
+      createdAt: new Date().toISOString(),
+    });
     const indexer = createIndexer({ database: database.handle, forumDid: pds.forum.did, logger: silentLogger });
-    const verdict = await indexer.applyLocal({ kind: "commit", timeUs: Date.now() * 1000, did: bob.did, collection: ids.post, rkey: topic.rkey, operation: "create", cid: topic.cid, record: (await pds.forum.agent.com.atproto.repo.getRecord({ repo: bob.did, collection: ids.post, rkey: topic.rkey })).data.value });
+    const verdict = await indexer.applyLocal({
+      kind: "commit",
+      timeUs: Date.now() * 1000,
+      did: bob.did,
+      collection: ids.post,
+      rkey: topic.rkey,
+      operation: "create",
+      cid: topic.cid,
+      record: (
+        await pds.forum.agent.com.atproto.repo.getRecord({ repo: bob.did, collection: ids.post, rkey: topic.rkey })
+      ).data.value,
+    });
     expect(verdict.ok).toBe(true);
     const topicId = (await json(app, `/api/boards/${help.boards[0].id}/topics`)).topics[0].id;
 
@@ -148,7 +233,10 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
     expect(ban.code, ban.stderr).toBe(0);
     const log = (await json(app, "/api/mod-actions")).modActions;
     expect(log[0]).toMatchObject({ action: "ban", subject: { did: mallory.did }, reason: "spam", expired: false });
-    expect((await getRecord(ids.modAction, ban.body.modAction.rkey)).value).toMatchObject({ action: "space.atbb.modAction.ban", subject: { did: mallory.did } });
+    expect((await getRecord(ids.modAction, ban.body.modAction.rkey)).value).toMatchObject({
+      action: "space.atbb.modAction.ban",
+      subject: { did: mallory.did },
+    });
     expect((await atbb("mod", "lock", "at://did:plc:nobodynobodynobody/space.atbb.post/3kaaaaaaaaaa2")).code).toBe(5);
     expect((await atbb("mod", "ban", mallory.did, "--expires", "yesterday")).code).toBe(2);
 
@@ -171,12 +259,16 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
     expect(wrong.code).toBe(4);
     expect(wrong.stderr).toContain("refused the app password");
 
-    const unreachable = await runCli(["category", "add", "Nope"], { ...env, PDS_URL: `http://127.0.0.1:${await freePort()}` });
+    const unreachable = await runCli(["category", "add", "Nope"], {
+      ...env,
+      PDS_URL: `http://127.0.0.1:${await freePort()}`,
+    });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain("cannot log in to the PDS");
 
     // The board changed in the repository by another client; this AppView has not seen it.
-    const general = (await pds.forum.agent.com.atproto.repo.listRecords({ repo: pds.forum.did, collection: ids.board })).data.records[0]!;
+    const general = (await pds.forum.agent.com.atproto.repo.listRecords({ repo: pds.forum.did, collection: ids.board }))
+      .data.records[0]!;
     const rkey = general.uri.split("/").pop()!;
     await pds.put(pds.forum, ids.board, { ...(general.value as object), name: "Renamed elsewhere" }, rkey);
     const conflict = await runCli(["board", "edit", rkey, "--name", "Mine"], env);
@@ -192,11 +284,23 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
     const roles = (await json(app, "/api/roles")).roles;
     const owner = (await repoRoles()).get("Owner")!;
     await pds.put(mallory, ids.membership, {
-      forum: { $type: "space.atbb.membership#forumRef", forum: { uri: `at://${pds.forum.did}/${ids.forum}/self`, cid: forum.cid } },
+      forum: {
+        $type: "space.atbb.membership#forumRef",
+        forum: { uri: `at://${pds.forum.did}/${ids.forum}/self`, cid: forum.cid },
+      },
       role: { $type: "space.atbb.membership#roleRef", role: owner },
       createdAt: new Date().toISOString(),
     });
-    await pds.put(mallory, ids.roleAssignment, { did: mallory.did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: owner }, createdAt: new Date().toISOString() }, mallory.did);
+    await pds.put(
+      mallory,
+      ids.roleAssignment,
+      {
+        did: mallory.did,
+        role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: owner },
+        createdAt: new Date().toISOString(),
+      },
+      mallory.did,
+    );
     const apiView = async () => ({
       forum: await json(app, "/api/forum"),
       categories: await json(app, "/api/categories"),
@@ -208,8 +312,18 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
 
     const { firehoseCursor } = database.handle.schema;
     await database.handle.db.insert(firehoseCursor).values({ service: "firehose", cursor: 0, updatedAt: new Date() });
-    const indexer = createIndexer({ database: database.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
-    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }), logger: silentLogger });
+    const indexer = createIndexer({
+      database: database.handle,
+      forumDid: pds.forum.did,
+      service: "firehose",
+      logger: silentLogger,
+      batchMaxWaitMs: 20,
+    });
+    const source = new FirehoseSource({
+      url: pds.firehoseUrl,
+      identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }),
+      logger: silentLogger,
+    });
     const running = indexer.run(source);
     // Mallory's grant is the last write: once it is rejected, the stream has caught up; then let the last batch commit.
     const deadline = Date.now() + 30_000;
@@ -229,7 +343,11 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
     expect(after.categories.categories[0].boards[0].name).toBe("Renamed elsewhere");
     expect({ ...after, categories: null }).toEqual({ ...before, categories: null });
     expect(after.categories.categories.map((c: any) => c.boards.length)).toEqual([1]);
-    expect(await json(app, `/api/members/${mallory.did}/permissions`)).toEqual({ did: mallory.did, role: { ...roles[3], permissions: undefined }, permissions: roles[3].permissions });
+    expect(await json(app, `/api/members/${mallory.did}/permissions`)).toEqual({
+      did: mallory.did,
+      role: { ...roles[3], permissions: undefined },
+      permissions: roles[3].permissions,
+    });
   }, 60_000);
 
   it("serve reports the forum account's session in /api/health: authenticated, or failed with the reason", async () => {
@@ -247,11 +365,19 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
         await served.exited;
       }
     };
-    expect((await health(env)).forumAgent).toMatchObject({ state: "authenticated", did: pds.forum.did, handle: pds.forum.handle, pds: new URL(pds.pdsUrl).origin });
+    expect((await health(env)).forumAgent).toMatchObject({
+      state: "authenticated",
+      did: pds.forum.did,
+      handle: pds.forum.handle,
+      pds: new URL(pds.pdsUrl).origin,
+    });
     const { FORUM_APP_PASSWORD_FILE: _file, ...withoutFile } = env;
     const wrong = await health({ ...withoutFile, FORUM_APP_PASSWORD: "not-the-password" });
     expect(wrong).toMatchObject({ status: "degraded", forumAgent: { state: "failed" } });
     expect(wrong.forumAgent.reason).toContain("refused the app password");
-    expect((await health(withoutFile)).forumAgent).toMatchObject({ state: "not_configured", reason: expect.stringContaining("FORUM_APP_PASSWORD") });
+    expect((await health(withoutFile)).forumAgent).toMatchObject({
+      state: "not_configured",
+      reason: expect.stringContaining("FORUM_APP_PASSWORD"),
+    });
   }, 60_000);
 });

@@ -30,7 +30,10 @@ async function forumView(app: App, members: Account[]) {
   const uriOf = new Map<string, string>();
   const categories = (await json(app, "/api/categories")).categories;
   const roles = (await json(app, "/api/roles")).roles.map((role: any) => ({ ...role, id: undefined }));
-  const modActions = (await json(app, "/api/mod-actions")).modActions.map((action: any) => ({ ...action, id: undefined }));
+  const modActions = (await json(app, "/api/mod-actions")).modActions.map((action: any) => ({
+    ...action,
+    id: undefined,
+  }));
   const view: Record<string, unknown> = { forum: await json(app, "/api/forum"), roles, modActions };
   for (const category of categories) uriOf.set(`category:${category.id}`, category.uri);
   const boards: unknown[] = [];
@@ -40,12 +43,20 @@ async function forumView(app: App, members: Account[]) {
       const threads = [];
       for (const topic of topics) {
         const thread = await json(app, `/api/topics/${topic.id}?limit=100`);
-        const postUri = new Map<string, string>([[String(thread.topic.id), thread.topic.uri], ...thread.replies.map((r: any) => [String(r.id), r.uri] as [string, string])]);
+        const postUri = new Map<string, string>([
+          [String(thread.topic.id), thread.topic.uri],
+          ...thread.replies.map((r: any) => [String(r.id), r.uri] as [string, string]),
+        ]);
         threads.push({
           topic: { ...thread.topic, id: undefined, boardId: undefined, editedAt: undefined },
           replies: thread.replies
             .filter((r: any) => r.hidden !== "deleted_by_author")
-            .map((r: any) => ({ ...r, id: undefined, editedAt: undefined, parentId: postUri.get(String(r.parentId)) ?? null })),
+            .map((r: any) => ({
+              ...r,
+              id: undefined,
+              editedAt: undefined,
+              parentId: postUri.get(String(r.parentId)) ?? null,
+            })),
         });
       }
       boards.push({ uri: board.uri, name: board.name, category: category.uri, threads });
@@ -103,9 +114,23 @@ describe(`a real PDS (${dialect})`, () => {
     await pds?.close();
   });
 
-  function follow(database: MigratedTestDatabase): { indexer: Indexer; running: Promise<void>; source: FirehoseSource } {
-    const indexer = createIndexer({ database: database.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
-    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }), logger: silentLogger });
+  function follow(database: MigratedTestDatabase): {
+    indexer: Indexer;
+    running: Promise<void>;
+    source: FirehoseSource;
+  } {
+    const indexer = createIndexer({
+      database: database.handle,
+      forumDid: pds.forum.did,
+      service: "firehose",
+      logger: silentLogger,
+      batchMaxWaitMs: 20,
+    });
+    const source = new FirehoseSource({
+      url: pds.firehoseUrl,
+      identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }),
+      logger: silentLogger,
+    });
     return { indexer, source, running: indexer.run(source) };
   }
 
@@ -114,17 +139,53 @@ describe(`a real PDS (${dialect})`, () => {
     const { firehoseCursor } = live.handle.schema;
     await live.handle.db.insert(firehoseCursor).values({ service: "firehose", cursor: 0, updatedAt: new Date() });
     let following = follow(live);
-    const app = createApp({ database: live.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did, indexer: following.indexer });
+    const app = createApp({
+      database: live.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[dialect],
+      forumDid: pds.forum.did,
+      indexer: following.indexer,
+    });
 
     // Every record in atBB's published shape: wrapped references with their $type, action tokens.
     const now = () => new Date().toISOString();
-    const forum = await pds.put(pds.forum, ids.forum, { name: "PDS Forum", description: "On a real PDS", createdAt: now() });
-    const category = await pds.put(pds.forum, ids.category, { name: "General", slug: "general", sortOrder: 1, createdAt: now() });
+    const forum = await pds.put(pds.forum, ids.forum, {
+      name: "PDS Forum",
+      description: "On a real PDS",
+      createdAt: now(),
+    });
+    const category = await pds.put(pds.forum, ids.category, {
+      name: "General",
+      slug: "general",
+      sortOrder: 1,
+      createdAt: now(),
+    });
     const inCategory = { $type: "space.atbb.forum.board#categoryRef", category: category.ref };
-    const board = await pds.put(pds.forum, ids.board, { name: "Chat", slug: "chat", category: inCategory, sortOrder: 1, createdAt: now() });
-    const news = await pds.put(pds.forum, ids.board, { name: "News", category: inCategory, sortOrder: 2, createdAt: now() });
-    const admin = await pds.put(pds.forum, ids.role, { name: "Admin", permissions: ["*"], priority: 0, createdAt: now() });
-    const member = await pds.put(pds.forum, ids.role, { name: "Member", permissions: ["space.atbb.permission.createPosts"], priority: 100, createdAt: now() });
+    const board = await pds.put(pds.forum, ids.board, {
+      name: "Chat",
+      slug: "chat",
+      category: inCategory,
+      sortOrder: 1,
+      createdAt: now(),
+    });
+    const news = await pds.put(pds.forum, ids.board, {
+      name: "News",
+      category: inCategory,
+      sortOrder: 2,
+      createdAt: now(),
+    });
+    const admin = await pds.put(pds.forum, ids.role, {
+      name: "Admin",
+      permissions: ["*"],
+      priority: 0,
+      createdAt: now(),
+    });
+    const member = await pds.put(pds.forum, ids.role, {
+      name: "Member",
+      permissions: ["space.atbb.permission.createPosts"],
+      priority: 100,
+      createdAt: now(),
+    });
     const membership = (role: Ref) => ({
       forum: { $type: "space.atbb.membership#forumRef", forum: forum.ref },
       role: { $type: "space.atbb.membership#roleRef", role },
@@ -134,7 +195,12 @@ describe(`a real PDS (${dialect})`, () => {
     await pds.put(alice, ids.membership, membership(admin.ref));
     await pds.put(bob, ids.membership, membership(member.ref));
     // The forum's grant, at the record key of the member's DID: accepted, not stored yet.
-    await pds.put(pds.forum, ids.roleAssignment, { did: alice.did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: admin.ref }, createdAt: now() }, alice.did);
+    await pds.put(
+      pds.forum,
+      ids.roleAssignment,
+      { did: alice.did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: admin.ref }, createdAt: now() },
+      alice.did,
+    );
     const topicIn = (b: { ref: Ref }, title: string, text: string) => ({
       title,
       text,
@@ -150,10 +216,24 @@ describe(`a real PDS (${dialect})`, () => {
     await pds.put(bob, ids.post, { text: "A reply, edited", reply: toTopic, createdAt: replyCreatedAt }, reply.rkey);
     await pds.remove(bob, ids.post, doomed.rkey);
     const announcement = await pds.put(alice, ids.post, topicIn(news, "Read me", "Closed for replies"));
-    await pds.put(pds.forum, ids.modAction, { action: "space.atbb.modAction.lock", subject: { post: announcement.ref }, createdBy: alice.did, createdAt: now() });
-    await pds.put(pds.forum, ids.modAction, { action: "space.atbb.modAction.pin", subject: { post: announcement.ref }, createdBy: alice.did, createdAt: now() });
+    await pds.put(pds.forum, ids.modAction, {
+      action: "space.atbb.modAction.lock",
+      subject: { post: announcement.ref },
+      createdBy: alice.did,
+      createdAt: now(),
+    });
+    await pds.put(pds.forum, ids.modAction, {
+      action: "space.atbb.modAction.pin",
+      subject: { post: announcement.ref },
+      createdBy: alice.did,
+      createdAt: now(),
+    });
     // Invalid for our lexicon (no text), accepted by the PDS with validation off.
-    await pds.put(bob, ids.post, { title: "no text", board: { $type: "space.atbb.post#boardRef", board: board.ref }, createdAt: now() });
+    await pds.put(bob, ids.post, {
+      title: "no text",
+      board: { $type: "space.atbb.post#boardRef", board: board.ref },
+      createdAt: now(),
+    });
 
     const thread = await waitFor("the thread", async () => {
       const boards = (await json(app, "/api/categories")).categories[0]?.boards ?? [];
@@ -161,14 +241,22 @@ describe(`a real PDS (${dialect})`, () => {
       const topics = (await json(app, `/api/boards/${boards[0].id}/topics`)).topics;
       if (topics.length === 0) return null;
       const t = await json(app, `/api/topics/${topics[0].id}`);
-      return t.replies.some((r: any) => r.text === "A reply, edited") && t.replies.some((r: any) => r.hidden === "deleted_by_author") ? t : null;
+      return t.replies.some((r: any) => r.text === "A reply, edited") &&
+        t.replies.some((r: any) => r.hidden === "deleted_by_author")
+        ? t
+        : null;
     });
     expect(thread.topic).toMatchObject({ title: "Hello", text: "First topic", author: { did: alice.did } });
     expect(thread.replies.map((r: any) => r.text ?? r.hidden)).toEqual(["A reply, edited", "deleted_by_author"]);
-    await waitFor("the invalid post to be counted", async () => following.indexer.status().rejected.invalid_record === 1);
+    await waitFor(
+      "the invalid post to be counted",
+      async () => following.indexer.status().rejected.invalid_record === 1,
+    );
     // Everything else was accepted, and arrived in the published form.
     expect(following.indexer.status()).toMatchObject({ rejected: { invalid_record: 1 }, unpublishedForms: {} });
-    const newsTopics = (await json(app, `/api/boards/${(await json(app, "/api/categories")).categories[0].boards[1].id}/topics`)).topics;
+    const newsTopics = (
+      await json(app, `/api/boards/${(await json(app, "/api/categories")).categories[0].boards[1].id}/topics`)
+    ).topics;
     expect(newsTopics.map((t: any) => [t.title, t.locked])).toEqual([["Read me", true]]);
     expect((await json(app, "/api/mod-actions")).modActions.map((a: any) => a.action)).toEqual(["pin", "lock"]);
     // As the repositories hold them, every record validates as published, but the one written invalid.
@@ -176,7 +264,8 @@ describe(`a real PDS (${dialect})`, () => {
     for (const who of [pds.forum, alice, bob]) {
       for (const collection of collections) {
         const { data } = await who.agent.com.atproto.repo.listRecords({ repo: who.did, collection, limit: 100 });
-        for (const { uri, value } of data.records) stored.push({ uri, problem: validatePublishedRecord(collection, value).ok ? null : collection });
+        for (const { uri, value } of data.records)
+          stored.push({ uri, problem: validatePublishedRecord(collection, value).ok ? null : collection });
       }
     }
     expect(stored.length).toBe(15);
@@ -185,9 +274,15 @@ describe(`a real PDS (${dialect})`, () => {
     // Stopped: what is written meanwhile arrives after the restart, from the saved seq.
     await following.indexer.stop();
     await following.running;
-    const late = await pds.put(alice, ids.post, { text: "Written while the AppView was down", reply: toTopic, createdAt: now() });
+    const late = await pds.put(alice, ids.post, {
+      text: "Written while the AppView was down",
+      reply: toTopic,
+      createdAt: now(),
+    });
     following = follow(live);
-    await waitFor("the late reply", async () => (await json(app, `/api/topics/${thread.topic.id}`)).replies.some((r: any) => r.uri === late.uri));
+    await waitFor("the late reply", async () =>
+      (await json(app, `/api/topics/${thread.topic.id}`)).replies.some((r: any) => r.uri === late.uri),
+    );
     await following.indexer.stop();
     await following.running;
   }, 60_000);
@@ -196,17 +291,34 @@ describe(`a real PDS (${dialect})`, () => {
     const relayUrl = await pds.relay();
     const target = await fresh();
     const config = loadConfig(cleanEnv(env(target.url, { RELAY_URL: relayUrl })));
-    const indexer = createIndexer({ database: target.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger });
-    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }), logger: silentLogger });
+    const indexer = createIndexer({
+      database: target.handle,
+      forumDid: pds.forum.did,
+      service: "firehose",
+      logger: silentLogger,
+    });
+    const source = new FirehoseSource({
+      url: pds.firehoseUrl,
+      identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }),
+      logger: silentLogger,
+    });
     const report = await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger });
     const errors = await target.handle.db.select().from(target.handle.schema.backfillErrors);
     expect([report, errors]).toMatchObject([{ repos: 3, errors: 1 }, [{}]]);
     expect(errors.map((e) => [e.did, e.error.split(":")[0]])).toEqual([[bob.did, "invalid_record"]]);
 
-    const app = (database: MigratedTestDatabase) => createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did });
+    const app = (database: MigratedTestDatabase) =>
+      createApp({
+        database: database.handle,
+        logger: silentLogger,
+        migrationsFolder: migrationsFolders[dialect],
+        forumDid: pds.forum.did,
+      });
     expect(await forumView(app(target), [alice, bob])).toEqual(await forumView(app(live), [alice, bob]));
     // Nothing left to do, and a second run says so.
-    expect(await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger })).toBeNull();
+    expect(
+      await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger }),
+    ).toBeNull();
   }, 60_000);
 
   it("resumes a backfill killed midway and ends where an uninterrupted one does", async () => {
@@ -214,13 +326,16 @@ describe(`a real PDS (${dialect})`, () => {
     const target = await fresh();
     // Slow enough (2 requests/s) to be killed in the middle.
     const backfillEnv = env(target.url, { RELAY_URL: relayUrl, BACKFILL_RATE: "2", BACKFILL_CONCURRENCY: "1" });
-    const child = spawn(process.execPath, ["--conditions=development", cliEntry, "backfill"], { env: cleanEnv(backfillEnv) });
+    const child = spawn(process.execPath, ["--conditions=development", cliEntry, "backfill"], {
+      env: cleanEnv(backfillEnv),
+    });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     const progress = target.handle.schema.backfillProgress;
     await waitFor("some progress", async () => {
-      if (child.exitCode !== null) throw new Error(`atbb backfill exited (${child.exitCode}) before it could be killed:\n${output}`);
+      if (child.exitCode !== null)
+        throw new Error(`atbb backfill exited (${child.exitCode}) before it could be killed:\n${output}`);
       return (await target.handle.db.select().from(progress)).some((row) => row.status === "done");
     }).catch((error: Error) => {
       child.kill("SIGKILL");
@@ -234,13 +349,21 @@ describe(`a real PDS (${dialect})`, () => {
     const resumed = await runCli(["backfill"], { ...backfillEnv, BACKFILL_RATE: "50" });
     expect(resumed.stdout + resumed.stderr).toMatch(/Backfilled \d+ record/);
     expect(resumed.code).toBe(0);
-    const app = (database: MigratedTestDatabase) => createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did });
+    const app = (database: MigratedTestDatabase) =>
+      createApp({
+        database: database.handle,
+        logger: silentLogger,
+        migrationsFolder: migrationsFolders[dialect],
+        forumDid: pds.forum.did,
+      });
     expect(await forumView(app(target), [alice, bob])).toEqual(await forumView(app(live), [alice, bob]));
   }, 90_000);
 
   it("atbb serve on a fresh database backfills, follows live, and verifies handles, as an operator runs it", async () => {
     const target = await fresh();
-    const served = await startServe(env(target.url, { RELAY_URL: await pds.relay(), HANDLE_RESOLVER_URL: pds.pdsUrl, LOG_LEVEL: "warn" }));
+    const served = await startServe(
+      env(target.url, { RELAY_URL: await pds.relay(), HANDLE_RESOLVER_URL: pds.pdsUrl, LOG_LEVEL: "warn" }),
+    );
     const api = async (path: string) => (await fetch(`http://127.0.0.1:${served.port}${path}`)).json() as Promise<any>;
     try {
       const topicOf = async () => {
@@ -257,10 +380,17 @@ describe(`a real PDS (${dialect})`, () => {
       // Then live: a reply written now arrives through the firehose.
       const root = { uri: thread.topic.uri, cid: thread.topic.cid };
       const toTopic = { $type: "space.atbb.post#replyRef", root, parent: root };
-      const liveReply = await pds.put(bob, ids.post, { text: "Written after serve started", reply: toTopic, createdAt: new Date().toISOString() });
+      const liveReply = await pds.put(bob, ids.post, {
+        text: "Written after serve started",
+        reply: toTopic,
+        createdAt: new Date().toISOString(),
+      });
       await waitFor("the live reply", async () => (await topicOf())?.replies.some((r: any) => r.uri === liveReply.uri));
       // And handles, verified both ways by the keeper beside the indexer.
-      await waitFor("alice's verified handle", async () => (await api(`/api/users/${alice.did}`)).handle === "alice.test");
+      await waitFor(
+        "alice's verified handle",
+        async () => (await api(`/api/users/${alice.did}`)).handle === "alice.test",
+      );
     } finally {
       served.child.kill("SIGTERM");
     }
@@ -269,16 +399,26 @@ describe(`a real PDS (${dialect})`, () => {
 
   it("atbb backfill verifies the handles of the users it creates, and a read replica shows them", async () => {
     const target = await fresh();
-    const backfilled = await runCli(["backfill"], env(target.url, { RELAY_URL: await pds.relay(), HANDLE_RESOLVER_URL: pds.pdsUrl }));
+    const backfilled = await runCli(
+      ["backfill"],
+      env(target.url, { RELAY_URL: await pds.relay(), HANDLE_RESOLVER_URL: pds.pdsUrl }),
+    );
     expect(backfilled.code).toBe(0);
     expect(backfilled.stdout).toMatch(/Checked the handles of [1-9]\d* user\(s\)/);
     const { users } = target.handle.schema;
-    const handles = Object.fromEntries((await target.handle.db.select({ did: users.did, handle: users.handle }).from(users)).map((u) => [u.did, u.handle]));
+    const handles = Object.fromEntries(
+      (await target.handle.db.select({ did: users.did, handle: users.handle }).from(users)).map((u) => [
+        u.did,
+        u.handle,
+      ]),
+    );
     expect(handles).toMatchObject({ [alice.did]: "alice.test", [bob.did]: "bob.test" });
     // A serving-only process on the same database: it verifies nothing itself, and shows what was verified.
     const replica = await startServe(env(target.url, { LOG_LEVEL: "warn" }), ["--no-indexer"]);
     try {
-      const user = (await (await fetch(`http://127.0.0.1:${replica.port}/api/users/${alice.did}`)).json()) as { handle: string | null };
+      const user = (await (await fetch(`http://127.0.0.1:${replica.port}/api/users/${alice.did}`)).json()) as {
+        handle: string | null;
+      };
       expect(user.handle).toBe("alice.test");
     } finally {
       replica.child.kill("SIGTERM");
@@ -305,15 +445,46 @@ describe(`a fresh database on a quiet firehose (${dialect})`, () => {
     // History the PDS holds: a forum, and a hundred posts that backfill reads from the repositories.
     const forum = await pds.put(pds.forum, ids.forum, { name: "Quiet", createdAt: now() });
     const category = await pds.put(pds.forum, ids.category, { name: "General", createdAt: now() });
-    const board = await pds.put(pds.forum, ids.board, { name: "Chat", category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref }, createdAt: now() });
-    const topic = (title: string) => ({ title, text: title, forum: { $type: "space.atbb.post#forumRef", forum: forum.ref }, board: { $type: "space.atbb.post#boardRef", board: board.ref }, createdAt: now() });
+    const board = await pds.put(pds.forum, ids.board, {
+      name: "Chat",
+      category: { $type: "space.atbb.forum.board#categoryRef", category: category.ref },
+      createdAt: now(),
+    });
+    const topic = (title: string) => ({
+      title,
+      text: title,
+      forum: { $type: "space.atbb.post#forumRef", forum: forum.ref },
+      board: { $type: "space.atbb.post#boardRef", board: board.ref },
+      createdAt: now(),
+    });
     for (let i = 0; i < 100; i++) await pds.put(alice, ids.post, topic(`Old ${i}`));
 
-    const config = loadConfig(cleanEnv({ DATABASE_URL: target.url, FORUM_DID: pds.forum.did, SOURCE: "firehose", FIREHOSE_URL: pds.firehoseUrl, PLC_URL: pds.plcUrl, ALLOW_LOOPBACK: "true" }));
-    const indexer = createIndexer({ database: target.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
-    const source = new FirehoseSource({ url: pds.firehoseUrl, identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }), logger: silentLogger });
+    const config = loadConfig(
+      cleanEnv({
+        DATABASE_URL: target.url,
+        FORUM_DID: pds.forum.did,
+        SOURCE: "firehose",
+        FIREHOSE_URL: pds.firehoseUrl,
+        PLC_URL: pds.plcUrl,
+        ALLOW_LOOPBACK: "true",
+      }),
+    );
+    const indexer = createIndexer({
+      database: target.handle,
+      forumDid: pds.forum.did,
+      service: "firehose",
+      logger: silentLogger,
+      batchMaxWaitMs: 20,
+    });
+    const source = new FirehoseSource({
+      url: pds.firehoseUrl,
+      identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }),
+      logger: silentLogger,
+    });
     // The members: alice, by a first post the relay-less backfill can find.
-    await target.handle.db.insert(target.handle.schema.users).values({ did: alice.did, firstSeenAt: new Date(), updatedAt: new Date() });
+    await target.handle.db
+      .insert(target.handle.schema.users)
+      .values({ did: alice.did, firstSeenAt: new Date(), updatedAt: new Date() });
     const report = await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger });
     expect(report).toMatchObject({ repos: 2, errors: 0 });
     const backfilled = indexer.status().applied;
@@ -324,7 +495,9 @@ describe(`a fresh database on a quiet firehose (${dialect})`, () => {
     const running = indexer.run(source);
     try {
       const { posts } = target.handle.schema;
-      await waitFor("the post written between", async () => (await target.handle.db.select({ rkey: posts.rkey }).from(posts)).some((p) => p.rkey === between.rkey));
+      await waitFor("the post written between", async () =>
+        (await target.handle.db.select({ rkey: posts.rkey }).from(posts)).some((p) => p.rkey === between.rkey),
+      );
       // Give a replay of the history time to show itself.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       // One event applied live: the PDS's history was not replayed.
@@ -357,17 +530,30 @@ describe(`handles on a real PDS (${dialect})`, () => {
     // A did:web whose document claims bob's handle: bob.test resolves to bob, so the claim fails.
     didWeb = createServer((request, response) => {
       response.writeHead(request.url === "/.well-known/did.json" ? 200 : 404, { "content-type": "application/json" });
-      response.end(JSON.stringify({ "@context": ["https://www.w3.org/ns/did/v1"], id: impostor, alsoKnownAs: ["at://bob.test"] }));
+      response.end(
+        JSON.stringify({ "@context": ["https://www.w3.org/ns/did/v1"], id: impostor, alsoKnownAs: ["at://bob.test"] }),
+      );
     });
     await new Promise<void>((resolve) => didWeb.listen(0, "127.0.0.1", resolve));
     const impostor = `did:web:localhost%3A${(didWeb.address() as AddressInfo).port}`;
 
     const { firehoseCursor } = database.handle.schema;
     await database.handle.db.insert(firehoseCursor).values({ service: "firehose", cursor: 0, updatedAt: new Date() });
-    const indexer = createIndexer({ database: database.handle, forumDid: pds.forum.did, service: "firehose", logger: silentLogger, batchMaxWaitMs: 20 });
+    const indexer = createIndexer({
+      database: database.handle,
+      forumDid: pds.forum.did,
+      service: "firehose",
+      logger: silentLogger,
+      batchMaxWaitMs: 20,
+    });
     const identity = identityFor({ plcUrl: pds.plcUrl, allowLoopback: true, handles: { resolverUrl: pds.pdsUrl } });
     const running = indexer.run(new FirehoseSource({ url: pds.firehoseUrl, identity, logger: silentLogger }));
-    const keeper = createHandleKeeper({ database: database.handle, identity, logger: silentLogger, recheckMs: 3_600_000 });
+    const keeper = createHandleKeeper({
+      database: database.handle,
+      identity,
+      logger: silentLogger,
+      recheckMs: 3_600_000,
+    });
     const handles = async () => {
       const rows = await database.handle.db.select({ did: users.did, handle: users.handle }).from(users);
       return Object.fromEntries(rows.map((row) => [row.did, row.handle]));
@@ -393,7 +579,12 @@ describe(`handles on a real PDS (${dialect})`, () => {
     });
     // Verified handles stand until their recheck date: nothing is due now.
     expect(await keeper.round()).toBe(0);
-    const app = createApp({ database: database.handle, logger: silentLogger, migrationsFolder: migrationsFolders[dialect], forumDid: pds.forum.did });
+    const app = createApp({
+      database: database.handle,
+      logger: silentLogger,
+      migrationsFolder: migrationsFolders[dialect],
+      forumDid: pds.forum.did,
+    });
     expect(await json(app, `/api/users/${alice.did}`)).toMatchObject({ did: alice.did, handle: "alice2.test" });
     await indexer.stop();
     await running;

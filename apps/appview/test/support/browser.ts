@@ -7,7 +7,10 @@ import { chromium, type Browser, type Page } from "playwright-core";
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) throw new Error(`No browser at ${chromiumPath}: install Debian's chromium (apt-get install -y chromium), or set CHROMIUM_PATH.`);
+  if (!existsSync(chromiumPath))
+    throw new Error(
+      `No browser at ${chromiumPath}: install Debian's chromium (apt-get install -y chromium), or set CHROMIUM_PATH.`,
+    );
   // No sandbox: the tests run as root in CI containers, where chromium's sandbox cannot start.
   return chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
 }
@@ -17,10 +20,17 @@ export async function launchChromium(): Promise<Browser> {
  * PDS's sign-in page (the handle is filled in from the login hint), its
  * consent page, and back to the forum. Resolves once the browser is back.
  */
-export async function logInThroughBrowser(page: Page, forumUrl: string, handle: string, password: string): Promise<void> {
+export async function logInThroughBrowser(
+  page: Page,
+  forumUrl: string,
+  handle: string,
+  password: string,
+): Promise<void> {
   // The handle form as the forum's pages have it: a GET form to the login route.
   await page.goto(`${forumUrl}/api/health/live`);
-  await page.setContent(`<form method="get" action="${forumUrl}/api/auth/login"><label>Handle <input name="handle"></label><button>Log in</button></form>`);
+  await page.setContent(
+    `<form method="get" action="${forumUrl}/api/auth/login"><label>Handle <input name="handle"></label><button>Log in</button></form>`,
+  );
   await page.getByLabel("Handle").fill(handle);
   await page.getByRole("button", { name: "Log in" }).click();
   await page.locator('input[name="password"]').fill(password);

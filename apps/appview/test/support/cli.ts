@@ -18,7 +18,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}, command: string[] = [process.execPath, "--conditions=development", cliEntry]): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  command: string[] = [process.execPath, "--conditions=development", cliEntry],
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command[0]!, [...command.slice(1), ...args], { env: cleanEnv(env), cwd: env.CWD ?? repoRoot });
     let stdout = "";
@@ -48,9 +52,16 @@ export interface Served {
 }
 
 /** Starts `atbb serve` (on env.PORT, else a free port) and waits until /api/health answers. */
-export async function startServe(env: Record<string, string>, args: string[] = [], command: string[] = [process.execPath, "--conditions=development", cliEntry]): Promise<Served> {
+export async function startServe(
+  env: Record<string, string>,
+  args: string[] = [],
+  command: string[] = [process.execPath, "--conditions=development", cliEntry],
+): Promise<Served> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(command[0]!, [...command.slice(1), "serve", ...args], { env: cleanEnv({ PORT: String(port), ...env }), cwd: env.CWD ?? repoRoot });
+  const child = spawn(command[0]!, [...command.slice(1), "serve", ...args], {
+    env: cleanEnv({ PORT: String(port), ...env }),
+    cwd: env.CWD ?? repoRoot,
+  });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));

@@ -5,12 +5,30 @@ import type { DatabaseHandle } from "@atbb/db";
 import { asc } from "drizzle-orm";
 
 export async function databaseSnapshot({ db, schema }: DatabaseHandle) {
-  const { forums, categories, boards, roles, roleGrants, rolePermissions, users, memberships, posts, modActions, firehoseCursor } = schema;
+  const {
+    forums,
+    categories,
+    boards,
+    roles,
+    roleGrants,
+    rolePermissions,
+    users,
+    memberships,
+    posts,
+    modActions,
+    firehoseCursor,
+  } = schema;
   const keyOf = new Map<string, Map<number, string>>();
   const remember = (table: string, rows: { id: number; did: string; rkey: string }[]) =>
     keyOf.set(table, new Map(rows.map((r) => [r.id, `${r.did}/${r.rkey}`])));
-  const key = (table: string, id: number | null) => (id === null ? null : (keyOf.get(table)?.get(id) ?? `missing:${id}`));
-  const strip = <T extends { id: number; indexedAt: Date; updatedAt?: Date | null }>({ id: _id, indexedAt: _i, updatedAt: _u, ...rest }: T) => rest;
+  const key = (table: string, id: number | null) =>
+    id === null ? null : (keyOf.get(table)?.get(id) ?? `missing:${id}`);
+  const strip = <T extends { id: number; indexedAt: Date; updatedAt?: Date | null }>({
+    id: _id,
+    indexedAt: _i,
+    updatedAt: _u,
+    ...rest
+  }: T) => rest;
 
   const roleRows = await db.select().from(roles).orderBy(asc(roles.did), asc(roles.rkey));
   remember("roles", roleRows);
@@ -28,16 +46,23 @@ export async function databaseSnapshot({ db, schema }: DatabaseHandle) {
     categories: categoryRows.map((r) => ({ ...strip(r), forumId: key("forums", r.forumId) })),
     boards: boardRows.map((r) => ({ ...strip(r), categoryId: key("categories", r.categoryId) })),
     roles: roleRows.map(strip),
-    roleGrants: (await db.select().from(roleGrants).orderBy(asc(roleGrants.did), asc(roleGrants.rkey))).map((r) => ({ ...strip(r), roleId: key("roles", r.roleId) })),
+    roleGrants: (await db.select().from(roleGrants).orderBy(asc(roleGrants.did), asc(roleGrants.rkey))).map((r) => ({
+      ...strip(r),
+      roleId: key("roles", r.roleId),
+    })),
     rolePermissions: (await db.select().from(rolePermissions))
       .map((r) => ({ role: key("roles", r.roleId), permission: r.permission }))
       .sort((a, b) => `${a.role} ${a.permission}`.localeCompare(`${b.role} ${b.permission}`)),
-    users: (await db.select().from(users).orderBy(asc(users.did))).map(({ firstSeenAt: _f, updatedAt: _u, ...rest }) => rest),
-    memberships: (await db.select().from(memberships).orderBy(asc(memberships.did), asc(memberships.rkey))).map((r) => ({
-      ...strip(r),
-      forumId: key("forums", r.forumId),
-      roleId: key("roles", r.roleId),
-    })),
+    users: (await db.select().from(users).orderBy(asc(users.did))).map(
+      ({ firstSeenAt: _f, updatedAt: _u, ...rest }) => rest,
+    ),
+    memberships: (await db.select().from(memberships).orderBy(asc(memberships.did), asc(memberships.rkey))).map(
+      (r) => ({
+        ...strip(r),
+        forumId: key("forums", r.forumId),
+        roleId: key("roles", r.roleId),
+      }),
+    ),
     posts: postRows.map((r) => ({
       ...strip(r),
       boardId: key("boards", r.boardId),

@@ -1,7 +1,16 @@
 // The flat shapes older writers used: bare strongRefs where atBB publishes a
 // wrapper, short verbs (ban) where it publishes tokens, no $type inside.
 // Only the tests proving that these are still read write them.
-import { boardRefOf, categoryRefOf, forumRefOf, ids, modActionKindOf, roleRefOf, type Collection, type RecordTypes } from "@atbb/lexicon";
+import {
+  boardRefOf,
+  categoryRefOf,
+  forumRefOf,
+  ids,
+  modActionKindOf,
+  roleRefOf,
+  type Collection,
+  type RecordTypes,
+} from "@atbb/lexicon";
 
 export function toFlatForm<C extends Collection>(collection: C, record: RecordTypes[C]): RecordTypes[C] {
   const flat: Record<string, unknown> = { ...record };

@@ -2,7 +2,16 @@
 // give the same TIDs, CIDs and timestamps. Tests, the API parity suite and the
 // bench all speak the wire through this, in atBB's published record shapes
 // (or, for the tests proving they are still read, the older flat ones).
-import { ids, modActionToken, recordUri, toPublishedForm, type Collection, type ModActionKind, type RecordTypes, type StrongRef } from "@atbb/lexicon";
+import {
+  ids,
+  modActionToken,
+  recordUri,
+  toPublishedForm,
+  type Collection,
+  type ModActionKind,
+  type RecordTypes,
+  type StrongRef,
+} from "@atbb/lexicon";
 import { createHash } from "node:crypto";
 import { toFlatForm } from "./flat-forms.ts";
 
@@ -134,13 +143,25 @@ export class ForumStream {
 
   identity(did: string, handle: string): void {
     const timeUs = this.#tick();
-    this.messages.push(JSON.stringify({ did, time_us: timeUs, kind: "identity", identity: { did, handle, seq: timeUs, time: this.isoNow() } }));
+    this.messages.push(
+      JSON.stringify({
+        did,
+        time_us: timeUs,
+        kind: "identity",
+        identity: { did, handle, seq: timeUs, time: this.isoNow() },
+      }),
+    );
   }
 
   account(did: string, active: boolean, status?: string): void {
     const timeUs = this.#tick();
     this.messages.push(
-      JSON.stringify({ did, time_us: timeUs, kind: "account", account: { did, active, ...(status ? { status } : {}), seq: timeUs, time: this.isoNow() } }),
+      JSON.stringify({
+        did,
+        time_us: timeUs,
+        kind: "account",
+        account: { did, active, ...(status ? { status } : {}), seq: timeUs, time: this.isoNow() },
+      }),
     );
   }
 
@@ -149,7 +170,11 @@ export class ForumStream {
     return this.commit(this.forumDid, ids.forum, { name, description: "A forum for tests", createdAt: this.isoNow() });
   }
   category(name: string, sortOrder?: number): Written<typeof ids.category> {
-    return this.commit(this.forumDid, ids.category, { name, ...(sortOrder === undefined ? {} : { sortOrder }), createdAt: this.isoNow() });
+    return this.commit(this.forumDid, ids.category, {
+      name,
+      ...(sortOrder === undefined ? {} : { sortOrder }),
+      createdAt: this.isoNow(),
+    });
   }
   board(category: Written, name: string, sortOrder?: number): Written<typeof ids.board> {
     return this.commit(this.forumDid, ids.board, {
@@ -172,10 +197,21 @@ export class ForumStream {
   }
   /** The forum's grant of `role` to `did`, at the record key of the member's DID. */
   grant(did: string, role: Written): Written<typeof ids.roleAssignment> {
-    return this.commit(this.forumDid, ids.roleAssignment, { did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: role.ref }, createdAt: this.isoNow() }, { rkey: did });
+    return this.commit(
+      this.forumDid,
+      ids.roleAssignment,
+      { did, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: role.ref }, createdAt: this.isoNow() },
+      { rkey: did },
+    );
   }
   /** A topic; `forum` adds the post's forum reference (atBB's clients write one, it is optional). */
-  topic(did: string, board: Written, title: string, text = `${title}: body`, forum?: Written): Written<typeof ids.post> {
+  topic(
+    did: string,
+    board: Written,
+    title: string,
+    text = `${title}: body`,
+    forum?: Written,
+  ): Written<typeof ids.post> {
     return this.commit(did, ids.post, {
       title,
       text,
@@ -185,12 +221,25 @@ export class ForumStream {
     });
   }
   reply(did: string, root: Written, parent: Written, text: string): Written<typeof ids.post> {
-    return this.commit(did, ids.post, { text, reply: { $type: "space.atbb.post#replyRef", root: root.ref, parent: parent.ref }, createdAt: this.isoNow() });
+    return this.commit(did, ids.post, {
+      text,
+      reply: { $type: "space.atbb.post#replyRef", root: root.ref, parent: parent.ref },
+      createdAt: this.isoNow(),
+    });
   }
   /** A mod action by its kind (ban, lock…), written as its token (space.atbb.modAction.ban). */
-  modAction(action: ModActionKind, subject: { did: string } | { post: Written }, extra: { reason?: string; expiresAt?: string } = {}): Written<typeof ids.modAction> {
+  modAction(
+    action: ModActionKind,
+    subject: { did: string } | { post: Written },
+    extra: { reason?: string; expiresAt?: string } = {},
+  ): Written<typeof ids.modAction> {
     const subjectValue = "did" in subject ? { did: subject.did } : { post: subject.post.ref };
-    return this.commit(this.forumDid, ids.modAction, { action: modActionToken(action), subject: subjectValue, createdAt: this.isoNow(), ...extra });
+    return this.commit(this.forumDid, ids.modAction, {
+      action: modActionToken(action),
+      subject: subjectValue,
+      createdAt: this.isoNow(),
+      ...extra,
+    });
   }
 }
 

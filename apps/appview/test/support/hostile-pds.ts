@@ -30,7 +30,11 @@ export interface HostilePds {
   stop(): Promise<void>;
 }
 
-const junk = (did: string, collection: string, n: number) => ({ uri: `at://${did}/${collection}/junk${n}`, cid: "not-a-cid", value: { $type: collection, junk: n } });
+const junk = (did: string, collection: string, n: number) => ({
+  uri: `at://${did}/${collection}/junk${n}`,
+  cid: "not-a-cid",
+  value: { $type: collection, junk: n },
+});
 
 export async function startHostilePds(repos: Record<string, HostileBehaviour>): Promise<HostilePds> {
   const requests = new Map<string, number>();
@@ -39,7 +43,10 @@ export async function startHostilePds(repos: Record<string, HostileBehaviour>): 
   const server: Server = createServer((request, response) => {
     const address = new URL(request.url ?? "/", "http://localhost");
     const send = (body: unknown, delayMs = 0) => {
-      const write = () => response.writeHead(200, { "content-type": "application/json" }).end(typeof body === "string" ? body : JSON.stringify(body));
+      const write = () =>
+        response
+          .writeHead(200, { "content-type": "application/json" })
+          .end(typeof body === "string" ? body : JSON.stringify(body));
       if (delayMs === 0) return write();
       const timer = setTimeout(() => {
         timers.delete(timer);

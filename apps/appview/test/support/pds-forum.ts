@@ -35,7 +35,9 @@ export class PdsForum {
   }
 
   static async start(): Promise<PdsForum> {
-    const child = spawn(process.execPath, ["--conditions=development", join(import.meta.dirname, "pds-process.ts")], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--conditions=development", join(import.meta.dirname, "pds-process.ts")], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const firstLine = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once("line", resolve);
       child.once("exit", (code) => reject(new Error(`the test PDS exited (${code}) before starting`)));
@@ -63,7 +65,12 @@ export class PdsForum {
    * Writes a record as `who`, as given (validation off: the PDS does not know
    * space.atbb.*). `ref` is the strongRef other records point at it with.
    */
-  async put(who: Account, collection: Collection, record: Record<string, unknown>, rkey?: string): Promise<Ref & { rkey: string; ref: Ref }> {
+  async put(
+    who: Account,
+    collection: Collection,
+    record: Record<string, unknown>,
+    rkey?: string,
+  ): Promise<Ref & { rkey: string; ref: Ref }> {
     const { data } = await who.agent.com.atproto.repo.putRecord({
       repo: who.did,
       collection,
@@ -91,10 +98,14 @@ export class PdsForum {
         return;
       }
       const collection = url.searchParams.get("collection");
-      const { repos } = (await (await fetch(`${pdsUrl}/xrpc/com.atproto.sync.listRepos?limit=1000`)).json()) as { repos: { did: string }[] };
+      const { repos } = (await (await fetch(`${pdsUrl}/xrpc/com.atproto.sync.listRepos?limit=1000`)).json()) as {
+        repos: { did: string }[];
+      };
       const holding: { did: string }[] = [];
       for (const { did } of repos) {
-        const described = (await (await fetch(`${pdsUrl}/xrpc/com.atproto.repo.describeRepo?repo=${did}`)).json()) as { collections: string[] };
+        const described = (await (await fetch(`${pdsUrl}/xrpc/com.atproto.repo.describeRepo?repo=${did}`)).json()) as {
+          collections: string[];
+        };
         if (described.collections.includes(collection ?? "")) holding.push({ did });
       }
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ repos: holding }));

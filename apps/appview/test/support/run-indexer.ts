@@ -31,13 +31,20 @@ export async function indexThroughJetstream(
 ): Promise<{ indexer: Indexer; server: FakeJetstream }> {
   const server = await FakeJetstream.start(messages, options);
   const source = new JetstreamSource({ url: server.url, logger: silentLogger, backoffBaseMs: 5, backoffMaxMs: 20 });
-  const indexer = createIndexer({ database, forumDid, logger: silentLogger, batchSize: options.batchSize ?? 100, batchMaxWaitMs: 20 });
+  const indexer = createIndexer({
+    database,
+    forumDid,
+    logger: silentLogger,
+    batchSize: options.batchSize ?? 100,
+    batchMaxWaitMs: 20,
+  });
   const running = indexer.run(source);
   const target = finalCursor(messages);
   try {
     const deadline = Date.now() + (options.deadlineMs ?? 60_000);
     while ((indexer.status().cursor ?? 0) < target) {
-      if (Date.now() > deadline) throw new Error(`indexer stuck at cursor ${indexer.status().cursor}, expected ${target}`);
+      if (Date.now() > deadline)
+        throw new Error(`indexer stuck at cursor ${indexer.status().cursor}, expected ${target}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   } finally {

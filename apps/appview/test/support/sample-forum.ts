@@ -5,7 +5,9 @@ import { pick, seededRandom } from "./random.ts";
 
 /** did:plc of 24 base32 characters: each user's two digits spelled a–j. */
 export const sampleUsers = Array.from({ length: 6 }, (_, i) => {
-  const n = String(i).padStart(2, "0").replace(/\d/g, (d) => "abcdefghij"[Number(d)]!);
+  const n = String(i)
+    .padStart(2, "0")
+    .replace(/\d/g, (d) => "abcdefghij"[Number(d)]!);
   return `did:plc:user${n}user${n}useraaaaaaaa`;
 });
 
@@ -19,7 +21,11 @@ export function sampleForum(
   });
   const forum = s.forum();
   const categories = [s.category("General", 1), s.category("Help", 2)];
-  const boards = [s.board(categories[0]!, "Chat", 1), s.board(categories[0]!, "News", 2), s.board(categories[1]!, "Questions", 1)];
+  const boards = [
+    s.board(categories[0]!, "Chat", 1),
+    s.board(categories[0]!, "News", 2),
+    s.board(categories[1]!, "Questions", 1),
+  ];
   const admin = s.role("Admin", ["*"], 0);
   const member = s.role("Member", ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"], 100);
   sampleUsers.forEach((did, i) => {
@@ -40,7 +46,11 @@ export function sampleForum(
     }
   }
   const edited = posts[3]!;
-  s.update(edited, { text: "An edited reply", reply: { root: posts[0]!.ref, parent: posts[0]!.ref }, createdAt: s.isoNow() });
+  s.update(edited, {
+    text: "An edited reply",
+    reply: { root: posts[0]!.ref, parent: posts[0]!.ref },
+    createdAt: s.isoNow(),
+  });
   s.remove(posts[5]!);
   s.modAction("ban", { did: sampleUsers[5]! }, { reason: "spam" });
   s.modAction("lock", { post: posts[0]! });

@@ -9,5 +9,10 @@ import { applyMessages } from "./apply-messages.ts";
 /** Indexes a stream through the real indexer and returns the API over that database. */
 export async function seededApp(database: DatabaseHandle, stream: ForumStream) {
   await applyMessages(createIndexer({ database, forumDid: stream.forumDid, logger: silentLogger }), stream.messages);
-  return createApp({ database, logger: silentLogger, migrationsFolder: migrationsFolders[database.dialect], forumDid: stream.forumDid });
+  return createApp({
+    database,
+    logger: silentLogger,
+    migrationsFolder: migrationsFolders[database.dialect],
+    forumDid: stream.forumDid,
+  });
 }

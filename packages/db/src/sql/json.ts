@@ -54,16 +54,32 @@ export interface JsonTable {
  * over an array per row (a value by position is cheaper to extract than by
  * key), on PostgreSQL, jsonb_to_recordset with the given column types.
  */
-export function jsonTable(dialect: Dialect, alias: string, rows: Record<string, unknown>[], types: Record<string, string>): JsonTable {
+export function jsonTable(
+  dialect: Dialect,
+  alias: string,
+  rows: Record<string, unknown>[],
+  types: Record<string, string>,
+): JsonTable {
   const names = Object.keys(types);
   const as = sql.identifier(alias);
   if (dialect === "sqlite") {
     const json = JSON.stringify(rows.map((row) => names.map((name) => encode(row[name], dialect))));
-    return { from: sql`json_each(${json}) as ${as}`, column: (name) => sql`${as}.value ->> ${sql.raw(String(names.indexOf(name)))}` };
+    return {
+      from: sql`json_each(${json}) as ${as}`,
+      column: (name) => sql`${as}.value ->> ${sql.raw(String(names.indexOf(name)))}`,
+    };
   }
-  const json = JSON.stringify(rows.map((row) => Object.fromEntries(names.map((name) => [name, encode(row[name], dialect)]))));
-  const columns = sql.join(names.map((name) => sql`${sql.identifier(name)} ${sql.raw(types[name]!)}`), sql`, `);
-  return { from: sql`jsonb_to_recordset(${json}::jsonb) as ${as}(${columns})`, column: (name) => sql`${as}.${sql.identifier(name)}` };
+  const json = JSON.stringify(
+    rows.map((row) => Object.fromEntries(names.map((name) => [name, encode(row[name], dialect)]))),
+  );
+  const columns = sql.join(
+    names.map((name) => sql`${sql.identifier(name)} ${sql.raw(types[name]!)}`),
+    sql`, `,
+  );
+  return {
+    from: sql`jsonb_to_recordset(${json}::jsonb) as ${as}(${columns})`,
+    column: (name) => sql`${as}.${sql.identifier(name)}`,
+  };
 }
 
 /**

@@ -10,5 +10,8 @@ import type { PgTable } from "drizzle-orm/pg-core";
  * names both.)
  */
 export function aliasedTable<T extends PgTable>(table: T, name: string): { table: T; from: SQL } {
-  return { table: alias(table, name) as unknown as T, from: sql`${sql.identifier(getTableName(table as Table))} as ${sql.identifier(name)}` };
+  return {
+    table: alias(table, name) as unknown as T,
+    from: sql`${sql.identifier(getTableName(table as Table))} as ${sql.identifier(name)}`,
+  };
 }

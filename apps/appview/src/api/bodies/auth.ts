@@ -6,7 +6,10 @@ import { Timestamp } from "./time.ts";
 export const MemberSession = z
   .strictObject({
     did: z.string(),
-    handle: z.string().nullable().describe("The member's handle once verified (DID document and back); null until then"),
+    handle: z
+      .string()
+      .nullable()
+      .describe("The member's handle once verified (DID document and back); null until then"),
     role: Role.nullable(),
     permissions: z.array(z.string()).describe("What the member's role permits; empty when none: fail-closed"),
     scope: z.string().describe("The OAuth scope the member's authorization server granted"),

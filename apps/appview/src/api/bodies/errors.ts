@@ -2,5 +2,8 @@
 import { z } from "@hono/zod-openapi";
 
 export const ErrorBody = z
-  .strictObject({ error: z.string().describe("A stable code: invalid_request, not_found, internal_error"), message: z.string() })
+  .strictObject({
+    error: z.string().describe("A stable code: invalid_request, not_found, internal_error"),
+    message: z.string(),
+  })
   .openapi("Error");

@@ -5,7 +5,10 @@ const DatabaseProbe = z.strictObject({
   status: z.enum(["up", "down"]),
   dialect: z.enum(["postgresql", "sqlite"]),
   latencyMs: z.number().nullable().describe("Round trip of a real query; null when it failed"),
-  problem: z.string().optional().describe("Why the database is down when no query could say: its SQLite file was deleted or replaced"),
+  problem: z
+    .string()
+    .optional()
+    .describe("Why the database is down when no query could say: its SQLite file was deleted or replaced"),
 });
 
 const Indexing = z.union([
@@ -21,11 +24,15 @@ const Indexing = z.union([
     ignoredRoleClaims: z
       .number()
       .int()
-      .describe("Memberships accepted that name a role: the member's own claim, ignored (a role comes from the forum's grant)"),
+      .describe(
+        "Memberships accepted that name a role: the member's own claim, ignored (a role comes from the forum's grant)",
+      ),
     failing: z
       .strictObject({ since: z.string(), error: z.string() })
       .nullable()
-      .describe("Since when, and why, the database refuses the stream's writes (retried, nothing skipped); null while they go in"),
+      .describe(
+        "Since when, and why, the database refuses the stream's writes (retried, nothing skipped); null while they go in",
+      ),
   }),
   z.strictObject({ enabled: z.literal(false) }).describe("This process does not index"),
 ]);
@@ -44,9 +51,23 @@ const Backfill = z
 const ForumAgent = z
   .discriminatedUnion("state", [
     z.strictObject({ state: z.literal("not_configured"), reason: z.string() }),
-    z.strictObject({ state: z.literal("authenticated"), did: z.string(), handle: z.string(), pds: z.string(), since: z.string() }),
-    z.strictObject({ state: z.literal("retrying"), reason: z.string(), attempt: z.number().int(), nextAttemptAt: z.string() }),
-    z.strictObject({ state: z.literal("failed"), reason: z.string().describe("Why it gave up, e.g. the PDS refused the app password; fix it and restart") }),
+    z.strictObject({
+      state: z.literal("authenticated"),
+      did: z.string(),
+      handle: z.string(),
+      pds: z.string(),
+      since: z.string(),
+    }),
+    z.strictObject({
+      state: z.literal("retrying"),
+      reason: z.string(),
+      attempt: z.number().int(),
+      nextAttemptAt: z.string(),
+    }),
+    z.strictObject({
+      state: z.literal("failed"),
+      reason: z.string().describe("Why it gave up, e.g. the PDS refused the app password; fix it and restart"),
+    }),
   ])
   .describe("The forum account's session on its PDS: what it needs to write structure, grants and moderation");
 
@@ -57,7 +78,9 @@ export const Health = z
     indexer: Indexing,
     backfill: Backfill,
     forumAgent: ForumAgent,
-    missing: z.array(z.string()).describe("What keeps the forum from showing, each said as what to do; empty when nothing does"),
+    missing: z
+      .array(z.string())
+      .describe("What keeps the forum from showing, each said as what to do; empty when nothing does"),
   })
   .openapi("Health");
 

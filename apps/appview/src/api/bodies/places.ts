@@ -5,17 +5,39 @@ import type { BoardPlace, ForumPlace } from "../queries.ts";
 import { AtUri, Id, iso, idString, Timestamp } from "./time.ts";
 
 export const Forum = z
-  .strictObject({ id: Id, did: z.string(), uri: AtUri, name: z.string(), description: z.string().nullable(), createdAt: Timestamp })
+  .strictObject({
+    id: Id,
+    did: z.string(),
+    uri: AtUri,
+    name: z.string(),
+    description: z.string().nullable(),
+    createdAt: Timestamp,
+  })
   .openapi("Forum");
 
 const sortOrder = z.number().int().nullable().describe("Lower first; unset sorts last, then by name");
 
 export const Category = z
-  .strictObject({ id: Id, uri: AtUri, name: z.string(), description: z.string().nullable(), sortOrder, createdAt: Timestamp })
+  .strictObject({
+    id: Id,
+    uri: AtUri,
+    name: z.string(),
+    description: z.string().nullable(),
+    sortOrder,
+    createdAt: Timestamp,
+  })
   .openapi("Category");
 
 export const Board = z
-  .strictObject({ id: Id, uri: AtUri, categoryId: Id.nullable(), name: z.string(), description: z.string().nullable(), sortOrder, createdAt: Timestamp })
+  .strictObject({
+    id: Id,
+    uri: AtUri,
+    categoryId: Id.nullable(),
+    name: z.string(),
+    description: z.string().nullable(),
+    sortOrder,
+    createdAt: Timestamp,
+  })
   .openapi("Board");
 
 export const CategoryWithBoards = Category.extend({ boards: z.array(Board) }).openapi("CategoryWithBoards");

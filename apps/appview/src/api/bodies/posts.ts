@@ -5,14 +5,24 @@ import { z } from "@hono/zod-openapi";
 import type { PostRow } from "../queries.ts";
 import { AtUri, Id, iso, idString, Timestamp } from "./time.ts";
 
-export const HIDDEN_REASONS = ["deleted_by_author", "removed_by_moderator", "after_lock", "after_topic_deleted", "author_banned", "author_unavailable"] as const;
+export const HIDDEN_REASONS = [
+  "deleted_by_author",
+  "removed_by_moderator",
+  "after_lock",
+  "after_topic_deleted",
+  "author_banned",
+  "author_unavailable",
+] as const;
 export type HiddenReason = (typeof HIDDEN_REASONS)[number];
 
 export const Post = z.strictObject({
   id: Id,
   uri: AtUri,
   cid: z.string(),
-  author: z.strictObject({ did: z.string(), handle: z.string().nullable().describe("null until verified, and while the account is unavailable") }),
+  author: z.strictObject({
+    did: z.string(),
+    handle: z.string().nullable().describe("null until verified, and while the account is unavailable"),
+  }),
   title: z.string().nullable(),
   text: z.string().nullable(),
   hidden: z.enum(HIDDEN_REASONS).nullable().describe("Why title and text are not shown, or null when they are"),
@@ -24,14 +34,18 @@ export const Topic = Post.extend({
   boardId: Id.nullable(),
   locked: z.boolean(),
   replyCount: z.number().int().describe("Visible replies"),
-  lastReplyAt: Timestamp.nullable().describe("When the latest visible reply was written: the earlier of its createdAt and when the network saw it"),
+  lastReplyAt: Timestamp.nullable().describe(
+    "When the latest visible reply was written: the earlier of its createdAt and when the network saw it",
+  ),
   lastActivityAt: Timestamp.describe(
     "The later of lastReplyAt and when the topic was written (the earlier of its createdAt and when the network saw it): the board's sort key. createdAt is the author's claim, shown as given",
   ),
 }).openapi("Topic");
 
 export const Reply = Post.extend({
-  parentId: Id.nullable().describe("The post replied to: the topic or one of its replies; null when the parent is not (yet) a post of this thread"),
+  parentId: Id.nullable().describe(
+    "The post replied to: the topic or one of its replies; null when the parent is not (yet) a post of this thread",
+  ),
 }).openapi("Reply");
 
 /**
@@ -50,7 +64,8 @@ export function hiddenReason(post: PostRow, now: Date, topic?: PostRow): HiddenR
 }
 
 /** Whether the network saw the post after `moment` (the same comparison as the reply counts in indexer/aggregates.ts). */
-const after = (post: PostRow, moment: Date | null) => moment !== null && !(post.seenAt !== null && post.seenAt <= moment);
+const after = (post: PostRow, moment: Date | null) =>
+  moment !== null && !(post.seenAt !== null && post.seenAt <= moment);
 
 export function serializePost(post: PostRow, now: Date, topic?: PostRow): z.input<typeof Post> {
   const hidden = hiddenReason(post, now, topic);

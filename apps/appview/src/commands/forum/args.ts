@@ -7,7 +7,12 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 
 export function parseCommand<O extends Options>(command: string, args: string[], options: O) {
   try {
-    return parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: "boolean", short: "h" }, json: { type: "boolean" }, ...options } });
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { help: { type: "boolean", short: "h" }, json: { type: "boolean" }, ...options },
+    });
   } catch (error) {
     const message = (error as Error).message.replace(/'/g, "").replace(/\. To specify a positional argument.*$/s, ".");
     throw new UsageError(message, command);
@@ -16,7 +21,14 @@ export function parseCommand<O extends Options>(command: string, args: string[],
 
 /** The positional arguments a subcommand needs, or a usage error naming them. */
 export function needs(command: string, given: string[], names: string[]): string[] {
-  if (given.length < names.length) throw new UsageError(`missing ${names.slice(given.length).map((n) => `<${n}>`).join(" ")}`, command);
+  if (given.length < names.length)
+    throw new UsageError(
+      `missing ${names
+        .slice(given.length)
+        .map((n) => `<${n}>`)
+        .join(" ")}`,
+      command,
+    );
   if (given.length > names.length) throw new UsageError(`unexpected argument "${given[names.length]}"`, command);
   return given;
 }
@@ -25,6 +37,7 @@ export function needs(command: string, given: string[], names: string[]): string
 export function sortOrderOf(command: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 1_000_000) throw new UsageError(`--sort-order must be a whole number from 0 to 1000000, not "${value}"`, command);
+  if (!/^\d+$/.test(value) || n > 1_000_000)
+    throw new UsageError(`--sort-order must be a whole number from 0 to 1000000, not "${value}"`, command);
   return n;
 }

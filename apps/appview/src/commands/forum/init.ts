@@ -24,14 +24,35 @@ reached, 2 usage, 3 a record changed behind this AppView's back, 4 the PDS
 refused the login, 5 refused (not valid).`;
 
 const MEMBER_PERMISSIONS = ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"];
-const MODERATOR_PERMISSIONS = ["space.atbb.permission.moderatePosts", "space.atbb.permission.banUsers", "space.atbb.permission.pinTopics", "space.atbb.permission.lockTopics", ...MEMBER_PERMISSIONS];
-const ADMIN_PERMISSIONS = ["space.atbb.permission.manageCategories", "space.atbb.permission.manageRoles", "space.atbb.permission.manageMembers", ...MODERATOR_PERMISSIONS];
+const MODERATOR_PERMISSIONS = [
+  "space.atbb.permission.moderatePosts",
+  "space.atbb.permission.banUsers",
+  "space.atbb.permission.pinTopics",
+  "space.atbb.permission.lockTopics",
+  ...MEMBER_PERMISSIONS,
+];
+const ADMIN_PERMISSIONS = [
+  "space.atbb.permission.manageCategories",
+  "space.atbb.permission.manageRoles",
+  "space.atbb.permission.manageMembers",
+  ...MODERATOR_PERMISSIONS,
+];
 
 /** The default roles, with atBB's permission names. Lower priority is more powerful. */
 export const DEFAULT_ROLES: { name: string; description: string; permissions: string[]; priority: number }[] = [
   { name: "Owner", description: "Owns the forum: every permission", permissions: ["*"], priority: 0 },
-  { name: "Admin", description: "Runs the forum: structure, roles, members and moderation", permissions: ADMIN_PERMISSIONS, priority: 10 },
-  { name: "Moderator", description: "Keeps the peace: posts, topics and bans", permissions: MODERATOR_PERMISSIONS, priority: 20 },
+  {
+    name: "Admin",
+    description: "Runs the forum: structure, roles, members and moderation",
+    permissions: ADMIN_PERMISSIONS,
+    priority: 10,
+  },
+  {
+    name: "Moderator",
+    description: "Keeps the peace: posts, topics and bans",
+    permissions: MODERATOR_PERMISSIONS,
+    priority: 20,
+  },
   { name: "Member", description: "Takes part: topics and replies", permissions: MEMBER_PERMISSIONS, priority: 30 },
 ];
 
@@ -49,7 +70,8 @@ export async function runInit(args: string[], config: () => Config): Promise<num
     return 0;
   }
   needs("init", positionals, []);
-  if (!values.owner) throw new UsageError("--owner <handle|did> is required: the member who gets the Owner role", "init");
+  if (!values.owner)
+    throw new UsageError("--owner <handle|did> is required: the member who gets the Owner role", "init");
   const owner = values.owner;
   return withOperator(config(), "init", values.json ?? false, async ({ writer, memberDid }, out) => {
     const ownerDid = await memberDid(owner);
@@ -62,7 +84,11 @@ export async function runInit(args: string[], config: () => Config): Promise<num
 
     let forum = await writer.get(ids.forum, "self");
     if (!forum) {
-      const record: PublishedRecordTypes[typeof ids.forum] = { name: values.name ?? "atBB forum", ...(values.description ? { description: values.description } : {}), createdAt: isoNow() };
+      const record: PublishedRecordTypes[typeof ids.forum] = {
+        name: values.name ?? "atBB forum",
+        ...(values.description ? { description: values.description } : {}),
+        createdAt: isoNow(),
+      };
       forum = await writer.create(ids.forum, record, "self");
       wrote("the forum record", forum);
     }
@@ -79,15 +105,30 @@ export async function runInit(args: string[], config: () => Config): Promise<num
     const ownerRole = roleNamed.get("owner")!;
     const grant = await writer.get(ids.roleAssignment, ownerDid);
     if (!grant) {
-      const created = await writer.create(ids.roleAssignment, { did: ownerDid, role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: refOf(ownerRole) }, createdAt: isoNow() }, ownerDid);
+      const created = await writer.create(
+        ids.roleAssignment,
+        {
+          did: ownerDid,
+          role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: refOf(ownerRole) },
+          createdAt: isoNow(),
+        },
+        ownerDid,
+      );
       wrote(`the Owner role's grant to ${ownerDid}`, created);
     } else if (grant.value.role.role.uri !== ownerRole.uri) {
-      out.say(`  left alone: ${ownerDid} already holds another role (${grant.value.role.role.uri}); \`atbb role grant\` changes it`);
+      out.say(
+        `  left alone: ${ownerDid} already holds another role (${grant.value.role.role.uri}); \`atbb role grant\` changes it`,
+      );
     }
 
     if (!forum.value.defaultRole) {
       const member = roleNamed.get("member")!;
-      const updated = await writer.update(ids.forum, "self", { ...forum.value, defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: refOf(member) } }, forum.cid);
+      const updated = await writer.update(
+        ids.forum,
+        "self",
+        { ...forum.value, defaultRole: { $type: "space.atbb.forum.forum#roleRef", role: refOf(member) } },
+        forum.cid,
+      );
       wrote("Member as the forum's default role", updated);
     }
 
@@ -95,7 +136,12 @@ export async function runInit(args: string[], config: () => Config): Promise<num
       const categories = await writer.list(ids.category);
       let category = categories[0];
       if (!category) {
-        category = await writer.create(ids.category, { name: "General", slug: slugOf("General"), sortOrder: 0, createdAt: isoNow() });
+        category = await writer.create(ids.category, {
+          name: "General",
+          slug: slugOf("General"),
+          sortOrder: 0,
+          createdAt: isoNow(),
+        });
         wrote("the category General", category);
       }
       const boards = await writer.list(ids.board);
@@ -110,7 +156,11 @@ export async function runInit(args: string[], config: () => Config): Promise<num
         wrote("the board General discussion", board);
       }
     }
-    out.say(written.length === 0 ? "Nothing to do: the forum is already set up." : `Done: ${written.length} record(s) written and indexed.`);
+    out.say(
+      written.length === 0
+        ? "Nothing to do: the forum is already set up."
+        : `Done: ${written.length} record(s) written and indexed.`,
+    );
     return { forumDid: writer.forumDid, owner: ownerDid, written };
   });
 }

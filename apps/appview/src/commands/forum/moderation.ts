@@ -37,9 +37,13 @@ const ACTIONS: Record<string, ModActionKind> = {
 /** An ISO date-time, or a duration from now (30m, 12h, 7d), as ISO. */
 export function expiryOf(value: string, now = Date.now()): string {
   const duration = /^(\d+)([mhd])$/.exec(value);
-  if (duration) return new Date(now + Number(duration[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[duration[2] as "m" | "h" | "d"]).toISOString();
+  if (duration)
+    return new Date(
+      now + Number(duration[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[duration[2] as "m" | "h" | "d"],
+    ).toISOString();
   const at = Date.parse(value);
-  if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(at)) throw new UsageError(`--expires must be an ISO 8601 date-time or a duration such as 7d, not "${value}"`, "mod");
+  if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(at))
+    throw new UsageError(`--expires must be an ISO 8601 date-time or a duration such as 7d, not "${value}"`, "mod");
   if (at <= now) throw new UsageError(`--expires ${value} is in the past`, "mod");
   return new Date(at).toISOString();
 }
@@ -51,14 +55,18 @@ async function postRef({ database }: Operator, post: string): Promise<{ uri: str
     : isAtUri(post) && parseRecordUri(post)!.collection === ids.post
       ? and(eq(posts.did, parseRecordUri(post)!.did), eq(posts.rkey, parseRecordUri(post)!.rkey))
       : null;
-  if (where === null) throw new UsageError(`"${post}" is neither a post's AT-URI (at://did/space.atbb.post/rkey) nor its id`, "mod");
+  if (where === null)
+    throw new UsageError(`"${post}" is neither a post's AT-URI (at://did/space.atbb.post/rkey) nor its id`, "mod");
   const [row] = await database.db.select({ did: posts.did, rkey: posts.rkey, cid: posts.cid }).from(posts).where(where);
   if (!row) throw new Refusal(`no post ${post} is indexed here; moderation names the version of the post it acts on`);
   return { uri: `at://${row.did}/${ids.post}/${row.rkey}`, cid: row.cid };
 }
 
 export async function runMod(args: string[], config: () => Config): Promise<number> {
-  const { values, positionals } = parseCommand("mod", args, { reason: { type: "string" }, expires: { type: "string" } });
+  const { values, positionals } = parseCommand("mod", args, {
+    reason: { type: "string" },
+    expires: { type: "string" },
+  });
   const [verb, ...rest] = positionals;
   if (values.help || !verb) {
     console.log(MOD_HELP);
@@ -68,7 +76,8 @@ export async function runMod(args: string[], config: () => Config): Promise<numb
   if (!kind) throw new UsageError(`unknown action "${verb}": ${Object.keys(ACTIONS).join(", ")}`, "mod");
   const onMember = kind === "ban" || kind === "unban";
   const [subject] = needs("mod", rest, [onMember ? "member" : "post"]);
-  if (values.expires !== undefined && kind !== "ban") throw new UsageError("--expires is for bans only: other actions last until undone", "mod");
+  if (values.expires !== undefined && kind !== "ban")
+    throw new UsageError("--expires is for bans only: other actions last until undone", "mod");
   const expiresAt = values.expires === undefined ? undefined : expiryOf(values.expires);
   return withOperator(config(), `mod ${verb}`, values.json ?? false, async (operator, out) => {
     const target = onMember ? { did: await operator.memberDid(subject!) } : { post: await postRef(operator, subject!) };
@@ -79,7 +88,9 @@ export async function runMod(args: string[], config: () => Config): Promise<numb
       ...(expiresAt ? { expiresAt } : {}),
       createdAt: isoNow(),
     });
-    out.say(`${verb}: ${"did" in target ? target.did : target.post.uri}${expiresAt ? ` until ${expiresAt}` : ""} — ${action.uri}`);
+    out.say(
+      `${verb}: ${"did" in target ? target.did : target.post.uri}${expiresAt ? ` until ${expiresAt}` : ""} — ${action.uri}`,
+    );
     return { modAction: action };
   });
 }

@@ -59,17 +59,24 @@ export async function withOperator(
     return code;
   };
   const missing = missingForumAccount(config);
-  if (missing) throw new UsageError(`${missing}. Set FORUM_HANDLE (or FORUM_DID) and FORUM_APP_PASSWORD_FILE.`, command);
+  if (missing)
+    throw new UsageError(`${missing}. Set FORUM_HANDLE (or FORUM_DID) and FORUM_APP_PASSWORD_FILE.`, command);
   const logger = createLogger(json ? "error" : "warn");
   const database = await createDb(config.databaseUrl, { create: false });
   try {
     await refuseUnmigrated(database, migrationsFolder(config.dialect));
     const session = createForumSession(forumAccountOf(config, logger), { logger, retry: { baseMs: 0 } });
-    const identity = identityFor({ plcUrl: config.plcUrl, allowLoopback: config.allowLoopback, handles: config.handles }, logger);
+    const identity = identityFor(
+      { plcUrl: config.plcUrl, allowLoopback: config.allowLoopback, handles: config.handles },
+      logger,
+    );
     // The account logged in decides which DID is the forum's (FORUM_DID, when set, must agree: session.ts).
     const agent = await session.agent().catch((error: Error) => error);
     // A refused login (a wrong password) is the operator's to fix; anything else may pass.
-    if (agent instanceof Error) return agent instanceof ForumLoginError && agent.final ? fail(EXIT.login, "login", agent.message) : fail(EXIT.failed, "unreachable", agent.message);
+    if (agent instanceof Error)
+      return agent instanceof ForumLoginError && agent.final
+        ? fail(EXIT.login, "login", agent.message)
+        : fail(EXIT.failed, "unreachable", agent.message);
     const forumDid = agent.session!.did;
     const indexer = createIndexer({ database, forumDid, logger });
     const writer = await createForumWriter(session, indexer);
@@ -80,7 +87,8 @@ export async function withOperator(
       async memberDid(member) {
         if (member.startsWith("did:")) return member;
         const did = await identity.resolveHandle(member.replace(/^@/, "").toLowerCase());
-        if (did === null) throw new Refusal(`the handle ${member} does not resolve to a DID; give the member's DID instead`);
+        if (did === null)
+          throw new Refusal(`the handle ${member} does not resolve to a DID; give the member's DID instead`);
         return did;
       },
     };
@@ -89,7 +97,13 @@ export async function withOperator(
     return EXIT.ok;
   } catch (error) {
     if (error instanceof ForumWriteError) {
-      const code = { conflict: EXIT.conflict, login: EXIT.login, invalid: EXIT.refused, refused: EXIT.refused, unreachable: EXIT.failed }[error.problem];
+      const code = {
+        conflict: EXIT.conflict,
+        login: EXIT.login,
+        invalid: EXIT.refused,
+        refused: EXIT.refused,
+        unreachable: EXIT.failed,
+      }[error.problem];
       return fail(code, error.problem, error.message);
     }
     if (error instanceof Refusal) return fail(EXIT.refused, "refused", error.message);

@@ -10,7 +10,11 @@ import { Refusal } from "./operator.ts";
 
 type Place = typeof ids.category | typeof ids.board;
 
-export async function findPlace<C extends Place>(writer: ForumWriter, collection: C, key: string): Promise<StoredRecord<C>> {
+export async function findPlace<C extends Place>(
+  writer: ForumWriter,
+  collection: C,
+  key: string,
+): Promise<StoredRecord<C>> {
   const all = await writer.list(collection);
   const wanted = key.toLowerCase();
   const found =
@@ -18,14 +22,25 @@ export async function findPlace<C extends Place>(writer: ForumWriter, collection
     all.find((r) => r.value.slug === wanted) ??
     all.filter((r) => r.value.name.toLowerCase() === wanted).at(0);
   const what = collection === ids.board ? "board" : "category";
-  if (!found) throw new Refusal(`no ${what} "${key}" in the forum (give its slug, record key or AT-URI; \`atbb ${what} list\` shows them)`);
+  if (!found)
+    throw new Refusal(
+      `no ${what} "${key}" in the forum (give its slug, record key or AT-URI; \`atbb ${what} list\` shows them)`,
+    );
   return found;
 }
 
 /** The CID this AppView has indexed for the record, else the repository's (it has not arrived yet). */
-export async function indexedCid(database: DatabaseHandle, collection: Place | typeof ids.forum, forumDid: string, stored: { rkey: string; cid: string }): Promise<string> {
+export async function indexedCid(
+  database: DatabaseHandle,
+  collection: Place | typeof ids.forum,
+  forumDid: string,
+  stored: { rkey: string; cid: string },
+): Promise<string> {
   const { boards, categories, forums } = database.schema;
   const table = collection === ids.board ? boards : collection === ids.category ? categories : forums;
-  const [row] = await database.db.select({ cid: table.cid }).from(table).where(and(eq(table.did, forumDid), eq(table.rkey, stored.rkey)));
+  const [row] = await database.db
+    .select({ cid: table.cid })
+    .from(table)
+    .where(and(eq(table.did, forumDid), eq(table.rkey, stored.rkey)));
   return row?.cid ?? stored.cid;
 }

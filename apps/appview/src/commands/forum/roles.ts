@@ -27,58 +27,88 @@ export async function runRole(args: string[], config: () => Config): Promise<num
     console.log(ROLE_HELP);
     return values.help ? 0 : 2;
   }
-  if (!["list", "grant", "revoke"].includes(action)) throw new UsageError(`unknown action "${action}": list, grant or revoke`, "role");
-  return withOperator(config(), `role ${action}`, values.json ?? false, async ({ writer, memberDid, database }, out) => {
-    const roles = (await writer.list(ids.role)).sort((a, b) => a.value.priority - b.value.priority);
-    const roleNamed = (name: string) => {
-      const role = roles.find((r) => r.value.name.toLowerCase() === name.toLowerCase() || r.uri === name || r.rkey === name);
-      if (!role) throw new Refusal(`no role "${name}" in the forum; there are: ${roles.map((r) => r.value.name).join(", ") || "none (run atbb init)"}`);
-      return role;
-    };
-    const swapOf = async (rkey: string, cid: string) => {
-      const { roleGrants } = database.schema;
-      const [row] = await database.db.select({ cid: roleGrants.cid }).from(roleGrants).where(and(eq(roleGrants.did, writer.forumDid), eq(roleGrants.rkey, rkey)));
-      // What this AppView has indexed is what the operator saw: swap against it.
-      return row?.cid ?? cid;
-    };
-    switch (action) {
-      case "list": {
-        needs("role", rest, []);
-        const grants = await writer.list(ids.roleAssignment);
-        const listed = roles.map((r) => ({ name: r.value.name, priority: r.value.priority, permissions: r.value.permissions, uri: r.uri, members: grants.filter((g) => g.value.role.role.uri === r.uri).map((g) => g.value.did) }));
-        for (const r of listed) out.say(`${r.name}\tpriority ${r.priority}\t${r.permissions.join(" ")}\n  ${r.members.length === 0 ? "(granted to nobody)" : r.members.join("\n  ")}`);
-        if (listed.length === 0) out.say("No roles yet: run `atbb init`.");
-        return { roles: listed };
-      }
-      case "grant": {
-        const [member, roleName] = needs("role", rest, ["member", "role"]);
-        const did = await memberDid(member!);
-        const role = roleNamed(roleName!);
-        const roleRef: StrongRef = { uri: role.uri, cid: role.cid };
-        const record = { did, role: { $type: "space.atbb.forum.roleAssignment#roleRef" as const, role: roleRef }, createdAt: isoNow() };
-        const existing = await writer.get(ids.roleAssignment, did);
-        if (existing?.value.role.role.uri === role.uri) {
-          out.say(`Nothing to do: ${did} already holds ${role.value.name}.`);
-          return { grant: existing, changed: false };
+  if (!["list", "grant", "revoke"].includes(action))
+    throw new UsageError(`unknown action "${action}": list, grant or revoke`, "role");
+  return withOperator(
+    config(),
+    `role ${action}`,
+    values.json ?? false,
+    async ({ writer, memberDid, database }, out) => {
+      const roles = (await writer.list(ids.role)).sort((a, b) => a.value.priority - b.value.priority);
+      const roleNamed = (name: string) => {
+        const role = roles.find(
+          (r) => r.value.name.toLowerCase() === name.toLowerCase() || r.uri === name || r.rkey === name,
+        );
+        if (!role)
+          throw new Refusal(
+            `no role "${name}" in the forum; there are: ${roles.map((r) => r.value.name).join(", ") || "none (run atbb init)"}`,
+          );
+        return role;
+      };
+      const swapOf = async (rkey: string, cid: string) => {
+        const { roleGrants } = database.schema;
+        const [row] = await database.db
+          .select({ cid: roleGrants.cid })
+          .from(roleGrants)
+          .where(and(eq(roleGrants.did, writer.forumDid), eq(roleGrants.rkey, rkey)));
+        // What this AppView has indexed is what the operator saw: swap against it.
+        return row?.cid ?? cid;
+      };
+      switch (action) {
+        case "list": {
+          needs("role", rest, []);
+          const grants = await writer.list(ids.roleAssignment);
+          const listed = roles.map((r) => ({
+            name: r.value.name,
+            priority: r.value.priority,
+            permissions: r.value.permissions,
+            uri: r.uri,
+            members: grants.filter((g) => g.value.role.role.uri === r.uri).map((g) => g.value.did),
+          }));
+          for (const r of listed)
+            out.say(
+              `${r.name}\tpriority ${r.priority}\t${r.permissions.join(" ")}\n  ${r.members.length === 0 ? "(granted to nobody)" : r.members.join("\n  ")}`,
+            );
+          if (listed.length === 0) out.say("No roles yet: run `atbb init`.");
+          return { roles: listed };
         }
-        const grant = existing
-          ? await writer.update(ids.roleAssignment, did, record, await swapOf(did, existing.cid))
-          : await writer.create(ids.roleAssignment, record, did);
-        out.say(`Granted ${role.value.name} to ${did}: ${grant.uri}`);
-        return { grant, changed: true };
-      }
-      default: {
-        const [member, roleName] = rest.length === 1 ? needs("role", rest, ["member"]) : needs("role", rest, ["member", "role"]);
-        const did = await memberDid(member!);
-        const existing = await writer.get(ids.roleAssignment, did);
-        if (!existing) throw new Refusal(`${did} holds no role by grant; nothing to revoke`);
-        if (roleName !== undefined && existing.value.role.role.uri !== roleNamed(roleName).uri) {
-          throw new Refusal(`${did} holds another role (${existing.value.role.role.uri}), not ${roleName}; nothing revoked`);
+        case "grant": {
+          const [member, roleName] = needs("role", rest, ["member", "role"]);
+          const did = await memberDid(member!);
+          const role = roleNamed(roleName!);
+          const roleRef: StrongRef = { uri: role.uri, cid: role.cid };
+          const record = {
+            did,
+            role: { $type: "space.atbb.forum.roleAssignment#roleRef" as const, role: roleRef },
+            createdAt: isoNow(),
+          };
+          const existing = await writer.get(ids.roleAssignment, did);
+          if (existing?.value.role.role.uri === role.uri) {
+            out.say(`Nothing to do: ${did} already holds ${role.value.name}.`);
+            return { grant: existing, changed: false };
+          }
+          const grant = existing
+            ? await writer.update(ids.roleAssignment, did, record, await swapOf(did, existing.cid))
+            : await writer.create(ids.roleAssignment, record, did);
+          out.say(`Granted ${role.value.name} to ${did}: ${grant.uri}`);
+          return { grant, changed: true };
         }
-        await writer.remove(ids.roleAssignment, did, await swapOf(did, existing.cid));
-        out.say(`Revoked the grant of ${did}: ${existing.uri}`);
-        return { revoked: existing.uri };
+        default: {
+          const [member, roleName] =
+            rest.length === 1 ? needs("role", rest, ["member"]) : needs("role", rest, ["member", "role"]);
+          const did = await memberDid(member!);
+          const existing = await writer.get(ids.roleAssignment, did);
+          if (!existing) throw new Refusal(`${did} holds no role by grant; nothing to revoke`);
+          if (roleName !== undefined && existing.value.role.role.uri !== roleNamed(roleName).uri) {
+            throw new Refusal(
+              `${did} holds another role (${existing.value.role.role.uri}), not ${roleName}; nothing revoked`,
+            );
+          }
+          await writer.remove(ids.roleAssignment, did, await swapOf(did, existing.cid));
+          out.say(`Revoked the grant of ${did}: ${existing.uri}`);
+          return { revoked: existing.uri };
+        }
       }
-    }
-  });
+    },
+  );
 }

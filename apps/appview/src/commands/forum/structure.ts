@@ -10,7 +10,8 @@ import { needs, parseCommand, sortOrderOf } from "./args.ts";
 import { findPlace, indexedCid } from "./places.ts";
 import { isoNow, Refusal, slugOf, withOperator } from "./operator.ts";
 
-const EXITS = "Exit codes: 0 done, 1 the PDS failed, 2 usage, 3 changed behind this AppView's back, 4 login refused, 5 refused (not found, not empty, not valid).";
+const EXITS =
+  "Exit codes: 0 done, 1 the PDS failed, 2 usage, 3 changed behind this AppView's back, 4 login refused, 5 refused (not found, not empty, not valid).";
 
 export const CATEGORY_HELP = `Usage: atbb category <add|edit|remove|list> … [--json]
 
@@ -82,7 +83,12 @@ export async function runCategory(args: string[], config: () => Config): Promise
           ...(values.description === undefined ? {} : { description: values.description }),
           ...(sortOrder === undefined ? {} : { sortOrder }),
         };
-        const updated = await writer.update(ids.category, found.rkey, record, await indexedCid(database, ids.category, writer.forumDid, found));
+        const updated = await writer.update(
+          ids.category,
+          found.rkey,
+          record,
+          await indexedCid(database, ids.category, writer.forumDid, found),
+        );
         out.say(`Changed the category ${name}: ${updated.uri}`);
         return { category: updated };
       }
@@ -91,7 +97,9 @@ export async function runCategory(args: string[], config: () => Config): Promise
         const found = await findPlace(writer, ids.category, key!);
         const boards = (await writer.list(ids.board)).filter((b) => b.value.category.category.uri === found.uri);
         if (boards.length > 0 && !values.force) {
-          throw new Refusal(`the category ${found.value.name} holds ${boards.length} board(s) (${boards.map((b) => b.value.slug ?? b.rkey).join(", ")}): remove them first, or --force to remove them with it`);
+          throw new Refusal(
+            `the category ${found.value.name} holds ${boards.length} board(s) (${boards.map((b) => b.value.slug ?? b.rkey).join(", ")}): remove them first, or --force to remove them with it`,
+          );
         }
         for (const board of boards) {
           await writer.remove(ids.board, board.rkey, await indexedCid(database, ids.board, writer.forumDid, board));
@@ -103,8 +111,11 @@ export async function runCategory(args: string[], config: () => Config): Promise
       }
       case "list": {
         needs("category", rest, []);
-        const categories = (await writer.list(ids.category)).sort((a, b) => (a.value.sortOrder ?? 1e9) - (b.value.sortOrder ?? 1e9) || a.value.name.localeCompare(b.value.name));
-        for (const c of categories) out.say(`${c.value.slug ?? c.rkey}\t${c.value.sortOrder ?? "-"}\t${c.value.name}\t${c.uri}`);
+        const categories = (await writer.list(ids.category)).sort(
+          (a, b) => (a.value.sortOrder ?? 1e9) - (b.value.sortOrder ?? 1e9) || a.value.name.localeCompare(b.value.name),
+        );
+        for (const c of categories)
+          out.say(`${c.value.slug ?? c.rkey}\t${c.value.sortOrder ?? "-"}\t${c.value.name}\t${c.uri}`);
         if (categories.length === 0) out.say("No categories yet: `atbb category add <name>`.");
         return { categories };
       }
@@ -141,7 +152,9 @@ export async function runBoard(args: string[], config: () => Config): Promise<nu
       case "edit": {
         const [key] = needs("board", rest, ["board"]);
         const found = await findPlace(writer, ids.board, key!);
-        const category = values.category ? ref(await findPlace(writer, ids.category, values.category)) : found.value.category.category;
+        const category = values.category
+          ? ref(await findPlace(writer, ids.category, values.category))
+          : found.value.category.category;
         const name = values.name ?? found.value.name;
         const record = {
           ...found.value,
@@ -151,7 +164,12 @@ export async function runBoard(args: string[], config: () => Config): Promise<nu
           ...(values.description === undefined ? {} : { description: values.description }),
           ...(sortOrder === undefined ? {} : { sortOrder }),
         };
-        const updated = await writer.update(ids.board, found.rkey, record, await indexedCid(database, ids.board, writer.forumDid, found));
+        const updated = await writer.update(
+          ids.board,
+          found.rkey,
+          record,
+          await indexedCid(database, ids.board, writer.forumDid, found),
+        );
         out.say(`Changed the board ${name}: ${updated.uri}`);
         return { board: updated };
       }
@@ -159,18 +177,31 @@ export async function runBoard(args: string[], config: () => Config): Promise<nu
         const [key] = needs("board", rest, ["board"]);
         const found = await findPlace(writer, ids.board, key!);
         const { boards } = database.schema;
-        const [row] = await database.db.select({ topics: boards.topicCount }).from(boards).where(and(eq(boards.did, writer.forumDid), eq(boards.rkey, found.rkey)));
+        const [row] = await database.db
+          .select({ topics: boards.topicCount })
+          .from(boards)
+          .where(and(eq(boards.did, writer.forumDid), eq(boards.rkey, found.rkey)));
         const topics = row?.topics ?? 0;
-        if (topics > 0 && !values.force) throw new Refusal(`the board ${found.value.name} holds ${topics} topic(s): --force removes it anyway (the topics stay in their authors' repositories, no longer on a board)`);
+        if (topics > 0 && !values.force)
+          throw new Refusal(
+            `the board ${found.value.name} holds ${topics} topic(s): --force removes it anyway (the topics stay in their authors' repositories, no longer on a board)`,
+          );
         await writer.remove(ids.board, found.rkey, await indexedCid(database, ids.board, writer.forumDid, found));
-        out.say(`Removed the board ${found.value.name}${topics > 0 ? `, and with it the place of its ${topics} topic(s)` : ""}: ${found.uri}`);
+        out.say(
+          `Removed the board ${found.value.name}${topics > 0 ? `, and with it the place of its ${topics} topic(s)` : ""}: ${found.uri}`,
+        );
         return { removed: [found.uri], topics };
       }
       case "list": {
         needs("board", rest, []);
         const categories = new Map((await writer.list(ids.category)).map((c) => [c.uri, c]));
-        const boards = (await writer.list(ids.board)).sort((a, b) => (a.value.sortOrder ?? 1e9) - (b.value.sortOrder ?? 1e9) || a.value.name.localeCompare(b.value.name));
-        for (const b of boards) out.say(`${b.value.slug ?? b.rkey}\t${b.value.sortOrder ?? "-"}\t${b.value.name}\t${categories.get(b.value.category.category.uri)?.value.name ?? "(no category)"}\t${b.uri}`);
+        const boards = (await writer.list(ids.board)).sort(
+          (a, b) => (a.value.sortOrder ?? 1e9) - (b.value.sortOrder ?? 1e9) || a.value.name.localeCompare(b.value.name),
+        );
+        for (const b of boards)
+          out.say(
+            `${b.value.slug ?? b.rkey}\t${b.value.sortOrder ?? "-"}\t${b.value.name}\t${categories.get(b.value.category.category.uri)?.value.name ?? "(no category)"}\t${b.uri}`,
+          );
         if (boards.length === 0) out.say("No boards yet: `atbb board add <category> <name>`.");
         return { boards };
       }

@@ -23,7 +23,10 @@ export const forumIndexer: CollectionIndexer<typeof ids.forum> = {
       .onConflictDoUpdate({ target: [forums.did, forums.rkey], set: values })
       .returning({ id: forums.id });
     // Categories and memberships may have arrived before the forum record.
-    await tx.update(categories).set({ forumId: forum!.id }).where(and(eq(categories.did, did), isNull(categories.forumId)));
+    await tx
+      .update(categories)
+      .set({ forumId: forum!.id })
+      .where(and(eq(categories.did, did), isNull(categories.forumId)));
     await tx
       .update(memberships)
       .set({ forumId: forum!.id })

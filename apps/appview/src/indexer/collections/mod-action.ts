@@ -30,11 +30,17 @@ export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
       .select({ did: modActions.subjectDid, postUri: modActions.subjectPostUri })
       .from(modActions)
       .where(and(eq(modActions.did, did), eq(modActions.rkey, rkey)));
-    await tx.insert(modActions).values({ did, rkey, ...values }).onConflictDoUpdate({
-      target: [modActions.did, modActions.rkey],
-      // The time of the version the row holds, as posts.seen_at.
-      set: { ...values, seenAt: sql`case when ${modActions.cid} = excluded.cid and ${modActions.seenAt} < excluded.seen_at then ${modActions.seenAt} else excluded.seen_at end` },
-    });
+    await tx
+      .insert(modActions)
+      .values({ did, rkey, ...values })
+      .onConflictDoUpdate({
+        target: [modActions.did, modActions.rkey],
+        // The time of the version the row holds, as posts.seen_at.
+        set: {
+          ...values,
+          seenAt: sql`case when ${modActions.cid} = excluded.cid and ${modActions.seenAt} < excluded.seen_at then ${modActions.seenAt} else excluded.seen_at end`,
+        },
+      });
     // An edit may move the action to another subject: both get recomputed.
     if (previous) await applyEffects(ctx, previous);
     await applyEffects(ctx, { did: values.subjectDid, postUri: values.subjectPostUri });

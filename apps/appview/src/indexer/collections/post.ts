@@ -20,7 +20,12 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
     // A topic's deletion also closes it: replies the network sees later are hidden.
     const [post] = await tx
       .update(posts)
-      .set({ deletedByUser: true, text: "", title: null, deletedAt: sql`coalesce(${posts.deletedAt}, ${sql.param(eventTime(timeUs), posts.deletedAt)})` })
+      .set({
+        deletedByUser: true,
+        text: "",
+        title: null,
+        deletedAt: sql`coalesce(${posts.deletedAt}, ${sql.param(eventTime(timeUs), posts.deletedAt)})`,
+      })
       .where(and(eq(posts.did, did), eq(posts.rkey, rkey)))
       .returning({ id: posts.id, rootId: posts.rootId });
     if (post) dirtyTopics.add(post.rootId ?? post.id);
@@ -39,7 +44,8 @@ const eventTime = (timeUs: number) => new Date(Math.floor(timeUs / 1000));
  * unlinked, so the reply shows as a reply to the topic with no parent.
  */
 const mayBeRoot = (target: { rootUri: string | null }) => target.rootUri === null;
-const mayBeParent = (target: { uri: string; rootUri: string | null }, rootUri: string) => target.uri === rootUri || target.rootUri === rootUri;
+const mayBeParent = (target: { uri: string; rootUri: string | null }, rootUri: string) =>
+  target.uri === rootUri || target.rootUri === rootUri;
 
 /**
  * Upserts posts with distinct keys in one statement (bulk.ts): what the
@@ -55,8 +61,19 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   if (writes.length === 0) return;
   const own = writes.map((w) => ({ did: w.did, uri: recordUri(w.did, ids.post, w.rkey) }));
   const [boardIds, postRows, moderation] = await Promise.all([
-    idsOf(ctx, boards, ids.board, writes.map((w) => boardRefOf(w.record)?.uri)),
-    rowsByUri(ctx, posts, ids.post, [...own.map((p) => p.uri), ...writes.flatMap((w) => [w.record.reply?.root.uri, w.record.reply?.parent.uri])], ["id", "rootId", "boardId", "rootUri"]),
+    idsOf(
+      ctx,
+      boards,
+      ids.board,
+      writes.map((w) => boardRefOf(w.record)?.uri),
+    ),
+    rowsByUri(
+      ctx,
+      posts,
+      ids.post,
+      [...own.map((p) => p.uri), ...writes.flatMap((w) => [w.record.reply?.root.uri, w.record.reply?.parent.uri])],
+      ["id", "rootId", "boardId", "rootUri"],
+    ),
     moderationOf(ctx, own),
   ]);
   const rootIdOf = (uri: string | undefined) => {
@@ -65,7 +82,9 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   };
   const parentIdOf = (reply: PostWrite["record"]["reply"]) => {
     const parent = reply ? postRows.get(reply.parent.uri) : undefined;
-    return parent && mayBeParent({ uri: reply!.parent.uri, rootUri: parent.rootUri }, reply!.root.uri) ? parent.id : null;
+    return parent && mayBeParent({ uri: reply!.parent.uri, rootUri: parent.rootUri }, reply!.root.uri)
+      ? parent.id
+      : null;
   };
   // What an edit moves a post away from needs its counts too.
   for (const { uri } of own) {
@@ -140,14 +159,26 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   }
 }
 
-type PostReferences = { did: string; rkey: string; rootUri: string | null; rootId: number | null; parentUri: string | null; parentId: number | null };
+type PostReferences = {
+  did: string;
+  rkey: string;
+  rootUri: string | null;
+  rootId: number | null;
+  parentUri: string | null;
+  parentId: number | null;
+};
 
 /**
  * Replies to posts of the same run were written before their root or parent
  * had an id: the ids are known now, and go in as one update by primary key
  * (so the waiting indexes probed next hold only replies of earlier batches).
  */
-async function linkWithinRun(ctx: ApplyContext, rows: PostReferences[], idByUri: Map<string, number>, rootUriOf: Map<string, string | null>): Promise<void> {
+async function linkWithinRun(
+  ctx: ApplyContext,
+  rows: PostReferences[],
+  idByUri: Map<string, number>,
+  rootUriOf: Map<string, string | null>,
+): Promise<void> {
   const { dialect, schema } = ctx;
   const inRun = (uri: string | null, may: (target: { uri: string; rootUri: string | null }) => boolean) => {
     const rootUri = uri === null ? undefined : rootUriOf.get(uri);
@@ -155,14 +186,19 @@ async function linkWithinRun(ctx: ApplyContext, rows: PostReferences[], idByUri:
   };
   const links = rows.flatMap((row) => {
     const rootId = row.rootId ?? inRun(row.rootUri, mayBeRoot);
-    const parentId = row.parentId ?? (row.rootUri === null ? null : inRun(row.parentUri, (target) => mayBeParent(target, row.rootUri!)));
+    const parentId =
+      row.parentId ??
+      (row.rootUri === null ? null : inRun(row.parentUri, (target) => mayBeParent(target, row.rootUri!)));
     if (rootId === row.rootId && parentId === row.parentId) return [];
     return [{ id: idByUri.get(recordUri(row.did, ids.post, row.rkey))!, root_id: rootId, parent_id: parentId }];
   });
   if (links.length === 0) return;
   const k = jsonTable(dialect, "k", links, { id: "bigint", root_id: "bigint", parent_id: "bigint" });
-  await runStatement(ctx, sql`update ${schema.posts} set root_id = ${k.column("root_id")}, parent_id = ${k.column("parent_id")}
-    from ${k.from} where ${schema.posts.id} = ${k.column("id")}`);
+  await runStatement(
+    ctx,
+    sql`update ${schema.posts} set root_id = ${k.column("root_id")}, parent_id = ${k.column("parent_id")}
+    from ${k.from} where ${schema.posts.id} = ${k.column("id")}`,
+  );
 }
 
 /**
@@ -170,12 +206,25 @@ async function linkWithinRun(ctx: ApplyContext, rows: PostReferences[], idByUri:
  * posts get their ids: as root only where the post is a topic, as parent
  * only where it is of the waiting reply's thread.
  */
-async function linkWaiting(ctx: ApplyContext, idByUri: Map<string, number>, rootUriOf: Map<string, string | null>): Promise<void> {
+async function linkWaiting(
+  ctx: ApplyContext,
+  idByUri: Map<string, number>,
+  rootUriOf: Map<string, string | null>,
+): Promise<void> {
   const { posts } = ctx.schema;
   const topics = new Map([...idByUri].filter(([uri]) => mayBeRoot({ rootUri: rootUriOf.get(uri) ?? null })));
-  await link(ctx, topics, { uri: posts.rootUri, id: posts.rootId, key: "rootId", index: "posts_waiting_root_idx" }, () => true);
-  await link(ctx, idByUri, { uri: posts.parentUri, id: posts.parentId, key: "parentId", index: "posts_waiting_parent_idx" }, (parentUri, replyRootUri) =>
-    replyRootUri !== null && mayBeParent({ uri: parentUri, rootUri: rootUriOf.get(parentUri) ?? null }, replyRootUri),
+  await link(
+    ctx,
+    topics,
+    { uri: posts.rootUri, id: posts.rootId, key: "rootId", index: "posts_waiting_root_idx" },
+    () => true,
+  );
+  await link(
+    ctx,
+    idByUri,
+    { uri: posts.parentUri, id: posts.parentId, key: "parentId", index: "posts_waiting_parent_idx" },
+    (parentUri, replyRootUri) =>
+      replyRootUri !== null && mayBeParent({ uri: parentUri, rootUri: rootUriOf.get(parentUri) ?? null }, replyRootUri),
   );
 }
 
@@ -193,7 +242,11 @@ async function link(
   const from = dialect === "sqlite" ? sql`${posts} indexed by ${sql.identifier(waiting.index)}` : posts;
   const found = await tx
     // As expressions: drizzle checks plain columns against a table in from(), not a fragment.
-    .select({ id: sql`${posts.id}`.mapWith(Number), uri: sql<string>`${waiting.uri}`, rootUri: sql<string | null>`${posts.rootUri}` })
+    .select({
+      id: sql`${posts.id}`.mapWith(Number),
+      uri: sql<string>`${waiting.uri}`,
+      rootUri: sql<string | null>`${posts.rootUri}`,
+    })
     .from(from as typeof posts)
     .where(and(isNull(waiting.id), isNotNull(waiting.uri), inArray(waiting.uri, [...idByUri.keys()])));
   const rows = found.filter((row) => belongs(row.uri, row.rootUri));
@@ -201,7 +254,17 @@ async function link(
     const chunk = rows.slice(i, i + 1000);
     await tx
       .update(posts)
-      .set({ [waiting.key]: sql`case ${posts.id} ${sql.join(chunk.map((row) => sql`when ${row.id} then cast(${idByUri.get(row.uri)!} as bigint)`), sql` `)} end` })
-      .where(inArray(posts.id, chunk.map((row) => row.id)));
+      .set({
+        [waiting.key]: sql`case ${posts.id} ${sql.join(
+          chunk.map((row) => sql`when ${row.id} then cast(${idByUri.get(row.uri)!} as bigint)`),
+          sql` `,
+        )} end`,
+      })
+      .where(
+        inArray(
+          posts.id,
+          chunk.map((row) => row.id),
+        ),
+      );
   }
 }

@@ -17,7 +17,12 @@ import { currentMember, setSessionCookie } from "../../member.ts";
 import { mount, resource } from "../../resource.ts";
 import * as routes from "./routes.ts";
 
-const notAvailable = () => new ApiError(503, "login_unavailable", "Members cannot log in here: this AppView has no FORUM_DID, so there is no forum to join.");
+const notAvailable = () =>
+  new ApiError(
+    503,
+    "login_unavailable",
+    "Members cannot log in here: this AppView has no FORUM_DID, so there is no forum to join.",
+  );
 
 /** Where the member lands after logging in. */
 const AFTER_LOGIN = "/";
@@ -30,15 +35,31 @@ const AFTER_LOGIN = "/";
  */
 function explainAuthorizeError(handle: string, error: unknown): ApiError {
   if (error instanceof OAuthResolverError && error.message.startsWith("Failed to resolve identity")) {
-    return new ApiError(400, "unknown_handle", `No account was found for ${handle}: check the handle (such as alice.bsky.social).`);
+    return new ApiError(
+      400,
+      "unknown_handle",
+      `No account was found for ${handle}: check the handle (such as alice.bsky.social).`,
+    );
   }
   if (error instanceof OAuthResolverError) {
-    return new ApiError(503, "pds_unreachable", `The PDS or authorization server of ${handle} could not be reached (${error.message}). Try again later.`);
+    return new ApiError(
+      503,
+      "pds_unreachable",
+      `The PDS or authorization server of ${handle} could not be reached (${error.message}). Try again later.`,
+    );
   }
   if (error instanceof OAuthResponseError) {
-    return new ApiError(503, "authorization_refused", `The authorization server of ${handle} refused to start a login (${error.error ?? error.status}).`);
+    return new ApiError(
+      503,
+      "authorization_refused",
+      `The authorization server of ${handle} refused to start a login (${error.error ?? error.status}).`,
+    );
   }
-  return new ApiError(503, "pds_unreachable", `The login with ${handle} could not start: ${(error as Error).message}. Try again later.`);
+  return new ApiError(
+    503,
+    "pds_unreachable",
+    `The login with ${handle} could not start: ${(error as Error).message}. Try again later.`,
+  );
 }
 
 export function authRoutes(database: DatabaseHandle, access: MemberAccess | null, logger: Logger) {
@@ -47,13 +68,19 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
   mount(app, routes.login, async (c, { query: { handle } }) => {
     if (!access) throw notAvailable();
     const input = handle.trim().replace(/^@/, "").toLowerCase();
-    if (!isValidHandle(input) && !isDid(handle)) throw new ApiError(400, "invalid_request", `handle ${JSON.stringify(handle)} is not a handle (such as alice.bsky.social) or a DID`);
+    if (!isValidHandle(input) && !isDid(handle))
+      throw new ApiError(
+        400,
+        "invalid_request",
+        `handle ${JSON.stringify(handle)} is not a handle (such as alice.bsky.social) or a DID`,
+      );
     let url: URL;
     try {
       url = await access.login.client.authorize(isDid(handle) ? handle : input, { scope: GRANULAR_SCOPE });
     } catch (error) {
       // Authorization servers that predate granular scopes refuse them: ask for the broad one instead.
-      if (!(error instanceof OAuthResponseError && error.error === "invalid_scope")) throw explainAuthorizeError(input, error);
+      if (!(error instanceof OAuthResponseError && error.error === "invalid_scope"))
+        throw explainAuthorizeError(input, error);
       try {
         url = await access.login.client.authorize(isDid(handle) ? handle : input, { scope: FALLBACK_SCOPE });
       } catch (fallbackError) {
@@ -72,9 +99,19 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
     } catch (error) {
       if (error instanceof OAuthCallbackError) {
         const refused = params.get("error");
-        throw new ApiError(400, "login_failed", refused ? `The login was not completed: ${params.get("error_description") ?? refused}.` : `The login could not be completed (${error.message}). Start again.`);
+        throw new ApiError(
+          400,
+          "login_failed",
+          refused
+            ? `The login was not completed: ${params.get("error_description") ?? refused}.`
+            : `The login could not be completed (${error.message}). Start again.`,
+        );
       }
-      throw new ApiError(503, "pds_unreachable", `The login could not be completed: the authorization server did not answer (${(error as Error).message}). Start again.`);
+      throw new ApiError(
+        503,
+        "pds_unreachable",
+        `The login could not be completed: the authorization server did not answer (${(error as Error).message}). Start again.`,
+      );
     }
     const { scope } = await session.getTokenInfo(false);
     try {
@@ -94,7 +131,14 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
       const member = await access.sessions.find(id);
       if (member) {
         // The OAuth session belongs to the member, not to this browser: revoking it ends every browser's login.
-        await access.login.client.revoke(member.did).catch((error: unknown) => logger.warn({ err: error, did: member.did }, "could not revoke the OAuth session at the authorization server"));
+        await access.login.client
+          .revoke(member.did)
+          .catch((error: unknown) =>
+            logger.warn(
+              { err: error, did: member.did },
+              "could not revoke the OAuth session at the authorization server",
+            ),
+          );
         await access.sessions.endAll(member.did);
       }
       await access.sessions.end(id);
@@ -107,7 +151,13 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
     const member = access ? await currentMember(c, access) : null;
     if (!member) return c.json({ error: "unauthenticated", message: "You are not logged in." }, 401);
     const { users } = database.schema;
-    const [[user], role] = await Promise.all([database.db.select({ handle: users.handle, status: users.accountStatus }).from(users).where(eq(users.did, member.did)), getUserRole({ ...database, forumDid: access?.forumDid ?? null }, member.did)]);
+    const [[user], role] = await Promise.all([
+      database.db
+        .select({ handle: users.handle, status: users.accountStatus })
+        .from(users)
+        .where(eq(users.did, member.did)),
+      getUserRole({ ...database, forumDid: access?.forumDid ?? null }, member.did),
+    ]);
     return c.json(
       {
         did: member.did,
@@ -126,7 +176,12 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
 /** The confidential client's published metadata and keys, at the addresses its client_id names. */
 export function clientMetadataRoutes(access: MemberAccess | null) {
   const app = resource();
-  const none = () => new ApiError(404, "not_found", "This forum is a loopback (development) OAuth client: it publishes no metadata. Set PUBLIC_URL to its https address.");
+  const none = () =>
+    new ApiError(
+      404,
+      "not_found",
+      "This forum is a loopback (development) OAuth client: it publishes no metadata. Set PUBLIC_URL to its https address.",
+    );
   mount(app, routes.clientMetadata, (c) => {
     if (!access?.login.published) throw none();
     return c.json(access.login.published.metadata as Record<string, unknown>, 200);

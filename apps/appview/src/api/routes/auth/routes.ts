@@ -4,7 +4,12 @@ import { ErrorBody } from "../../bodies/errors.ts";
 import { answer } from "../../resource.ts";
 
 const redirect = (description: string) => ({ description, headers: z.object({ location: z.string() }) });
-const unavailable = { 503: answer("Login is not available here (no FORUM_DID), or the member's PDS or authorization server could not be reached", ErrorBody) } as const;
+const unavailable = {
+  503: answer(
+    "Login is not available here (no FORUM_DID), or the member's PDS or authorization server could not be reached",
+    ErrorBody,
+  ),
+} as const;
 
 export const login = createRoute({
   method: "get",
@@ -29,7 +34,8 @@ export const login = createRoute({
 export const callback = createRoute({
   method: "get",
   path: "/callback",
-  summary: "Where the authorization server sends the member back: starts the session (cookie) and joins the forum at the first login",
+  summary:
+    "Where the authorization server sends the member back: starts the session (cookie) and joins the forum at the first login",
   responses: {
     302: redirect("To the forum, with the session cookie set"),
     400: answer("The authorization was refused, expired or is not one this AppView started", ErrorBody),
@@ -51,19 +57,29 @@ export const session = createRoute({
   method: "get",
   path: "/session",
   summary: "The member logged in: DID, verified handle, role and permissions",
-  responses: { 200: answer("The member's session", MemberSession), 401: answer("No session, or one that has ended", ErrorBody) },
+  responses: {
+    200: answer("The member's session", MemberSession),
+    401: answer("No session, or one that has ended", ErrorBody),
+  },
 });
 
 export const clientMetadata = createRoute({
   method: "get",
   path: "/oauth-client-metadata.json",
-  summary: "The OAuth client metadata of this forum (its client_id), when it is a confidential client (PUBLIC_URL https)",
-  responses: { 200: answer("The client metadata", z.record(z.string(), z.unknown())), 404: answer("A loopback (development) client publishes no metadata", ErrorBody) },
+  summary:
+    "The OAuth client metadata of this forum (its client_id), when it is a confidential client (PUBLIC_URL https)",
+  responses: {
+    200: answer("The client metadata", z.record(z.string(), z.unknown())),
+    404: answer("A loopback (development) client publishes no metadata", ErrorBody),
+  },
 });
 
 export const jwks = createRoute({
   method: "get",
   path: "/oauth/jwks.json",
   summary: "The public keys the confidential client signs its token requests with",
-  responses: { 200: answer("The JWKS", z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) })), 404: answer("A loopback (development) client has no keys", ErrorBody) },
+  responses: {
+    200: answer("The JWKS", z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) })),
+    404: answer("A loopback (development) client has no keys", ErrorBody),
+  },
 });

@@ -21,7 +21,10 @@ export function boardRoutes(database: DatabaseHandle) {
     const page = await topicsOfBoard(id, offset, limit);
     if (!page) throw notFound(`Board ${id}`);
     const now = new Date();
-    return c.json({ topics: page.topics.map((row) => serializeTopic(row, now)), total: page.total, offset, limit }, 200);
+    return c.json(
+      { topics: page.topics.map((row) => serializeTopic(row, now)), total: page.total, offset, limit },
+      200,
+    );
   });
   return app;
 }

@@ -20,7 +20,10 @@ export const topics = createRoute({
   responses: {
     200: answer(
       "A page of the board's topics, most recently active first",
-      z.strictObject({ topics: z.array(Topic), ...pageFields("Every topic of the board, those whose content is hidden included") }),
+      z.strictObject({
+        topics: z.array(Topic),
+        ...pageFields("Every topic of the board, those whose content is hidden included"),
+      }),
     ),
     ...invalidInput,
     ...unknownResource,

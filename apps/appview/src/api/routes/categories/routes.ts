@@ -7,7 +7,12 @@ export const list = createRoute({
   method: "get",
   path: "/",
   summary: "Categories by sort order then name, each with its boards",
-  responses: { 200: answer("Every category, each with its boards in the same order", z.strictObject({ categories: z.array(CategoryWithBoards) })) },
+  responses: {
+    200: answer(
+      "Every category, each with its boards in the same order",
+      z.strictObject({ categories: z.array(CategoryWithBoards) }),
+    ),
+  },
 });
 
 export const one = createRoute({
@@ -23,5 +28,9 @@ export const boards = createRoute({
   path: "/{id}/boards",
   summary: "The boards of a category",
   request: { params: idParam },
-  responses: { 200: answer("Its boards by sort order then name", z.strictObject({ boards: z.array(Board) })), ...invalidInput, ...unknownResource },
+  responses: {
+    200: answer("Its boards by sort order then name", z.strictObject({ boards: z.array(Board) })),
+    ...invalidInput,
+    ...unknownResource,
+  },
 });

@@ -23,14 +23,21 @@ async function probeDatabase(database: DatabaseHandle) {
   if (problem !== null) return { status: "down" as const, dialect: database.dialect, latencyMs: null, problem };
   try {
     await database.rows(sql`select 1 as ok`);
-    return { status: "up" as const, dialect: database.dialect, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    return {
+      status: "up" as const,
+      dialect: database.dialect,
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    };
   } catch {
     return { status: "down" as const, dialect: database.dialect, latencyMs: null };
   }
 }
 
 /** What a process without the forum account's session (a test's app, a read replica) reports. */
-const NO_FORUM_AGENT: ForumAgentStatus = { state: "not_configured", reason: "this process does not log in as the forum account" };
+const NO_FORUM_AGENT: ForumAgentStatus = {
+  state: "not_configured",
+  reason: "this process does not log in as the forum account",
+};
 
 export function healthRoutes({ database, indexer, forumAgent, migrationsFolder, forumDid = null }: HealthDeps) {
   // The journal is part of this build: read it once, not on every probe.
@@ -40,16 +47,25 @@ export function healthRoutes({ database, indexer, forumAgent, migrationsFolder, 
     const db = await probeDatabase(database);
     const indexing = indexer?.status() ?? null;
     const backfill = db.status === "up" ? await backfillState(database).catch(() => null) : null;
-    const missing = db.status === "up" && backfill ? await missingSetup(database, forumDid, backfill).catch(() => []) : [];
+    const missing =
+      db.status === "up" && backfill ? await missingSetup(database, forumDid, backfill).catch(() => []) : [];
     // The indexer cannot write: the database answers reads, but the forum stands still.
     const unhealthy = db.status === "down" || (indexing?.failing ?? null) !== null;
-    const status =
-      unhealthy
-        ? "unhealthy"
-        : (indexing && (!indexing.connected || (indexing.lagMs ?? 0) > DEGRADED_LAG_MS)) || backfill?.status === "failed" || forumAgent?.status().state === "failed"
-          ? "degraded"
-          : "healthy";
-    const body = { status, database: db, indexer: indexing ?? { enabled: false as const }, backfill, forumAgent: forumAgent?.status() ?? NO_FORUM_AGENT, missing } as const;
+    const status = unhealthy
+      ? "unhealthy"
+      : (indexing && (!indexing.connected || (indexing.lagMs ?? 0) > DEGRADED_LAG_MS)) ||
+          backfill?.status === "failed" ||
+          forumAgent?.status().state === "failed"
+        ? "degraded"
+        : "healthy";
+    const body = {
+      status,
+      database: db,
+      indexer: indexing ?? { enabled: false as const },
+      backfill,
+      forumAgent: forumAgent?.status() ?? NO_FORUM_AGENT,
+      missing,
+    } as const;
     return unhealthy ? c.json(body, 503) : c.json(body, 200);
   });
   mount(app, routes.live, (c) => c.json({ status: "ok" as const }, 200));

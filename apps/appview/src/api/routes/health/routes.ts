@@ -8,8 +8,14 @@ export const health = createRoute({
   summary:
     "Overall health: database (a real query), indexer (connected, cursor, lag, counters), backfill, and what keeps the forum empty (`missing`, as what to do)",
   responses: {
-    200: answer("Healthy, or degraded (the indexer is disconnected or lags more than five minutes, or the backfill failed)", Health),
-    503: answer("Unhealthy: the database is unreachable or its file is gone, or it refuses the indexer's writes", Health),
+    200: answer(
+      "Healthy, or degraded (the indexer is disconnected or lags more than five minutes, or the backfill failed)",
+      Health,
+    ),
+    503: answer(
+      "Unhealthy: the database is unreachable or its file is gone, or it refuses the indexer's writes",
+      Health,
+    ),
   },
 });
 

@@ -24,7 +24,8 @@ export function userRoutes(database: DatabaseHandle, forumDid: string | null) {
       or(isNull(root.deletedAt), lte(posts.seenAt, root.deletedAt)),
     ),
   );
-  const postCountText = database.sqlText(sql`select count(*) from ${posts} left join ${rootFrom} on ${root.id} = ${posts.rootId}
+  const postCountText =
+    database.sqlText(sql`select count(*) from ${posts} left join ${rootFrom} on ${root.id} = ${posts.rootId}
     where ${posts.did} = ${jsonSql[database.dialect].param(1)} and ${posts.deletedByUser} = false and ${shown}`);
   const app = resource();
   mount(app, routes.user, async (c, { params: { did } }) => {
@@ -32,7 +33,12 @@ export function userRoutes(database: DatabaseHandle, forumDid: string | null) {
     if (!user) throw notFound(`User ${did}`);
     const active = user.accountStatus === "active";
     const [[membership], role, [posted]] = await Promise.all([
-      db.select().from(memberships).where(eq(memberships.did, did)).orderBy(desc(memberships.createdAt), desc(memberships.id)).limit(1),
+      db
+        .select()
+        .from(memberships)
+        .where(eq(memberships.did, did))
+        .orderBy(desc(memberships.createdAt), desc(memberships.id))
+        .limit(1),
       getUserRole({ ...database, forumDid }, did),
       database.values(postCountText, [did]),
     ]);
@@ -55,7 +61,14 @@ export function memberRoutes(database: DatabaseHandle, forumDid: string | null) 
   const app = resource();
   mount(app, routes.permissions, async (c, { params: { did } }) => {
     const role = await getUserRole({ ...database, forumDid }, did);
-    return c.json({ did, role: role ? serializeRole(role) : null, permissions: role ? await getRolePermissions(database, role.id) : [] }, 200);
+    return c.json(
+      {
+        did,
+        role: role ? serializeRole(role) : null,
+        permissions: role ? await getRolePermissions(database, role.id) : [],
+      },
+      200,
+    );
   });
   return app;
 }

@@ -23,5 +23,7 @@ export const roles = createRoute({
   method: "get",
   path: "/",
   summary: "Roles by priority (lower is more powerful), each with its permissions",
-  responses: { 200: answer("Every role, most powerful first", z.strictObject({ roles: z.array(RoleWithPermissions) })) },
+  responses: {
+    200: answer("Every role, most powerful first", z.strictObject({ roles: z.array(RoleWithPermissions) })),
+  },
 });

@@ -4,13 +4,18 @@ import { NewReply, NewTopic, PostEdit, Written } from "../../bodies/writing.ts";
 import { answer } from "../../resource.ts";
 import { idParam } from "../../validation.ts";
 
-const json = <S extends z.ZodType>(schema: S) => ({ body: { required: true, content: { "application/json": { schema } } } });
+const json = <S extends z.ZodType>(schema: S) => ({
+  body: { required: true, content: { "application/json": { schema } } },
+});
 
 /** Every refusal of a write; in each, nothing was written anywhere. */
 const refusals = {
   400: answer("Bad input (a limit passed, a parent outside the thread…); nothing was written", ErrorBody),
   401: answer("No session, or one that has ended", ErrorBody),
-  403: answer("Not allowed: banned, topic locked, the role does not permit it, not the author, or a request from another site", ErrorBody),
+  403: answer(
+    "Not allowed: banned, topic locked, the role does not permit it, not the author, or a request from another site",
+    ErrorBody,
+  ),
   404: answer("No such board, topic or post", ErrorBody),
   429: answer("Writing too fast: Retry-After says how many seconds to wait", ErrorBody),
   503: answer("The member's PDS could not be reached, or the forum is not indexed yet; nothing was written", ErrorBody),
@@ -37,13 +42,26 @@ export const edit = createRoute({
   path: "/posts/{id}",
   summary: "Edits the member's own post: the whole record is resent, replacing only the version the member saw",
   request: { params: idParam, ...json(PostEdit) },
-  responses: { 200: answer("The post as edited", Written), ...refusals, 409: answer("The post changed since the member saw it: nothing was written", ErrorBody) },
+  responses: {
+    200: answer("The post as edited", Written),
+    ...refusals,
+    409: answer("The post changed since the member saw it: nothing was written", ErrorBody),
+  },
 });
 
 export const remove = createRoute({
   method: "delete",
   path: "/posts/{id}",
   summary: "Deletes the member's own post from their repository; the thread keeps its place",
-  request: { params: idParam, query: z.object({ cid: z.string().min(1).max(200).optional().describe("The version the member saw: refused (409) if it changed") }) },
-  responses: { 204: { description: "Deleted" }, ...refusals, 409: answer("The post changed since the member saw it: nothing was deleted", ErrorBody) },
+  request: {
+    params: idParam,
+    query: z.object({
+      cid: z.string().min(1).max(200).optional().describe("The version the member saw: refused (409) if it changed"),
+    }),
+  },
+  responses: {
+    204: { description: "Deleted" },
+    ...refusals,
+    409: answer("The post changed since the member saw it: nothing was deleted", ErrorBody),
+  },
 });

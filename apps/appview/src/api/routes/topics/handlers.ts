@@ -12,7 +12,16 @@ export function topicRoutes(database: DatabaseHandle) {
     const page = await topicWithReplies(id, offset, limit);
     if (!page) throw notFound(`Topic ${id}`);
     const now = new Date();
-    return c.json({ topic: serializeTopic(page.topic, now), replies: page.replies.map((r) => serializeReply(r, now, page.topic)), total: page.total, offset, limit }, 200);
+    return c.json(
+      {
+        topic: serializeTopic(page.topic, now),
+        replies: page.replies.map((r) => serializeReply(r, now, page.topic)),
+        total: page.total,
+        offset,
+        limit,
+      },
+      200,
+    );
   });
   return app;
 }

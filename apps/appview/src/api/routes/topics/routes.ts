@@ -11,7 +11,11 @@ export const one = createRoute({
   responses: {
     200: answer(
       "The topic and a page of its replies",
-      z.strictObject({ topic: Topic, replies: z.array(Reply), ...pageFields("Every reply of the topic, those whose content is hidden included") }),
+      z.strictObject({
+        topic: Topic,
+        replies: z.array(Reply),
+        ...pageFields("Every reply of the topic, those whose content is hidden included"),
+      }),
     ),
     ...invalidInput,
     ...unknownResource,
