@@ -11,6 +11,21 @@ import { and, asc, eq } from "drizzle-orm";
 
 export const WILDCARD = "*";
 
+/** atBB's permission names, as roles list them. */
+export const PERMISSION = {
+  createTopics: "space.atbb.permission.createTopics",
+  createPosts: "space.atbb.permission.createPosts",
+  moderatePosts: "space.atbb.permission.moderatePosts",
+  banUsers: "space.atbb.permission.banUsers",
+  pinTopics: "space.atbb.permission.pinTopics",
+  lockTopics: "space.atbb.permission.lockTopics",
+  manageCategories: "space.atbb.permission.manageCategories",
+  manageRoles: "space.atbb.permission.manageRoles",
+  manageMembers: "space.atbb.permission.manageMembers",
+  manageForum: "space.atbb.permission.manageForum",
+} as const;
+export type Permission = (typeof PERMISSION)[keyof typeof PERMISSION];
+
 export interface Role {
   id: number;
   name: string;
@@ -63,9 +78,37 @@ export async function getRolePermissions(
   return rows.map((r) => r.permission);
 }
 
-export async function checkPermission(access: Access, did: string, permission: string): Promise<boolean> {
+/** A member's place in the forum: their role (null: a guest) and what it permits. */
+export interface Standing {
+  did: string;
+  role: Role | null;
+  permissions: string[];
+}
+
+export async function standingOf(access: Access, did: string): Promise<Standing> {
   const role = await getUserRole(access, did);
-  if (!role) return false;
-  const granted = await getRolePermissions(access, role.id);
-  return granted.includes(WILDCARD) || granted.includes(permission);
+  return { did, role, permissions: role ? await getRolePermissions(access, role.id) : [] };
+}
+
+export function permits(standing: Pick<Standing, "permissions">, permission: string): boolean {
+  return standing.permissions.includes(WILDCARD) || standing.permissions.includes(permission);
+}
+
+export async function checkPermission(access: Access, did: string, permission: string): Promise<boolean> {
+  return permits(await standingOf(access, did), permission);
+}
+
+/**
+ * The hierarchy: a role acts only on those below it (a higher priority number,
+ * or no role at all). Nobody acts on an equal or a higher role, themselves
+ * included, and a guest acts on nobody.
+ */
+export function outranks(actor: Role | null, target: Role | null): boolean {
+  if (actor === null) return false;
+  return target === null || actor.priority < target.priority;
+}
+
+/** Whether `actor` may give (or take away) `role`: only a role strictly below their own. */
+export function mayGrant(actor: Role | null, role: Pick<Role, "priority">): boolean {
+  return actor !== null && actor.priority < role.priority;
 }

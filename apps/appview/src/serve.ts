@@ -159,23 +159,32 @@ async function loadIndexing(
 }
 
 /**
- * Members' login and writing. A process that does not index still applies
- * what its members write at once (the indexer's local-apply entry, in a
- * transaction of its own), so it makes an indexer that never runs a source.
+ * The indexer's local-apply entry for what this process writes (members'
+ * posts, the forum account's records): the live indexer when this process
+ * indexes, else an indexer that never runs a source and applies each write in
+ * a transaction of its own.
  */
-async function loadMemberAccess(
-  config: Config,
+async function localApplier(
   forumDid: string,
   database: DatabaseHandle,
   indexer: Indexer | null,
   logger: Logger,
+): Promise<Pick<Indexer, "applyLocal">> {
+  if (indexer) return indexer;
+  const { createIndexer } = await import("./indexer/indexer.ts");
+  return createIndexer({ database, forumDid, logger: logger.child({ part: "indexer" }) });
+}
+
+/** Members' login and writing. */
+async function loadMemberAccess(
+  config: Config,
+  forumDid: string,
+  database: DatabaseHandle,
+  local: Pick<Indexer, "applyLocal">,
+  logger: Logger,
 ): Promise<MemberAccess> {
-  const [{ createMemberAccess }, { createIndexer }] = await Promise.all([
-    import("./login/access.ts"),
-    import("./indexer/indexer.ts"),
-  ]);
-  const writer = indexer ?? createIndexer({ database, forumDid, logger: logger.child({ part: "indexer" }) });
-  return createMemberAccess(config, forumDid, database, writer, logger.child({ part: "login" }));
+  const { createMemberAccess } = await import("./login/access.ts");
+  return createMemberAccess(config, forumDid, database, local, logger.child({ part: "login" }));
 }
 
 /** Serves until SIGTERM/SIGINT (resolves 0), or until a part cannot go on (resolves 1: the supervisor should restart it). */
@@ -216,8 +225,16 @@ async function serveUntilStopped(
 
   // The forum account logs in beside the API, so /api/health can say whether the forum can write.
   const forumAgent = await startForumAgent(config, logger);
-  const members = config.forumDid ? await loadMemberAccess(config, config.forumDid, database, indexer, logger) : null;
+  const local = config.forumDid ? await localApplier(config.forumDid, database, indexer, logger) : null;
+  const members =
+    config.forumDid && local ? await loadMemberAccess(config, config.forumDid, database, local, logger) : null;
   if (!config.forumDid) logger.warn("FORUM_DID is not set: members cannot log in");
+  // Moderators and administrators act through the forum account; each request takes the session as it is then.
+  const forumSession = forumAgent.session;
+  const forumWriter =
+    forumSession && local
+      ? async () => (await import("./forum-agent/writer.ts")).createForumWriter(forumSession, local)
+      : null;
 
   const app = createApp({
     database,
@@ -226,6 +243,7 @@ async function serveUntilStopped(
     forumDid: config.forumDid,
     corsOrigins: config.corsOrigins,
     forumAgent,
+    forumWriter,
     members,
     ...(indexer ? { indexer } : {}),
   });

@@ -7,6 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { ForumAgentStatus } from "../forum-agent/session.ts";
+import type { ForumWriter } from "../forum-agent/writer.ts";
 import type { IndexerStatus } from "../indexer/status.ts";
 import type { Logger } from "../logger.ts";
 import type { MemberAccess } from "../login/access.ts";
@@ -31,6 +32,12 @@ export interface AppOptions {
   /** The forum account's session (serve): its state is reported in /api/health. */
   forumAgent?: { status(): ForumAgentStatus };
   corsOrigins?: string[];
+  /**
+   * The forum account's writer, for moderators' and administrators' routes: a
+   * function, since the account logs in beside the API and may not have yet
+   * (it throws ForumWriteError "login" then). Null: no forum account is configured.
+   */
+  forumWriter?: (() => Promise<ForumWriter>) | null;
   /** Members' login and writing; without it (no FORUM_DID) the login routes answer 503. */
   members?: MemberAccess | null;
 }

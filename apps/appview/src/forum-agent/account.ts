@@ -5,7 +5,7 @@ import { createPdsLocator } from "../backfill/pds.ts";
 import type { Config } from "../config.ts";
 import { identityFor } from "../identity.ts";
 import type { Logger } from "../logger.ts";
-import type { ForumAccount, ForumAgentStatus } from "./session.ts";
+import type { ForumAccount, ForumAgentStatus, ForumSession } from "./session.ts";
 
 /** Why the forum account cannot log in as configured, or null when it can try. */
 export function missingForumAccount(config: Config): string | null {
@@ -43,6 +43,8 @@ export function forumAccountOf(config: Config, logger: Logger): ForumAccount | n
 export interface ForumAgentHandle {
   status(): ForumAgentStatus;
   stop(): void;
+  /** The session moderators' and administrators' routes write with; null when no forum account is configured. */
+  session: ForumSession | null;
 }
 
 /**
@@ -52,9 +54,10 @@ export interface ForumAgentHandle {
  */
 export async function startForumAgent(config: Config, logger: Logger): Promise<ForumAgentHandle> {
   const missing = missingForumAccount(config);
-  if (missing !== null) return { status: () => ({ state: "not_configured", reason: missing }), stop: () => {} };
+  if (missing !== null)
+    return { status: () => ({ state: "not_configured", reason: missing }), stop: () => {}, session: null };
   const { createForumSession } = await import("./session.ts");
   const session = createForumSession(forumAccountOf(config, logger), { logger: logger.child({ part: "forum-agent" }) });
   session.keepAlive();
-  return session;
+  return { status: () => session.status(), stop: () => session.stop(), session };
 }

@@ -17,7 +17,7 @@ import {
   RecordConflictError,
   type MemberRepository,
 } from "../login/repository.ts";
-import { checkPermission } from "../permissions.ts";
+import { checkPermission, PERMISSION } from "../permissions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES, tooLong, type WriteLimiter } from "./limits.ts";
 
 /** A write refused before anything was written, with the status and code the API answers. */
@@ -32,11 +32,6 @@ export class Refusal extends Error {
     if (retryAfter !== undefined) this.retryAfter = retryAfter;
   }
 }
-
-export const PERMISSION = {
-  createTopics: "space.atbb.permission.createTopics",
-  createPosts: "space.atbb.permission.createPosts",
-} as const;
 
 export interface Written {
   id: number;

@@ -3,7 +3,15 @@ import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
-import { checkPermission, getRolePermissions, getUserRole } from "../../src/permissions.ts";
+import {
+  checkPermission,
+  getRolePermissions,
+  getUserRole,
+  mayGrant,
+  outranks,
+  permits,
+  standingOf,
+} from "../../src/permissions.ts";
 import { ForumStream, type Written } from "../support/forum-events.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 
@@ -92,6 +100,36 @@ describe(`permissions (${dialect})`, () => {
       "space.atbb.permission.banUsers",
       "space.atbb.permission.moderatePosts",
     ]);
+  });
+
+  it("lets a role act only on those below it: never on an equal, a higher role, or itself", async () => {
+    const [ownerRole, moderatorRole] = await Promise.all([
+      getUserRole(access(), owner),
+      getUserRole(access(), moderator),
+    ]);
+    expect(outranks(ownerRole, moderatorRole)).toBe(true);
+    expect(outranks(moderatorRole, ownerRole)).toBe(false);
+    expect(outranks(moderatorRole, moderatorRole)).toBe(false);
+    expect(outranks(ownerRole, ownerRole)).toBe(false);
+    // A member without a role is below every role, and acts on nobody.
+    expect(outranks(moderatorRole, null)).toBe(true);
+    expect(outranks(null, null)).toBe(false);
+    expect(outranks(null, moderatorRole)).toBe(false);
+    expect(mayGrant(ownerRole, moderatorRole!)).toBe(true);
+    expect(mayGrant(moderatorRole, moderatorRole!)).toBe(false);
+    expect(mayGrant(moderatorRole, ownerRole!)).toBe(false);
+    expect(mayGrant(null, moderatorRole!)).toBe(false);
+  });
+
+  it("gives a member's standing as role and permissions together, empty for a guest", async () => {
+    expect(await standingOf(access(), moderator)).toMatchObject({
+      did: moderator,
+      role: { name: "Moderator", priority: 10 },
+      permissions: ["space.atbb.permission.banUsers", "space.atbb.permission.moderatePosts"],
+    });
+    const guest = await standingOf(access(), stranger);
+    expect(guest).toEqual({ did: stranger, role: null, permissions: [] });
+    expect(permits(guest, "space.atbb.permission.createTopics")).toBe(false);
   });
 
   // Changes the forum: runs last.

@@ -5,6 +5,7 @@
 import { ids, type PublishedRecordTypes, type StrongRef } from "@atbb/lexicon";
 import type { Config } from "../../config.ts";
 import type { StoredRecord } from "../../forum-agent/writer.ts";
+import { PERMISSION } from "../../permissions.ts";
 import { UsageError } from "../usage-error.ts";
 import { needs, parseCommand } from "./args.ts";
 import { isoNow, slugOf, withOperator } from "./operator.ts";
@@ -23,18 +24,18 @@ Exit codes: 0 done (or nothing to do), 1 the PDS failed or could not be
 reached, 2 usage, 3 a record changed behind this AppView's back, 4 the PDS
 refused the login, 5 refused (not valid).`;
 
-const MEMBER_PERMISSIONS = ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"];
+const MEMBER_PERMISSIONS = [PERMISSION.createTopics, PERMISSION.createPosts];
 const MODERATOR_PERMISSIONS = [
-  "space.atbb.permission.moderatePosts",
-  "space.atbb.permission.banUsers",
-  "space.atbb.permission.pinTopics",
-  "space.atbb.permission.lockTopics",
+  PERMISSION.moderatePosts,
+  PERMISSION.banUsers,
+  PERMISSION.pinTopics,
+  PERMISSION.lockTopics,
   ...MEMBER_PERMISSIONS,
 ];
 const ADMIN_PERMISSIONS = [
-  "space.atbb.permission.manageCategories",
-  "space.atbb.permission.manageRoles",
-  "space.atbb.permission.manageMembers",
+  PERMISSION.manageCategories,
+  PERMISSION.manageRoles,
+  PERMISSION.manageMembers,
   ...MODERATOR_PERMISSIONS,
 ];
 

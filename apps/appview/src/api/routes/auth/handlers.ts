@@ -10,7 +10,7 @@ import { ensureMembership } from "../../../login/membership.ts";
 import { SESSION_COOKIE } from "../../../login/member-sessions.ts";
 import { FALLBACK_SCOPE, GRANULAR_SCOPE } from "../../../login/oauth-client.ts";
 import { memberRepository } from "../../../login/repository.ts";
-import { getRolePermissions, getUserRole } from "../../../permissions.ts";
+import { standingOf } from "../../../permissions.ts";
 import { serializeRole } from "../../bodies/members.ts";
 import { ApiError } from "../../errors.ts";
 import { currentMember, setSessionCookie } from "../../member.ts";
@@ -151,19 +151,19 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
     const member = access ? await currentMember(c, access) : null;
     if (!member) return c.json({ error: "unauthenticated", message: "You are not logged in." }, 401);
     const { users } = database.schema;
-    const [[user], role] = await Promise.all([
+    const [[user], standing] = await Promise.all([
       database.db
         .select({ handle: users.handle, status: users.accountStatus })
         .from(users)
         .where(eq(users.did, member.did)),
-      getUserRole({ ...database, forumDid: access?.forumDid ?? null }, member.did),
+      standingOf({ ...database, forumDid: access?.forumDid ?? null }, member.did),
     ]);
     return c.json(
       {
         did: member.did,
         handle: user?.status === "active" ? user.handle : null,
-        role: role ? serializeRole(role) : null,
-        permissions: role ? await getRolePermissions(database, role.id) : [],
+        role: standing.role ? serializeRole(standing.role) : null,
+        permissions: standing.permissions,
         scope: member.scope,
         expiresAt: member.expiresAt.toISOString(),
       },

@@ -1,6 +1,6 @@
 import { aliasedTable, countCell, jsonSql, type DatabaseHandle } from "@atbb/db";
 import { and, asc, desc, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
-import { getRolePermissions, getUserRole } from "../../../permissions.ts";
+import { getUserRole, standingOf } from "../../../permissions.ts";
 import { serializeRole } from "../../bodies/members.ts";
 import { iso } from "../../bodies/time.ts";
 import { notFound } from "../../errors.ts";
@@ -60,12 +60,12 @@ export function userRoutes(database: DatabaseHandle, forumDid: string | null) {
 export function memberRoutes(database: DatabaseHandle, forumDid: string | null) {
   const app = resource();
   mount(app, routes.permissions, async (c, { params: { did } }) => {
-    const role = await getUserRole({ ...database, forumDid }, did);
+    const { role, permissions } = await standingOf({ ...database, forumDid }, did);
     return c.json(
       {
         did,
         role: role ? serializeRole(role) : null,
-        permissions: role ? await getRolePermissions(database, role.id) : [],
+        permissions,
       },
       200,
     );
