@@ -28,6 +28,11 @@ const recordColumns = () => ({
   did: text("did").notNull(),
   rkey: text("rkey").notNull(),
   cid: text("cid").notNull(),
+  // The repository revision (a TID, ordered by time) of the commit that made
+  // the version this row holds; null when the source could not say. A version
+  // older than the one held never replaces it: a late echo of a record's
+  // first version must not undo an edit already applied.
+  rev: text("rev"),
   indexedAt: ms("indexed_at").notNull(),
 });
 
@@ -184,6 +189,8 @@ export const posts = sqliteTable(
     bannedByMod: boolean("banned_by_mod").notNull().default(false),
     deletedByMod: boolean("deleted_by_mod").notNull().default(false),
     locked: boolean("locked").notNull().default(false),
+    // Topics: a moderator's pin (space.atbb.modAction.pin) holds it above the board's other topics.
+    pinned: boolean("pinned").notNull().default(false),
     lockedAt: ms("locked_at"),
     deletedAt: ms("deleted_at"),
     replyCount: integer("reply_count").notNull().default(0),
@@ -192,7 +199,7 @@ export const posts = sqliteTable(
   },
   (t) => [
     uniqueIndex("posts_did_rkey_idx").on(t.did, t.rkey),
-    index("posts_board_topics_idx").on(t.boardId, t.lastActivityAt, t.id).where(sql`root_uri is null`),
+    index("posts_board_topics_idx").on(t.boardId, t.pinned, t.lastActivityAt, t.id).where(sql`root_uri is null`),
     index("posts_root_posted_idx").on(t.rootId, t.postedAt, t.id),
     // Replies still waiting for their root or parent to arrive, by the uri
     // they wait for: nearly empty, so cheap to keep up on every insert and to

@@ -29,6 +29,11 @@ const recordColumns = () => ({
   did: text("did").notNull(),
   rkey: text("rkey").notNull(),
   cid: text("cid").notNull(),
+  // The repository revision (a TID, ordered by time) of the commit that made
+  // the version this row holds; null when the source could not say. A version
+  // older than the one held never replaces it: a late echo of a record's
+  // first version must not undo an edit already applied.
+  rev: text("rev"),
   indexedAt: ms("indexed_at").notNull(),
 });
 
@@ -200,6 +205,8 @@ export const posts = pgTable(
     bannedByMod: boolean("banned_by_mod").notNull().default(false),
     deletedByMod: boolean("deleted_by_mod").notNull().default(false),
     locked: boolean("locked").notNull().default(false),
+    // Topics: a moderator's pin (space.atbb.modAction.pin) holds it above the board's other topics.
+    pinned: boolean("pinned").notNull().default(false),
     // Topics: when the network saw the lock in effect (null when not locked)
     // and the author's delete; replies seen after either are hidden.
     lockedAt: ms("locked_at"),
@@ -212,9 +219,9 @@ export const posts = pgTable(
   },
   (t) => [
     uniqueIndex("posts_did_rkey_idx").on(t.did, t.rkey),
-    // "Topics of a board by last activity" is a backward scan of this partial
+    // "Topics of a board, pinned first, by last activity" is a backward scan of this partial
     // index (ascending so both dialects declare it the same way).
-    index("posts_board_topics_idx").on(t.boardId, t.lastActivityAt, t.id).where(sql`root_uri is null`),
+    index("posts_board_topics_idx").on(t.boardId, t.pinned, t.lastActivityAt, t.id).where(sql`root_uri is null`),
     // A topic page is a range of this index.
     index("posts_root_posted_idx").on(t.rootId, t.postedAt, t.id),
     // Replies still waiting for their root or parent to arrive, by the uri

@@ -149,7 +149,7 @@ describe("the PostgreSQL and SQLite schemas", () => {
       expect(liteShape[table]?.indexes, table).toEqual(pgShape[table]!.indexes);
     }
     expect(pgShape.posts!.indexes.posts_board_topics_idx).toEqual({
-      columns: ["board_id", "last_activity_at", "id"],
+      columns: ["board_id", "pinned", "last_activity_at", "id"],
       unique: false,
       partial: true,
     });

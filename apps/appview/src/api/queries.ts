@@ -47,6 +47,7 @@ const postColumns = (post: Schema["posts"], author: Schema["users"]) => ({
   bannedByMod: post.bannedByMod,
   locked: post.locked,
   lockedAt: post.lockedAt,
+  pinned: post.pinned,
   deletedAt: post.deletedAt,
   replyCount: post.replyCount,
   lastReplyAt: post.lastReplyAt,
@@ -89,14 +90,14 @@ function postsPage({ dialect, schema }: Statements, pageIds: SQL, order: SQL): S
     where ${posts.id} in (select ${posts.id} from ${posts} where ${pageIds} order by ${order} limit ${q.param(2)} offset ${q.param(3)})`;
 }
 
-/** A board's topics by last activity, over posts_board_topics_idx (board_id, last_activity_at, id where root_uri is null). */
+/** A board's topics, pinned first, by last activity, over posts_board_topics_idx (board_id, pinned, last_activity_at, id where root_uri is null). */
 function boardTopicsPageQuery(statements: Statements): SQL {
   const { posts } = statements.schema;
   const q = jsonSql[statements.dialect];
   return postsPage(
     statements,
     sql`${posts.boardId} = ${q.param(1)} and ${posts.rootUri} is null`,
-    sql`${posts.lastActivityAt} desc, ${posts.id} desc`,
+    sql`${posts.pinned} desc, ${posts.lastActivityAt} desc, ${posts.id} desc`,
   );
 }
 

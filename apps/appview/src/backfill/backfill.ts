@@ -6,7 +6,7 @@
 // row, so an interrupted backfill resumes at the page after the last one
 // applied.
 import type { DatabaseHandle } from "@atbb/db";
-import { collections, forumOwnedCollections, isDid, type Collection } from "@atbb/lexicon";
+import { collections, forumOwnedCollections, isDid, isTid, type Collection } from "@atbb/lexicon";
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Indexer } from "../indexer/indexer.ts";
 import type { Logger } from "../logger.ts";
@@ -148,6 +148,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     service: PdsService,
     collection: Collection,
     budget: RepoBudget,
+    rev: string | null,
   ): Promise<void> {
     const existing = await progressOf(did, collection);
     if (existing?.status === "done") return;
@@ -189,7 +190,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       const events: SourceEvent[] = [];
       const rejections: { uri: string | null; reason: string; detail: string }[] = [];
       for (const record of page.records) {
-        const verdict = validate(listedCandidate(did, collection, record), forumDid);
+        const verdict = validate(listedCandidate(did, collection, record, rev), forumDid);
         // Backfill never moves the live cursor.
         events.push({ cursor: null, verdict });
         if (!verdict.ok)
@@ -245,6 +246,24 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     });
   }
 
+  /**
+   * The repository's revision now, before anything is listed: every version
+   * listed after it is at least that recent (listing.ts). Null when the PDS
+   * will not say; the listing is then applied as it comes, as live events are.
+   */
+  async function headRevision(did: string, service: PdsService, budget: RepoBudget): Promise<string | null> {
+    const url = new URL("/xrpc/com.atproto.sync.getLatestCommit", service.url);
+    url.searchParams.set("did", did);
+    try {
+      const { rev } = await getJson<{ rev?: unknown }>(url, service.fetch, budget);
+      return isTid(rev) ? rev : null;
+    } catch (error) {
+      // A stop or a spent budget shows again at the first listing, which handles it.
+      logger.debug({ did, err: error }, "the PDS did not give the repository's revision");
+      return null;
+    }
+  }
+
   async function backfillRepo(did: string, wanted: readonly Collection[]): Promise<void> {
     if (options.signal?.aborted) return;
     let service: PdsService;
@@ -255,9 +274,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       return;
     }
     const budget = new RepoBudget(repoLimits, options.signal);
+    const rev = await headRevision(did, service, budget);
     for (const [i, collection] of wanted.entries()) {
       try {
-        await backfillCollection(did, service, collection, budget);
+        await backfillCollection(did, service, collection, budget, rev);
       } catch (error) {
         // Stopped: the collection in progress stays "running" and resumes on the next run.
         if (error instanceof BackfillStopped) return;

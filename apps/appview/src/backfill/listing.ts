@@ -16,8 +16,17 @@ export interface ListedRecord {
  * this AppView was away keeps its place among its neighbours (dating it by
  * the backfill would put every backfilled reply after a lock backfilled a
  * moment earlier), and a claim in the future is still capped at now.
+ *
+ * `rev` is the repository's revision read just before the listing began, or
+ * null: every version listed is at least that recent, so a live event older
+ * than it cannot undo what the listing found, and a newer one replaces it.
  */
-export function listedCandidate(did: string, collection: Collection, item: ListedRecord | null): Candidate {
+export function listedCandidate(
+  did: string,
+  collection: Collection,
+  item: ListedRecord | null,
+  rev: string | null = null,
+): Candidate {
   // A hostile PDS may list anything at all: the validator judges what is missing.
   const rkey = typeof item?.uri === "string" ? item.uri.split("/").pop() : undefined;
   return {
@@ -29,6 +38,7 @@ export function listedCandidate(did: string, collection: Collection, item: Liste
     operation: "create",
     cid: item?.cid,
     record: item?.value,
+    rev,
   };
 }
 

@@ -14,6 +14,11 @@ export interface CommitCandidate {
   rkey: unknown;
   /** "create", "update" or "delete". */
   operation: unknown;
+  /**
+   * The repository revision (a TID) of the commit that made the change: what
+   * orders two versions of one record. Absent when the source cannot say.
+   */
+  rev?: unknown;
   /** Create and update only. */
   cid?: unknown;
   /** Create and update only, in the JSON data model (lexToJson for CBOR). */

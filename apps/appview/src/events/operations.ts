@@ -17,6 +17,8 @@ type RecordFields = {
     rkey: string;
     operation: "create" | "update";
     cid: string;
+    /** The commit's repository revision (a TID): a version older than the one a row holds is not applied. Null: unknown. */
+    rev: string | null;
     record: RecordTypes[C];
   };
 }[Collection];
@@ -27,6 +29,7 @@ interface DeleteFields {
   did: string;
   collection: Collection;
   rkey: string;
+  rev: string | null;
 }
 
 /** The DID's identity changed: its handle is verified afresh (the event's own claim is not trusted). */

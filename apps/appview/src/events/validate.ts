@@ -2,7 +2,7 @@
 // operation the indexer may apply or a rejection with its reason. It checks,
 // in this order: the event's time (not in the future), the author's DID, that no text in it holds
 // NUL, the collection, the record key, that forum-owned collections come from
-// the forum account, the operation, the CID, the record against its lexicon,
+// the forum account, the commit's revision, the operation, the CID, the record against its lexicon,
 // and what the record points at (rules.ts). The first fault is the reason.
 import {
   forumOwnedCollections,
@@ -10,6 +10,7 @@ import {
   isCollection,
   isAccountDid,
   isDid,
+  isTid,
   isValidRecordKeyFor,
   validateRecord,
 } from "@atbb/lexicon";
@@ -71,7 +72,7 @@ function validateAccount({ timeUs, active, status }: AccountCandidate, did: stri
 }
 
 function validateCommit(
-  { timeUs, collection, rkey, operation, cid, record }: CommitCandidate,
+  { timeUs, collection, rkey, operation, cid, record, rev: claimedRev }: CommitCandidate,
   did: string,
   forumDid: string,
 ): Verdict {
@@ -96,7 +97,10 @@ function validateCommit(
       rkey,
     });
   }
-  if (operation === "delete") return accepted({ kind: "delete", timeUs, did, collection, rkey });
+  if (claimedRev !== undefined && claimedRev !== null && !isTid(claimedRev))
+    return rejected("invalid_envelope", "commit.rev is not a TID", { timeUs, did, collection, rkey });
+  const rev = claimedRev ?? null;
+  if (operation === "delete") return accepted({ kind: "delete", timeUs, did, collection, rkey, rev });
   if (operation !== "create" && operation !== "update") {
     return rejected("invalid_operation", `operation ${JSON.stringify(String(operation)).slice(0, 20)}`, {
       timeUs,
@@ -118,6 +122,7 @@ function validateCommit(
     rkey,
     operation,
     cid,
+    rev,
     record: validation.record,
   } as OpFields);
 }

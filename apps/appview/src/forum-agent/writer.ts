@@ -152,7 +152,7 @@ export async function createForumWriter(
     async create(collection, record, rkey) {
       check(forumDid, collection, rkey, record);
       const what = `creating ${collection}${rkey ? `/${rkey}` : ""}`;
-      let written: { uri: string; cid: string };
+      let written: { uri: string; cid: string; commit?: { rev: string } };
       try {
         // validate: false — the PDS does not know space.atbb.*; we validated above.
         ({ data: written } = await repo.createRecord({
@@ -176,6 +176,7 @@ export async function createForumWriter(
             rkey: key,
             operation: "create",
             cid: written.cid,
+            rev: written.commit?.rev ?? null,
             record: { $type: collection, ...record },
           }),
         what,
@@ -185,7 +186,7 @@ export async function createForumWriter(
     async update(collection, rkey, record, swapCid) {
       check(forumDid, collection, rkey, record);
       const what = `changing ${collection}/${rkey}`;
-      let written: { uri: string; cid: string };
+      let written: { uri: string; cid: string; commit?: { rev: string } };
       try {
         ({ data: written } = await repo.putRecord({
           repo: forumDid,
@@ -208,6 +209,7 @@ export async function createForumWriter(
             rkey,
             operation: "update",
             cid: written.cid,
+            rev: written.commit?.rev ?? null,
             record: { $type: collection, ...record },
           }),
         what,
@@ -216,14 +218,24 @@ export async function createForumWriter(
     },
     async remove(collection, rkey, swapCid) {
       const what = `deleting ${collection}/${rkey}`;
+      let rev: string | null;
       try {
-        await repo.deleteRecord({ repo: forumDid, collection, rkey, swapRecord: swapCid });
+        const { data } = await repo.deleteRecord({ repo: forumDid, collection, rkey, swapRecord: swapCid });
+        rev = data.commit?.rev ?? null;
       } catch (error) {
         throw writeFailure(error, what);
       }
       await applyLocally(
         () =>
-          indexer.applyLocal({ kind: "commit", timeUs: nowUs(), did: forumDid, collection, rkey, operation: "delete" }),
+          indexer.applyLocal({
+            kind: "commit",
+            timeUs: nowUs(),
+            did: forumDid,
+            collection,
+            rkey,
+            operation: "delete",
+            rev,
+          }),
         what,
       );
     },

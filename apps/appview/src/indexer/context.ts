@@ -25,6 +25,8 @@ export interface RecordWrite<C extends Collection> {
   did: string;
   rkey: string;
   cid: string;
+  /** The commit's repository revision (versions.ts keeps an older one from replacing a newer). */
+  rev: string | null;
   record: RecordTypes[C];
 }
 

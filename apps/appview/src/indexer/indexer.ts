@@ -25,6 +25,7 @@ import { waitingReplySweep } from "./orphans.ts";
 import { rejectionLog } from "./rejection-log.ts";
 import { updateKnownUser } from "./users.ts";
 import { describeError, isEventError } from "./write-errors.ts";
+import { withoutSuperseded } from "./versions.ts";
 
 export type { IndexerStatus } from "./status.ts";
 
@@ -175,6 +176,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       dirtyTopics: new Set(),
       dirtyBoards: new Set(),
     };
+    ops = await withoutSuperseded(ctx, ops);
     // Every author is a user, whatever they wrote: one statement for the batch.
     const authors = [...new Set(ops.filter((op) => op.kind === "record").map((op) => op.did))];
     if (authors.length > 0) {

@@ -1,6 +1,6 @@
 // Moderation state is derived, never toggled: after any mod action arrives or
 // is deleted, the subject's state is recomputed from the latest action of each
-// pair (ban/unban, lock/unlock, delete/undelete). Replays and out-of-order
+// pair (ban/unban, lock/unlock, delete/undelete, pin/unpin). Replays and out-of-order
 // arrivals therefore converge on the same state.
 import { parseRecordUri } from "@atbb/lexicon";
 import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
@@ -11,6 +11,7 @@ type Pair = readonly [on: string, off: string];
 export const BAN: Pair = ["ban", "unban"];
 export const LOCK: Pair = ["lock", "unlock"];
 export const DELETE: Pair = ["delete", "undelete"];
+export const PIN: Pair = ["pin", "unpin"];
 
 /** SQL: is the latest action of `pair` on this subject the "on" one? (false when none) */
 export function latestIs(
@@ -42,6 +43,7 @@ export interface ModerationState {
   locked: boolean;
   /** When the network saw the lock in effect (null when not locked): replies it saw later are hidden. */
   lockedAt: Date | null;
+  pinned: boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function moderationOf(
             modActions.subjectPostUri,
             posts.map((p) => p.uri),
           ),
-          inArray(modActions.action, [...LOCK, ...DELETE]),
+          inArray(modActions.action, [...LOCK, ...DELETE, ...PIN]),
         ),
       ),
     );
@@ -86,7 +88,7 @@ export async function moderationOf(
     (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.rkey < b.rkey ? -1 : a.rkey > b.rkey ? 1 : 0),
   );
   const latest = new Map<string, { action: string; seenAt: Date | null }>();
-  const pairOf = (action: string) => [BAN, LOCK, DELETE].find((pair) => pair.includes(action))!;
+  const pairOf = (action: string) => [BAN, LOCK, DELETE, PIN].find((pair) => pair.includes(action))!;
   for (const { action, did, postUri, seenAt } of actions)
     latest.set(`${pairOf(action)[0]} ${did ?? postUri}`, { action, seenAt });
   return ({ did, uri }) => {
@@ -97,6 +99,7 @@ export async function moderationOf(
       deletedByMod: latest.get(`${DELETE[0]} ${uri}`)?.action === DELETE[0],
       locked,
       lockedAt: locked ? lock!.seenAt : null,
+      pinned: latest.get(`${PIN[0]} ${uri}`)?.action === PIN[0],
     };
   };
 }
@@ -129,6 +132,8 @@ export async function recomputePostModeration(ctx: ApplyContext, postUri: string
       locked: latestIs(ctx, LOCK, { postUri }),
       lockedAt: lockedSince(ctx, postUri),
       deletedByMod: latestIs(ctx, DELETE, { postUri }),
+      // Only a topic is pinned: a pin naming a reply changes nothing.
+      pinned: sql`(${posts.rootUri} is null and ${latestIs(ctx, PIN, { postUri })})`,
     })
     .where(and(eq(posts.did, target.did), eq(posts.rkey, target.rkey)))
     .returning({ id: posts.id, rootId: posts.rootId });

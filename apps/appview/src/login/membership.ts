@@ -55,6 +55,8 @@ export async function ensureMembership(
     rkey: written.uri.split("/").pop(),
     operation: "create",
     cid: written.cid,
+    // A membership found in the repository has no revision at hand.
+    rev: "rev" in written ? written.rev : null,
     record,
   });
   if (!verdict.ok)

@@ -22,13 +22,22 @@ export class PdsRefusedError extends Error {
 export interface WrittenRecord {
   uri: string;
   cid: string;
+  /** The commit's repository revision, as the PDS answered it (null if it did not). */
+  rev: string | null;
 }
+
+/** The revision a write's answer names (its `commit.rev`), or null. */
+const revOf = (out: Record<string, unknown>): string | null => {
+  const rev = (out.commit as { rev?: unknown } | undefined)?.rev;
+  return typeof rev === "string" ? rev : null;
+};
 
 export interface MemberRepository {
   readonly did: string;
   create(collection: string, record: Record<string, unknown>, rkey?: string): Promise<WrittenRecord>;
   put(collection: string, rkey: string, record: Record<string, unknown>, swapRecord: string): Promise<WrittenRecord>;
-  delete(collection: string, rkey: string, swapRecord?: string): Promise<void>;
+  /** Resolves to the commit's revision (null if the PDS did not say). */
+  delete(collection: string, rkey: string, swapRecord?: string): Promise<string | null>;
   /** The record as the repository holds it now, or null when there is none. */
   get(collection: string, rkey: string): Promise<{ uri: string; cid: string; value: Record<string, unknown> } | null>;
   list(collection: string): Promise<{ uri: string; cid: string; value: Record<string, unknown> }[]>;
@@ -81,7 +90,7 @@ export function memberRepository(session: OAuthSession): MemberRepository {
         validate: false,
         ...(rkey ? { rkey } : {}),
       });
-      return { uri: String(out.uri), cid: String(out.cid) };
+      return { uri: String(out.uri), cid: String(out.cid), rev: revOf(out) };
     },
     async put(collection, rkey, record, swapRecord) {
       const out = await call("POST", "com.atproto.repo.putRecord", {
@@ -92,15 +101,16 @@ export function memberRepository(session: OAuthSession): MemberRepository {
         swapRecord,
         validate: false,
       });
-      return { uri: String(out.uri), cid: String(out.cid) };
+      return { uri: String(out.uri), cid: String(out.cid), rev: revOf(out) };
     },
     async delete(collection, rkey, swapRecord) {
-      await call("POST", "com.atproto.repo.deleteRecord", {
+      const out = await call("POST", "com.atproto.repo.deleteRecord", {
         repo: did,
         collection,
         rkey,
         ...(swapRecord ? { swapRecord } : {}),
       });
+      return revOf(out);
     },
     async get(collection, rkey) {
       try {

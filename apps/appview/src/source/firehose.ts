@@ -36,11 +36,20 @@ export function firehoseCandidate(event: Event): Candidate | null {
         operation: event.event,
         collection: event.collection,
         rkey: event.rkey,
+        rev: event.rev,
         cid: event.cid.toString(),
         record: lexToJson(event.record as never),
       };
     case "delete":
-      return { kind: "commit", timeUs, did, operation: "delete", collection: event.collection, rkey: event.rkey };
+      return {
+        kind: "commit",
+        timeUs,
+        did,
+        operation: "delete",
+        collection: event.collection,
+        rkey: event.rkey,
+        rev: event.rev,
+      };
     case "identity":
       return { kind: "identity", timeUs, did };
     case "account":

@@ -47,8 +47,8 @@ export function decodeJetstreamMessage(message: string): Candidate | Verdict {
     case "commit": {
       const commit = event.commit;
       if (!isObject(commit)) return refuse("invalid_envelope", "commit event without commit");
-      const { collection, rkey, operation, cid, record } = commit;
-      return { kind: "commit", timeUs, did, collection, rkey, operation, cid, record };
+      const { collection, rkey, operation, cid, record, rev } = commit;
+      return { kind: "commit", timeUs, did, collection, rkey, operation, cid, record, rev };
     }
     case "identity":
       if (!isObject(event.identity)) return refuse("invalid_envelope", "identity event without identity");

@@ -16,6 +16,7 @@ import {
   PdsUnavailableError,
   RecordConflictError,
   type MemberRepository,
+  type WrittenRecord,
 } from "../login/repository.ts";
 import { checkPermission, PERMISSION } from "../permissions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES, tooLong, type WriteLimiter } from "./limits.ts";
@@ -113,7 +114,7 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
   async function publish(
     repository: MemberRepository,
     record: Record<string, unknown>,
-    write: () => Promise<{ uri: string; cid: string }>,
+    write: () => Promise<WrittenRecord>,
     operation: "create" | "update",
   ): Promise<Written> {
     const valid = validatePublishedRecord(ids.post, record);
@@ -130,13 +131,14 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
       rkey,
       operation,
       cid: written.cid,
+      rev: written.rev,
       record,
     });
     const [row] = await db
       .select({ id: posts.id })
       .from(posts)
       .where(and(eq(posts.did, repository.did), eq(posts.rkey, rkey)));
-    return { id: row!.id, ...written };
+    return { id: row!.id, uri: written.uri, cid: written.cid };
   }
 
   async function applyLocally(candidate: Candidate): Promise<void> {
@@ -257,7 +259,7 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
       await refuseBanned(did);
       refuseRateLimited(did);
       const repository = await repositoryOf(did);
-      await translate(() => repository.delete(ids.post, post.rkey, input.cid));
+      const rev = await translate(() => repository.delete(ids.post, post.rkey, input.cid));
       limiter.count(did);
       await applyLocally({
         kind: "commit",
@@ -266,6 +268,7 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
         collection: ids.post,
         rkey: post.rkey,
         operation: "delete",
+        rev,
       });
     },
   };

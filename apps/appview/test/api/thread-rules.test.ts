@@ -128,6 +128,47 @@ describe(`a thread's rules (${dialect})`, () => {
     ]);
   });
 
+  it("lists a board's pinned topics first, pinned or not by the latest of pin and unpin, and never pins a reply", async () => {
+    const { s, board } = forumWithBoard();
+    const oldest = s.topic(alice, board, "Rules of the board");
+    const middle = s.topic(bob, board, "Welcome");
+    const newest = s.topic(alice, board, "Latest news");
+    const reply = s.reply(bob, newest, newest, "a reply");
+    s.modAction("pin", { post: oldest });
+    // A pin that arrives before its topic still holds once the topic does.
+    s.modAction("pin", { post: middle });
+    const messages = s.messages.splice(0);
+    const middleAt = messages.findIndex((m) => m.includes(middle.rkey) && m.includes('"space.atbb.post"'));
+    const [middleMessage] = messages.splice(middleAt, 1);
+    await applyMessages(indexerFor(s), [...messages, middleMessage!]);
+    const get = api(s);
+    const topics = async () =>
+      (await get(`/api/boards/${await boardIdOf(board)}/topics`)).body.topics.map((t: any) => [t.title, t.pinned]);
+
+    expect(await topics()).toEqual([
+      ["Welcome", true],
+      ["Rules of the board", true],
+      ["Latest news", false],
+    ]);
+    const unpin = s.modAction("unpin", { post: middle });
+    s.modAction("pin", { post: reply });
+    await applyMessages(indexerFor(s), s.messages.splice(0));
+    expect(await topics()).toEqual([
+      ["Rules of the board", true],
+      ["Latest news", false],
+      ["Welcome", false],
+    ]);
+    expect((await get(`/api/topics/${await idOf(oldest)}`)).body.topic.pinned).toBe(true);
+    // Deleting the unpin makes the earlier pin the latest again.
+    s.remove(unpin);
+    await applyMessages(indexerFor(s), s.messages.splice(0));
+    expect(await topics()).toEqual([
+      ["Welcome", true],
+      ["Rules of the board", true],
+      ["Latest news", false],
+    ]);
+  });
+
   it("lists a thread's replies by when they were written, a claim in the future counting as when it was seen", async () => {
     const { s, board } = forumWithBoard();
     const topic = s.topic(alice, board, "A thread");

@@ -21,13 +21,14 @@ function firehoseEvent(message: string): Event {
   const meta = { seq: 7, time: new Date(timeUs / 1000).toISOString(), did };
   if (kind === "account") return { ...meta, event: "account", active: account.active, status: account.status } as Event;
   if (kind === "identity") return { ...meta, event: "identity", handle: "alice.test" } as Event;
-  const { operation, collection, rkey, cid, record } = commit;
-  if (operation === "delete") return { ...meta, event: "delete", collection, rkey } as Event;
+  const { operation, collection, rkey, cid, record, rev } = commit;
+  if (operation === "delete") return { ...meta, event: "delete", collection, rkey, rev } as Event;
   return {
     ...meta,
     event: operation,
     collection,
     rkey,
+    rev,
     cid: jsonToLex({ $link: cid }),
     record: jsonToLex(record),
   } as Event;
@@ -50,11 +51,11 @@ describe("the event contract", () => {
       const fromFirehose = opOf(validate(firehoseCandidate(firehoseEvent(message))!, s.forumDid));
       expect(fromFirehose).toEqual(fromJetstream);
     }
-    // Backfill lists what a repository holds now, dated by the listing.
+    // Backfill lists what a repository holds now, dated by the listing, versioned by the revision read before it.
     const { commit } = JSON.parse(s.messages[3]!);
     const listed = opOf(
       validate(
-        listedCandidate(alice, ids.post, { uri: withLink.uri, cid: commit.cid, value: commit.record }),
+        listedCandidate(alice, ids.post, { uri: withLink.uri, cid: commit.cid, value: commit.record }, commit.rev),
         s.forumDid,
       ),
     );

@@ -7,7 +7,7 @@ import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
-import { cidFor, ForumStream, tid } from "../support/forum-events.ts";
+import { cidFor, ForumStream, tid, type Written } from "../support/forum-events.ts";
 
 const alice = "did:plc:alicealicealicealiceaaaa";
 
@@ -47,8 +47,25 @@ function localCandidate(message: string): CommitCandidate {
     rkey: commit.rkey,
     operation: commit.operation,
     cid: commit.cid,
+    rev: commit.rev,
     record: commit.record,
   };
+}
+
+const topicRecord = (board: Written, title: string, createdAt: string) => ({
+  title,
+  text: `${title}: body`,
+  board: { $type: "space.atbb.post#boardRef" as const, board: board.ref },
+  createdAt,
+});
+
+async function postRow(database: MigratedTestDatabase, rkey: string) {
+  const { posts } = database.handle.schema;
+  const [row] = await database.handle.db
+    .select({ title: posts.title, text: posts.text, cid: posts.cid, deletedByUser: posts.deletedByUser })
+    .from(posts)
+    .where(and(eq(posts.did, alice), eq(posts.rkey, rkey)));
+  return row;
 }
 
 describe(`a record the AppView has just written (${dialect})`, () => {
@@ -155,5 +172,66 @@ describe(`a record the AppView has just written (${dialect})`, () => {
     ]);
     expect(await databaseSnapshot(database.handle)).toEqual(before);
     expect(indexer.status().rejected).toEqual({});
+  });
+
+  it("keeps an edit applied at once when the firehose's echo of the first version arrives after it", async () => {
+    const { s, board, structure } = forumWithBoard();
+    const topic = s.topic(alice, board, "First");
+    const edited = s.update(topic, topicRecord(board, "Second", s.isoNow()));
+    const [created, edit] = s.messages.slice(-2) as [string, string];
+    const database = await freshDatabase();
+    const indexer = createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger });
+    await applyMessages(indexer, s.messages.slice(0, structure));
+    await indexer.applyLocal(localCandidate(created));
+    await indexer.applyLocal(localCandidate(edit));
+
+    // The network's copies come later, the first version's last of all.
+    await applyMessages(indexer, [edit]);
+    await applyMessages(indexer, [created]);
+    expect(await postRow(database, topic.rkey)).toMatchObject({ title: "Second", cid: edited.cid });
+
+    const networkOnly = await freshDatabase();
+    await applyMessages(
+      createIndexer({ database: networkOnly.handle, forumDid: s.forumDid, logger: silentLogger }),
+      s.messages,
+    );
+    expect(await databaseSnapshot(database.handle)).toEqual(await databaseSnapshot(networkOnly.handle));
+  });
+
+  it("keeps a post deleted at once deleted when a late echo of its creation arrives", async () => {
+    const { s, board, structure } = forumWithBoard();
+    const topic = s.topic(alice, board, "Regretted");
+    s.remove(topic);
+    const [created, deleted] = s.messages.slice(-2) as [string, string];
+    const database = await freshDatabase();
+    const indexer = createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger });
+    await applyMessages(indexer, s.messages.slice(0, structure));
+    await indexer.applyLocal(localCandidate(created));
+    await indexer.applyLocal(localCandidate(deleted));
+
+    await applyMessages(indexer, [created]);
+    expect(await postRow(database, topic.rkey)).toMatchObject({ text: "", deletedByUser: true });
+    await applyMessages(indexer, [deleted]);
+    expect(await postRow(database, topic.rkey)).toMatchObject({ text: "", deletedByUser: true });
+  });
+
+  it("applies a version whose revision is unknown as it comes, and refuses a revision that is not a TID", async () => {
+    const { s, board, structure } = forumWithBoard();
+    const topic = s.topic(alice, board, "Dated");
+    s.update(topic, topicRecord(board, "Undated edit", s.isoNow()));
+    const [created, edit] = s.messages.slice(-2) as [string, string];
+    const database = await freshDatabase();
+    const indexer = createIndexer({ database: database.handle, forumDid: s.forumDid, logger: silentLogger });
+    await applyMessages(indexer, [...s.messages.slice(0, structure), created]);
+
+    const refused = await indexer.applyLocal({ ...localCandidate(edit), rev: "not a tid" });
+    expect(refused.ok ? "applied" : refused.rejection).toMatchObject({
+      reason: "invalid_envelope",
+      detail: "commit.rev is not a TID",
+    });
+    expect(await postRow(database, topic.rkey)).toMatchObject({ title: "Dated" });
+
+    await indexer.applyLocal({ ...localCandidate(edit), rev: null });
+    expect(await postRow(database, topic.rkey)).toMatchObject({ title: "Undated edit" });
   });
 });

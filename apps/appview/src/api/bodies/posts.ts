@@ -33,6 +33,9 @@ export const Post = z.strictObject({
 export const Topic = Post.extend({
   boardId: Id.nullable(),
   locked: z.boolean(),
+  pinned: z
+    .boolean()
+    .describe("Held above the board's other topics by a moderator; the board lists pinned topics first"),
   replyCount: z.number().int().describe("Visible replies"),
   lastReplyAt: Timestamp.nullable().describe(
     "When the latest visible reply was written: the earlier of its createdAt and when the network saw it",
@@ -87,6 +90,7 @@ export function serializeTopic(post: PostRow, now: Date): z.input<typeof Topic> 
     ...serializePost(post, now),
     boardId: idString(post.boardId),
     locked: post.locked,
+    pinned: post.pinned,
     replyCount: post.replyCount,
     lastReplyAt: iso(post.lastReplyAt),
     lastActivityAt: iso(post.lastActivityAt ?? post.createdAt),

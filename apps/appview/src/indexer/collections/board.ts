@@ -5,11 +5,12 @@ import { idOf } from "../references.ts";
 
 export const boardIndexer: CollectionIndexer<typeof ids.board> = {
   collection: ids.board,
-  async upsert({ tx, schema, now, dirtyBoards }, { did, rkey, cid, record }) {
+  async upsert({ tx, schema, now, dirtyBoards }, { did, rkey, cid, rev, record }) {
     const { boards, categories, posts } = schema;
     const category = categoryRefOf(record);
     const values = {
       cid,
+      rev,
       name: record.name,
       description: record.description ?? null,
       sortOrder: record.sortOrder ?? null,

@@ -4,10 +4,11 @@ import type { CollectionIndexer } from "../context.ts";
 
 export const categoryIndexer: CollectionIndexer<typeof ids.category> = {
   collection: ids.category,
-  async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
+  async upsert({ tx, schema, now }, { did, rkey, cid, rev, record }) {
     const { categories, forums, boards } = schema;
     const values = {
       cid,
+      rev,
       name: record.name,
       description: record.description ?? null,
       sortOrder: record.sortOrder ?? null,

@@ -5,11 +5,12 @@ import { idOf } from "../references.ts";
 
 export const forumIndexer: CollectionIndexer<typeof ids.forum> = {
   collection: ids.forum,
-  async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
+  async upsert({ tx, schema, now }, { did, rkey, cid, rev, record }) {
     const { forums, categories, memberships, roles } = schema;
     const defaultRole = defaultRoleOf(record)?.uri ?? null;
     const values = {
       cid,
+      rev,
       name: record.name,
       description: record.description ?? null,
       createdAt: record.createdAt ? new Date(record.createdAt) : now,

@@ -5,11 +5,12 @@ import { idOf } from "../references.ts";
 
 export const membershipIndexer: CollectionIndexer<typeof ids.membership> = {
   collection: ids.membership,
-  async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
+  async upsert({ tx, schema, now }, { did, rkey, cid, rev, record }) {
     const { memberships, forums, roles } = schema;
     const [forum, role] = [forumRefOf(record), roleRefOf(record)];
     const values = {
       cid,
+      rev,
       forumUri: forum.uri,
       forumId: idOf(forums, forum.uri),
       roleUri: role?.uri ?? null,

@@ -10,11 +10,12 @@ async function applyEffects(ctx: ApplyContext, subject: { did: string | null; po
 
 export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
   collection: ids.modAction,
-  async upsert(ctx, { did, rkey, cid, record, timeUs }) {
+  async upsert(ctx, { did, rkey, cid, rev, record, timeUs }) {
     const { tx, schema, now } = ctx;
     const { modActions } = schema;
     const values = {
       cid,
+      rev,
       // The short verb, whichever form arrived: moderation and the API read it so.
       action: modActionKindOf(record)!,
       subjectDid: record.subject.did ?? null,

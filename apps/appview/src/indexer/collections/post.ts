@@ -14,7 +14,7 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
 
   upsertMany: upsertPosts,
 
-  async remove({ tx, schema, dirtyTopics }, { did, rkey, timeUs }) {
+  async remove({ tx, schema, dirtyTopics }, { did, rkey, timeUs, rev }) {
     const { posts } = schema;
     // A tombstone keeps the thread's shape; the words go, as their author asked.
     // A topic's deletion also closes it: replies the network sees later are hidden.
@@ -22,6 +22,7 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
       .update(posts)
       .set({
         deletedByUser: true,
+        rev,
         text: "",
         title: null,
         deletedAt: sql`coalesce(${posts.deletedAt}, ${sql.param(eventTime(timeUs), posts.deletedAt)})`,
@@ -93,17 +94,18 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
     if (before?.boardId != null) dirtyBoards.add(before.boardId);
   }
 
-  const rows = writes.map(({ did, rkey, cid, record, operation, timeUs }, i) => {
+  const rows = writes.map(({ did, rkey, cid, rev, record, operation, timeUs }, i) => {
     const createdAt = new Date(record.createdAt);
     const seenAt = eventTime(timeUs);
     // When the post counts as written (aggregates.ts says why).
     const postedAt = createdAt < seenAt ? createdAt : seenAt;
-    const { banned, deletedByMod, locked, lockedAt } = moderation(own[i]!);
+    const { banned, deletedByMod, locked, lockedAt, pinned } = moderation(own[i]!);
     const board = boardRefOf(record);
     return {
       did,
       rkey,
       cid,
+      rev,
       title: record.reply ? null : (record.title ?? null),
       text: record.text,
       forumUri: forumRefOf(record)?.uri ?? null,
@@ -123,6 +125,8 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
       deletedByMod,
       locked,
       lockedAt,
+      // Only a topic is pinned: a pin naming a reply changes nothing.
+      pinned: record.reply ? false : pinned,
       deletedAt: null,
       // Recomputed before the batch commits (aggregates.ts), by the same rule.
       lastActivityAt: record.reply ? null : postedAt,

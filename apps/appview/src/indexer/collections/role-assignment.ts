@@ -8,11 +8,12 @@ import { idOf } from "../references.ts";
 
 export const roleAssignmentIndexer: CollectionIndexer<typeof ids.roleAssignment> = {
   collection: ids.roleAssignment,
-  async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
+  async upsert({ tx, schema, now }, { did, rkey, cid, rev, record }) {
     const { roleGrants, roles } = schema;
     const role = roleRefOf(record);
     const values = {
       cid,
+      rev,
       memberDid: record.did,
       roleUri: role.uri,
       // The role may arrive after its grant: the role's indexer links it then.

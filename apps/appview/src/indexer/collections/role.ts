@@ -4,10 +4,11 @@ import type { CollectionIndexer } from "../context.ts";
 
 export const roleIndexer: CollectionIndexer<typeof ids.role> = {
   collection: ids.role,
-  async upsert({ tx, schema, now }, { did, rkey, cid, record }) {
+  async upsert({ tx, schema, now }, { did, rkey, cid, rev, record }) {
     const { roles, rolePermissions, memberships, roleGrants, forums } = schema;
     const values = {
       cid,
+      rev,
       name: record.name,
       description: record.description ?? null,
       priority: record.priority,
