@@ -162,8 +162,15 @@ export async function main(argv: string[]): Promise<number> {
     console.log(packageJson.version);
     return 0;
   }
+  if (command === "help" && extra[0] !== undefined) {
+    // `atbb help <command>` is `atbb <command> --help`, for every command.
+    if (FORUM_COMMANDS.includes(extra[0])) return main([extra[0], "--help"]);
+    if (!(extra[0] in COMMAND_HELP)) throw new UsageError(`Unknown command "${extra[0]}".`);
+    console.log(COMMAND_HELP[extra[0]]);
+    return 0;
+  }
   if (!command || command === "help") {
-    console.log(command === "help" && extra[0] ? (COMMAND_HELP[extra[0]] ?? USAGE) : USAGE);
+    console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
   if (!(command in COMMAND_HELP)) throw new UsageError(`Unknown command "${command}".`);

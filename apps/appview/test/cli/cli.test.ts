@@ -35,6 +35,22 @@ describe("atbb help and arguments", () => {
     expect((await runCli(["--version"])).stdout.trim()).toBe(packageJson.version);
   });
 
+  it("answers `atbb help <command>` with that command's help, the forum account's commands included", async () => {
+    for (const [command, line] of [
+      ["init", "Usage: atbb init"],
+      ["mod", "Usage: atbb mod"],
+      ["serve", "Usage: atbb serve"],
+    ] as const) {
+      const help = await runCli(["help", command]);
+      expect(help, command).toMatchObject({ code: 0, stdout: expect.stringContaining(line) });
+      expect(help.stdout, command).toBe((await runCli([command, "--help"])).stdout);
+    }
+    expect(await runCli(["help", "frobnicate"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Unknown command "frobnicate"'),
+    });
+  });
+
   it("refuses unknown commands and options with usage and exit code 2", async () => {
     expect(await runCli(["frobnicate"])).toMatchObject({
       code: 2,
