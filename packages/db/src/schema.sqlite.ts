@@ -181,6 +181,8 @@ export const posts = sqliteTable(
     parentId: idRef("parent_id").references((): AnySQLiteColumn => posts.id, {
       onDelete: "set null",
     }),
+    // Replies: the post quoted, as the record names it (readers show it only when it is of the same thread).
+    quoteUri: text("quote_uri"),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at"),
     seenAt: ms("seen_at"),

@@ -191,6 +191,8 @@ export const posts = pgTable(
     rootId: idRef("root_id").references((): AnyPgColumn => posts.id, { onDelete: "set null" }),
     parentUri: text("parent_uri"),
     parentId: idRef("parent_id").references((): AnyPgColumn => posts.id, { onDelete: "set null" }),
+    // Replies: the post quoted, as the record names it (readers show it only when it is of the same thread).
+    quoteUri: text("quote_uri"),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at"),
     // When the network saw the version of the post this row holds: its

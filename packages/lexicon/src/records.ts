@@ -79,6 +79,8 @@ export interface PostRecord {
   forum?: PostForumRef;
   board?: PostBoardRef;
   reply?: PostReplyRef;
+  /** Replies only: a post of the same thread, quoted. */
+  quote?: PostQuoteRef;
   createdAt: string;
 }
 
@@ -96,6 +98,11 @@ export interface PostReplyRef {
   $type?: "space.atbb.post#replyRef";
   root: StrongRef;
   parent: StrongRef;
+}
+
+export interface PostQuoteRef {
+  $type?: "space.atbb.post#quoteRef";
+  post: StrongRef;
 }
 
 export interface MembershipRecord {

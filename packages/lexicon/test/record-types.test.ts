@@ -114,6 +114,7 @@ describe("the record types", () => {
       expect.arrayContaining([
         "PostRecord",
         "PostForumRef",
+        "PostQuoteRef",
         "BoardCategoryRef",
         "RoleAssignmentRecord",
         "ModActionSubject",
@@ -121,7 +122,7 @@ describe("the record types", () => {
         "ForumRoleRef",
       ]),
     );
-    expect(expected.length).toBe(18);
+    expect(expected.length).toBe(19);
   });
 
   it("are exactly what the lexicon JSON defines", () => {

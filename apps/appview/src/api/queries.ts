@@ -39,6 +39,7 @@ const postColumns = (post: Schema["posts"], author: Schema["users"]) => ({
   boardId: post.boardId,
   rootId: post.rootId,
   parentId: post.parentId,
+  quoteUri: post.quoteUri,
   createdAt: post.createdAt,
   seenAt: post.seenAt,
   updatedAt: post.updatedAt,

@@ -42,9 +42,11 @@ export const referenceRules: { [C in Collection]: Rule<C> } = {
     if (record.reply) {
       return (
         checkReference(record.reply.root.uri, ids.post, null, "reply.root") ??
-        checkReference(record.reply.parent.uri, ids.post, null, "reply.parent")
+        checkReference(record.reply.parent.uri, ids.post, null, "reply.parent") ??
+        (record.quote ? checkReference(record.quote.post.uri, ids.post, null, "quote.post") : null)
       );
     }
+    if (record.quote) return "only a reply quotes: a topic has no quote";
     const board = boardRefOf(record);
     if (!board) return "a topic (a post without reply) needs a board";
     return (

@@ -190,23 +190,29 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
     async reply(
       did: string,
       topicId: number,
-      input: { parentId?: number | undefined; text: string },
+      input: { parentId?: number | undefined; quoteId?: number | undefined; text: string },
     ): Promise<Written> {
       checkLength("The text", input.text, TEXT_MAX_GRAPHEMES);
       const [topic] = await db.select().from(posts).where(eq(posts.id, topicId));
       if (!topic || topic.rootUri !== null || topic.deletedByUser)
         throw new Refusal(404, "not_found", `Topic ${topicId} was not found.`);
-      const parent =
-        input.parentId === undefined || input.parentId === topicId
-          ? topic
-          : (await db.select().from(posts).where(eq(posts.id, input.parentId)))[0];
-      if (!parent) throw new Refusal(404, "not_found", `Post ${input.parentId} was not found.`);
-      if (parent !== topic && parent.rootId !== topic.id)
-        throw new Refusal(
-          400,
-          "invalid_request",
-          `Post ${input.parentId} is not in topic ${topicId}: reply to a post of the same thread.`,
-        );
+      /** The post `id` names, which must be the topic or one of its replies. */
+      const inThread = async (postId: number | undefined, what: string) => {
+        if (postId === undefined || postId === topicId) return topic;
+        const [post] = await db.select().from(posts).where(eq(posts.id, postId));
+        if (!post) throw new Refusal(404, "not_found", `Post ${postId} was not found.`);
+        if (post.rootId !== topic.id)
+          throw new Refusal(
+            400,
+            "invalid_request",
+            `Post ${postId} is not in topic ${topicId}: ${what} a post of the same thread.`,
+          );
+        return post;
+      };
+      const parent = await inThread(input.parentId, "reply to");
+      const quoted = input.quoteId === undefined ? null : await inThread(input.quoteId, "quote");
+      if (quoted && (quoted.deletedByUser || quoted.deletedByMod || quoted.bannedByMod))
+        throw new Refusal(400, "invalid_request", `Post ${input.quoteId} is hidden: it cannot be quoted.`);
       await refuseBanned(did);
       if (topic.locked) throw new Refusal(403, "locked", "The topic is locked: you cannot reply.");
       await refuseWithout(did, PERMISSION.createPosts, "reply");
@@ -220,6 +226,7 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
           root: strongRef(topic.did, ids.post, topic),
           parent: strongRef(parent.did, ids.post, parent),
         },
+        ...(quoted ? { quote: { $type: `${ids.post}#quoteRef`, post: strongRef(quoted.did, ids.post, quoted) } } : {}),
         createdAt: new Date().toISOString(),
       };
       const repository = await repositoryOf(did);

@@ -49,6 +49,9 @@ export const Reply = Post.extend({
   parentId: Id.nullable().describe(
     "The post replied to: the topic or one of its replies; null when the parent is not (yet) a post of this thread",
   ),
+  quote: AtUri.nullable().describe(
+    "The post this reply quotes, as its record names it; a reader shows it only when it is a post of this thread (the topic or one of its replies) and not hidden. null when there is none, or while the reply is hidden",
+  ),
 }).openapi("Reply");
 
 /**
@@ -98,5 +101,6 @@ export function serializeTopic(post: PostRow, now: Date): z.input<typeof Topic> 
 }
 
 export function serializeReply(post: PostRow, now: Date, topic: PostRow): z.input<typeof Reply> {
-  return { ...serializePost(post, now, topic), parentId: idString(post.parentId) };
+  const body = serializePost(post, now, topic);
+  return { ...body, parentId: idString(post.parentId), quote: body.hidden ? null : post.quoteUri };
 }

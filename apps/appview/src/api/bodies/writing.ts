@@ -17,6 +17,7 @@ export const NewTopic = z
 export const NewReply = z
   .strictObject({
     parentId: id.optional().describe("The post answered, in the same topic (default: the topic)"),
+    quoteId: id.optional().describe("A post of the same topic this reply quotes (the topic or one of its replies)"),
     text: z.string().max(3000).describe("Up to 300 characters (graphemes)"),
   })
   .openapi("NewReply");

@@ -115,6 +115,7 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
       rootId: rootIdOf(record.reply?.root.uri),
       parentUri: record.reply?.parent.uri ?? null,
       parentId: parentIdOf(record.reply),
+      quoteUri: record.reply ? (record.quote?.post.uri ?? null) : null,
       createdAt,
       seenAt,
       postedAt,

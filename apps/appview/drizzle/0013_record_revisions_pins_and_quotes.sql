@@ -5,6 +5,7 @@ ALTER TABLE "forums" ADD COLUMN "rev" text;--> statement-breakpoint
 ALTER TABLE "memberships" ADD COLUMN "rev" text;--> statement-breakpoint
 ALTER TABLE "mod_actions" ADD COLUMN "rev" text;--> statement-breakpoint
 ALTER TABLE "posts" ADD COLUMN "rev" text;--> statement-breakpoint
+ALTER TABLE "posts" ADD COLUMN "quote_uri" text;--> statement-breakpoint
 ALTER TABLE "posts" ADD COLUMN "pinned" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "role_grants" ADD COLUMN "rev" text;--> statement-breakpoint
 ALTER TABLE "roles" ADD COLUMN "rev" text;--> statement-breakpoint
