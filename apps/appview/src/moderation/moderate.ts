@@ -93,15 +93,22 @@ export function moderation(
   forumWriter: (() => Promise<ForumWriter>) | null,
 ) {
   const { db, schema } = database;
-  const { users, posts, modActions } = schema;
+  const { users, posts, modActions, roleGrants } = schema;
 
   /** The subject of the action, and whose role the hierarchy compares with the actor's. */
   async function subjectOf(forum: string, target: ModTarget): Promise<{ subject: ModSubject; owner: string }> {
     if ("member" in target) {
       if (target.member === forum)
         throw new Refusal(400, "invalid_request", "The forum account itself cannot be banned or unbanned.");
-      const [known] = await db.select({ did: users.did }).from(users).where(eq(users.did, target.member));
-      if (!known) throw new Refusal(404, "not_found", `No member ${target.member} is known to this forum.`);
+      // Known: they wrote something the forum indexed (a post, a membership…), or the forum granted them a role.
+      const [[author], [grant]] = await Promise.all([
+        db.select({ did: users.did }).from(users).where(eq(users.did, target.member)),
+        db
+          .select({ rkey: roleGrants.rkey })
+          .from(roleGrants)
+          .where(and(eq(roleGrants.did, forum), eq(roleGrants.rkey, target.member))),
+      ]);
+      if (!author && !grant) throw new Refusal(404, "not_found", `No member ${target.member} is known to this forum.`);
       return { subject: { did: target.member }, owner: target.member };
     }
     const id = "topicId" in target ? target.topicId : target.postId;
