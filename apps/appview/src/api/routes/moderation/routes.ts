@@ -2,7 +2,7 @@
 // space.atbb.modAction naming the moderator (createdBy). Each route needs one
 // permission, and acts only on a member (for a post: its author) whose role
 // is below the moderator's own.
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
 import { ErrorBody } from "../../bodies/errors.ts";
 import { BanRequest, ModerationOutcome, ModerationRequest } from "../../bodies/moderation.ts";
 import { answer } from "../../resource.ts";
