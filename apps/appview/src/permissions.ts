@@ -112,3 +112,29 @@ export function outranks(actor: Role | null, target: Role | null): boolean {
 export function mayGrant(actor: Role | null, role: Pick<Role, "priority">): boolean {
   return actor !== null && actor.priority < role.priority;
 }
+
+/**
+ * What a member may do, for a client to show only the buttons that will
+ * work: each from `permits`, and writing also needs no ban in force.
+ * The route itself still checks everything (the hierarchy too, per target).
+ */
+export function capabilitiesOf(standing: Pick<Standing, "permissions">, { banned }: { banned: boolean }) {
+  const may = (permission: Permission) => permits(standing, permission);
+  const moderation = {
+    canHidePosts: may(PERMISSION.moderatePosts),
+    canBan: may(PERMISSION.banUsers),
+    canLock: may(PERMISSION.lockTopics),
+    canPin: may(PERMISSION.pinTopics),
+  };
+  return {
+    canCreateTopics: !banned && may(PERMISSION.createTopics),
+    canReply: !banned && may(PERMISSION.createPosts),
+    canModerate: Object.values(moderation).some(Boolean),
+    ...moderation,
+    canManageCategories: may(PERMISSION.manageCategories),
+    canManageRoles: may(PERMISSION.manageRoles),
+    canManageMembers: may(PERMISSION.manageMembers),
+    canManageForum: may(PERMISSION.manageForum),
+  };
+}
+export type Capabilities = ReturnType<typeof capabilitiesOf>;

@@ -19,6 +19,7 @@ import { forumRoutes } from "./routes/forum/handlers.ts";
 import { healthRoutes } from "./routes/health/handlers.ts";
 import { memberRoutes, roleRoutes, userRoutes } from "./routes/members/handlers.ts";
 import { modActionRoutes } from "./routes/mod-actions/handlers.ts";
+import { moderationRoutes } from "./routes/moderation/handlers.ts";
 import { postWriteRoutes } from "./routes/posts/handlers.ts";
 import { topicRoutes } from "./routes/topics/handlers.ts";
 import { Refusal } from "../writing/posts.ts";
@@ -43,8 +44,14 @@ export interface AppOptions {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-/** Where a request can change something (login and writing): each refuses other sites. */
-const STATE_CHANGING_PATHS = ["/api/auth/logout", "/api/topics", "/api/topics/:id/replies", "/api/posts/:id"];
+/** Where a request can change something (login, writing, moderation): each refuses other sites. */
+const STATE_CHANGING_PATHS = [
+  "/api/auth/logout",
+  "/api/topics",
+  "/api/topics/:id/replies",
+  "/api/posts/:id",
+  "/api/moderation/*",
+];
 
 export function createApp({
   database,
@@ -54,6 +61,7 @@ export function createApp({
   indexer,
   forumAgent,
   corsOrigins = [],
+  forumWriter = null,
   members = null,
 }: AppOptions) {
   const app = new OpenAPIHono();
@@ -87,6 +95,7 @@ export function createApp({
   app.route("/api/members", memberRoutes(database, forumDid));
   app.route("/api/roles", roleRoutes(database));
   app.route("/api/mod-actions", modActionRoutes(database));
+  app.route("/api/moderation", moderationRoutes(database, forumDid, members, forumWriter));
   app.route("/api/auth", authRoutes(database, members, logger));
   app.route("/api", postWriteRoutes(database, members));
   app.route("/", clientMetadataRoutes(members));

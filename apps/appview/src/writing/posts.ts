@@ -6,10 +6,10 @@ import type { DatabaseHandle } from "@atbb/db";
 import { ids, validatePublishedRecord } from "@atbb/lexicon";
 import { recordUri } from "@atbb/lexicon/syntax";
 import { isExpectedSessionError, type OAuthSession } from "@atproto/oauth-client-node";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Candidate } from "../events/index.ts";
-import { BAN } from "../indexer/moderation.ts";
 import type { MemberAccess } from "../login/access.ts";
+import { banInForce } from "../moderation/state.ts";
 import {
   memberRepository,
   PdsRefusedError,
@@ -47,7 +47,7 @@ const strongRef = (did: string, collection: string, row: { rkey: string; cid: st
 
 export function postWriting(database: DatabaseHandle, access: MemberAccess, limiter: WriteLimiter) {
   const { db, schema } = database;
-  const { boards, forums, modActions, posts } = schema;
+  const { boards, forums, posts } = schema;
 
   const checkLength = (what: string, value: string, max: number) => {
     const problem = tooLong(what, value, max);
@@ -55,17 +55,9 @@ export function postWriting(database: DatabaseHandle, access: MemberAccess, limi
   };
 
   async function refuseBanned(did: string): Promise<void> {
-    const [latest] = await db
-      .select({ action: modActions.action, expiresAt: modActions.expiresAt })
-      .from(modActions)
-      .where(
-        and(eq(modActions.did, access.forumDid), eq(modActions.subjectDid, did), inArray(modActions.action, [...BAN])),
-      )
-      .orderBy(desc(modActions.createdAt), desc(modActions.rkey))
-      .limit(1);
-    if (latest?.action !== BAN[0]) return;
-    if (latest.expiresAt !== null && latest.expiresAt.getTime() <= Date.now()) return;
-    const until = latest.expiresAt ? ` until ${latest.expiresAt.toISOString()}` : "";
+    const ban = await banInForce(database, access.forumDid, did);
+    if (ban === null) return;
+    const until = ban.expiresAt ? ` until ${ban.expiresAt.toISOString()}` : "";
     throw new Refusal(403, "banned", `You are banned from this forum${until}: you cannot post.`);
   }
 

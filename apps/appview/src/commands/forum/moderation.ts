@@ -1,13 +1,21 @@
 // `atbb mod …`: moderation actions, written by the forum account as
-// space.atbb.modAction records (action tokens, as atBB publishes them).
-// hide/unhide are the lexicon's delete/undelete: the post stays in its
-// author's repository, the forum stops showing it.
-import { ids, isAtUri, modActionToken, parseRecordUri, type ModActionKind } from "@atbb/lexicon";
+// space.atbb.modAction records (src/moderation/actions.ts builds them, as it
+// does for moderators' routes). The operator acts as the forum itself: the
+// records name no moderator.
+import { ids, isAtUri, parseRecordUri } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
 import type { Config } from "../../config.ts";
+import {
+  actsOnMember,
+  indexedPost,
+  isModVerb,
+  MOD_VERBS,
+  modActionRecord,
+  type PostRef,
+} from "../../moderation/actions.ts";
 import { UsageError } from "../usage-error.ts";
 import { needs, parseCommand } from "./args.ts";
-import { isoNow, Refusal, withOperator, type Operator } from "./operator.ts";
+import { Refusal, withOperator, type Operator } from "./operator.ts";
 
 export const MOD_HELP = `Usage: atbb mod <action> <subject> [--reason <text>] [--expires <when>] [--json]
 
@@ -23,17 +31,6 @@ API. <when> is an ISO 8601 date and time, or a duration from now: 30m, 12h,
 
 Exit codes: 0 done, 1 the PDS failed, 2 usage, 4 login refused, 5 refused (no such post, not valid).`;
 
-const ACTIONS: Record<string, ModActionKind> = {
-  ban: "ban",
-  unban: "unban",
-  lock: "lock",
-  unlock: "unlock",
-  hide: "delete",
-  unhide: "undelete",
-  pin: "pin",
-  unpin: "unpin",
-};
-
 /** An ISO date-time, or a duration from now (30m, 12h, 7d), as ISO. */
 export function expiryOf(value: string, now = Date.now()): string {
   const duration = /^(\d+)([mhd])$/.exec(value);
@@ -48,7 +45,7 @@ export function expiryOf(value: string, now = Date.now()): string {
   return new Date(at).toISOString();
 }
 
-async function postRef({ database }: Operator, post: string): Promise<{ uri: string; cid: string }> {
+async function postRef({ database }: Operator, post: string): Promise<PostRef> {
   const { posts } = database.schema;
   const where = /^\d{1,16}$/.test(post)
     ? eq(posts.id, Number(post))
@@ -57,9 +54,9 @@ async function postRef({ database }: Operator, post: string): Promise<{ uri: str
       : null;
   if (where === null)
     throw new UsageError(`"${post}" is neither a post's AT-URI (at://did/space.atbb.post/rkey) nor its id`, "mod");
-  const [row] = await database.db.select({ did: posts.did, rkey: posts.rkey, cid: posts.cid }).from(posts).where(where);
+  const row = await indexedPost(database, where);
   if (!row) throw new Refusal(`no post ${post} is indexed here; moderation names the version of the post it acts on`);
-  return { uri: `at://${row.did}/${ids.post}/${row.rkey}`, cid: row.cid };
+  return { uri: row.uri, cid: row.cid };
 }
 
 export async function runMod(args: string[], config: () => Config): Promise<number> {
@@ -72,22 +69,18 @@ export async function runMod(args: string[], config: () => Config): Promise<numb
     console.log(MOD_HELP);
     return values.help ? 0 : 2;
   }
-  const kind = ACTIONS[verb];
-  if (!kind) throw new UsageError(`unknown action "${verb}": ${Object.keys(ACTIONS).join(", ")}`, "mod");
-  const onMember = kind === "ban" || kind === "unban";
+  if (!isModVerb(verb)) throw new UsageError(`unknown action "${verb}": ${Object.keys(MOD_VERBS).join(", ")}`, "mod");
+  const onMember = actsOnMember(verb);
   const [subject] = needs("mod", rest, [onMember ? "member" : "post"]);
-  if (values.expires !== undefined && kind !== "ban")
+  if (values.expires !== undefined && verb !== "ban")
     throw new UsageError("--expires is for bans only: other actions last until undone", "mod");
   const expiresAt = values.expires === undefined ? undefined : expiryOf(values.expires);
   return withOperator(config(), `mod ${verb}`, values.json ?? false, async (operator, out) => {
     const target = onMember ? { did: await operator.memberDid(subject!) } : { post: await postRef(operator, subject!) };
-    const action = await operator.writer.create(ids.modAction, {
-      action: modActionToken(kind),
-      subject: target,
-      ...(values.reason ? { reason: values.reason } : {}),
-      ...(expiresAt ? { expiresAt } : {}),
-      createdAt: isoNow(),
-    });
+    const action = await operator.writer.create(
+      ids.modAction,
+      modActionRecord(verb, target, { reason: values.reason, expiresAt }),
+    );
     out.say(
       `${verb}: ${"did" in target ? target.did : target.post.uri}${expiresAt ? ` until ${expiresAt}` : ""} — ${action.uri}`,
     );

@@ -10,7 +10,8 @@ import { ensureMembership } from "../../../login/membership.ts";
 import { SESSION_COOKIE } from "../../../login/member-sessions.ts";
 import { FALLBACK_SCOPE, GRANULAR_SCOPE } from "../../../login/oauth-client.ts";
 import { memberRepository } from "../../../login/repository.ts";
-import { standingOf } from "../../../permissions.ts";
+import { banInForce } from "../../../moderation/state.ts";
+import { capabilitiesOf, standingOf } from "../../../permissions.ts";
 import { serializeRole } from "../../bodies/members.ts";
 import { ApiError } from "../../errors.ts";
 import { currentMember, setSessionCookie } from "../../member.ts";
@@ -151,12 +152,14 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
     const member = access ? await currentMember(c, access) : null;
     if (!member) return c.json({ error: "unauthenticated", message: "You are not logged in." }, 401);
     const { users } = database.schema;
-    const [[user], standing] = await Promise.all([
+    const forumDid = access?.forumDid ?? null;
+    const [[user], standing, ban] = await Promise.all([
       database.db
         .select({ handle: users.handle, status: users.accountStatus })
         .from(users)
         .where(eq(users.did, member.did)),
-      standingOf({ ...database, forumDid: access?.forumDid ?? null }, member.did),
+      standingOf({ ...database, forumDid }, member.did),
+      forumDid ? banInForce(database, forumDid, member.did) : null,
     ]);
     return c.json(
       {
@@ -164,6 +167,8 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
         handle: user?.status === "active" ? user.handle : null,
         role: standing.role ? serializeRole(standing.role) : null,
         permissions: standing.permissions,
+        banned: ban ? { expiresAt: ban.expiresAt?.toISOString() ?? null } : null,
+        capabilities: capabilitiesOf(standing, { banned: ban !== null }),
         scope: member.scope,
         expiresAt: member.expiresAt.toISOString(),
       },

@@ -56,7 +56,8 @@ export const logout = createRoute({
 export const session = createRoute({
   method: "get",
   path: "/session",
-  summary: "The member logged in: DID, verified handle, role and permissions",
+  summary:
+    "The member logged in: DID, verified handle, role, permissions, a ban in force, and what they may do (capabilities)",
   responses: {
     200: answer("The member's session", MemberSession),
     401: answer("No session, or one that has ended", ErrorBody),
