@@ -7,7 +7,7 @@ import type { WebDeps } from "./deps.ts";
 import { frameOf } from "./frame.ts";
 import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
 import { readRoutes } from "./read-routes.tsx";
-import { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from "./security.ts";
+import { CONTENT_SECURITY_POLICY, pageHeaders } from "./security.ts";
 import { staticFiles } from "./static-files.ts";
 import { writeRoutes } from "./write-routes.tsx";
 
@@ -24,7 +24,7 @@ export interface WebPages {
 
 export function webRoutes(deps: WebDeps): WebPages {
   const app = new Hono();
-  app.use(contentSecurityPolicy);
+  app.use(pageHeaders);
   app.use(compress());
   const files = staticFiles(app);
   readRoutes(app, deps, files);
@@ -38,7 +38,10 @@ export function webRoutes(deps: WebDeps): WebPages {
     }
   };
   // These answer from the app's own fallbacks, outside the pages' middleware.
-  const withPolicy = (c: Context) => c.header("content-security-policy", CONTENT_SECURITY_POLICY);
+  const withPolicy = (c: Context) => {
+    c.header("content-security-policy", CONTENT_SECURITY_POLICY);
+    c.header("referrer-policy", "same-origin");
+  };
   return {
     routes: app,
     async notFound(c) {

@@ -21,9 +21,15 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-export const contentSecurityPolicy: MiddlewareHandler = async (c, next) => {
+/**
+ * The pages' headers. Referrer-Policy is same-origin, not no-referrer: under
+ * no-referrer browsers send `Origin: null` even with a form posted to its own
+ * site, and the forms' Origin check would refuse every one of them.
+ */
+export const pageHeaders: MiddlewareHandler = async (c, next) => {
   await next();
   c.header("content-security-policy", CONTENT_SECURITY_POLICY);
+  c.header("referrer-policy", "same-origin");
 };
 
 /** The form token of a session: knowing it needs the session id, and it tells nothing of it. */

@@ -67,7 +67,8 @@ export function createApp({
   pages,
 }: AppOptions) {
   const app = new OpenAPIHono();
-  app.use(secureHeaders());
+  // A header the pages set themselves (their Referrer-Policy) is theirs to keep.
+  app.use(secureHeaders({ overwrite: false }));
   // A member's cookie goes with any request their browser makes, whoever's page
   // made it: a request that changes something must come from the forum's own
   // pages. Browsers always send Origin on such requests; one without it is refused too.
