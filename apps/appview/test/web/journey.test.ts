@@ -289,7 +289,7 @@ describe(`the forum's pages in a real browser (${dialect})`, () => {
     expect((await read(`/api/topics/${welcomeId}`)).total).toBe(1);
   }, 60_000);
 
-  it("passes axe's WCAG 2.1 AA rules on every page, in light and dark, with the CSP and no console error", async () => {
+  it("passes axe's WCAG 2.1 AA rules on every page, in light and dark, fits a 360 px phone, with the CSP and no console error", async () => {
     const { page, problems } = await loggedIn(bob, true);
     const pages = [
       "/",
@@ -313,6 +313,12 @@ describe(`the forum's pages in a real browser (${dialect})`, () => {
         expect(response!.headers()["content-security-policy"], path).toBe(CONTENT_SECURITY_POLICY);
         expect(await axeViolations(who), `${path} (${colorScheme})`).toEqual([]);
       }
+    }
+    // At a 360 px phone's width nothing runs off the side.
+    for (const [who, path] of [...pages.map((p) => [page, p] as const), [reader, "/login"] as const]) {
+      await who.setViewportSize({ width: 360, height: 740 });
+      await who.goto(`${base}${path}`);
+      expect(await who.evaluate("document.documentElement.scrollWidth"), path).toBeLessThanOrEqual(360);
     }
     // The checker does find what it looks for: a page without a language and with an unlabelled image fails.
     await reader.goto("about:blank");
