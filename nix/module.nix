@@ -481,10 +481,12 @@ in
       example = {
         CORS_ORIGINS = "https://forum.example.org";
         BACKFILL_CONCURRENCY = 8;
+        WEB = "off";
       };
       description = ''
         Extra environment variables for both units (see the README's configuration
-        table), for variables no option here sets. No secrets: they land in the
+        table), for variables no option here sets, such as `WEB = "off"` to serve
+        the JSON API without the forum's pages. No secrets: they land in the
         Nix store.
       '';
     };

@@ -129,7 +129,7 @@ stdenv.mkDerivation {
   '';
 
   meta = {
-    description = "atBB forum AppView: indexes space.atbb.* records from the AT Protocol network and serves the forum as JSON";
+    description = "atBB forum AppView: indexes space.atbb.* records from the AT Protocol network and serves the forum: its pages and a JSON API";
     mainProgram = "atbb";
     platforms = lib.platforms.linux;
   };

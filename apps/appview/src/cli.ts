@@ -19,7 +19,7 @@ const USAGE = `atbb ${packageJson.version} — the atBB forum AppView
 Usage: atbb <command> [options]
 
 Commands:
-  serve                 Serve the JSON API and index the network (Jetstream or firehose)
+  serve                 Serve the forum's pages and JSON API, and index the network
   backfill              Fetch the forum's records from their repositories (PDSes)
   migrate               Apply pending database migrations (dialect from DATABASE_URL)
   db:migrate            Same, refusing anything but PostgreSQL
@@ -40,13 +40,14 @@ FORUM_HANDLE, FORUM_APP_PASSWORD, PDS_URL, SOURCE, JETSTREAM_URL, FIREHOSE_URL, 
 BACKFILL_MAX_AGE_HOURS, BACKFILL_CONCURRENCY, BACKFILL_RATE,
 BACKFILL_RETRY_SECONDS, HANDLE_RECHECK_HOURS, HANDLE_RESOLVER_URL, ALLOW_LOOPBACK,
 LOG_LEVEL, CORS_ORIGINS, PUBLIC_URL, OAUTH_KEY, SESSION_SECRET, SESSION_DAYS,
-WRITES_PER_MINUTE. ${FILE_VARIABLES.join(", ")} may instead be read from
+WRITES_PER_MINUTE, WEB. ${FILE_VARIABLES.join(", ")} may instead be read from
 a file named by <NAME>_FILE. Each is described in .env.example and the README.`;
 
 const COMMAND_HELP: Record<string, string> = {
   serve: `Usage: atbb serve [--migrate] [--no-indexer]
 
-Serves the JSON API on HOST:PORT and follows the network (SOURCE=jetstream,
+Serves the forum's pages at / (unless WEB=off) and the JSON API under /api
+on HOST:PORT, and follows the network (SOURCE=jetstream,
 the default, or SOURCE=firehose with FIREHOSE_URL) into the database.
 Backfills when needed (BACKFILL=auto, the default): no cursor yet, a
 cursor older than BACKFILL_MAX_AGE_HOURS (20), or an unfinished backfill;

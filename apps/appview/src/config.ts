@@ -89,6 +89,8 @@ export interface Config {
   logLevel: LogLevel;
   corsOrigins: string[];
   login: LoginConfig;
+  /** Serve the forum's pages at / beside the API; off, only /api (and the OAuth client's documents) answer. */
+  web: boolean;
 }
 
 /** How members log in (AT Protocol OAuth) and how often they may write. */
@@ -178,6 +180,9 @@ const environment = z.object({
     .transform((value) => value === "true"),
   HANDLE_RECHECK_HOURS: positive("a number of hours", 24, 0.01),
   BACKFILL: z.enum(["auto", "off"], { message: "must be auto or off" }).default("auto"),
+  WEB: z
+    .enum(["on", "off"], { message: "must be on (serve the forum's pages at /) or off (the API alone)" })
+    .default("on"),
   BACKFILL_MAX_AGE_HOURS: positive("a number of hours", 20, 0.01),
   BACKFILL_CONCURRENCY: positive("a whole number", 4, 1, true),
   BACKFILL_RATE: positive("requests per second", 10, 0.1),
@@ -304,5 +309,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionDays: e.SESSION_DAYS,
       writesPerMinute: e.WRITES_PER_MINUTE,
     },
+    web: e.WEB === "on",
   };
 }

@@ -17,7 +17,14 @@
 //   anew (parsing the map twice) for each importing file: the answer depends
 //   only on the importer's directory, so it is asked once per directory.
 // Every other import resolves as Node would.
-import { registerHooks, type ResolveFnOutput } from "node:module";
+//
+// It also compiles the pages' .tsx files (apps/web) when atbb runs from its
+// sources: Node strips TypeScript's types but does not transform JSX. The
+// compiled build (dist/, what ships) has no .tsx files, so there this part
+// never runs, and TypeScript, a development tool, is loaded only here.
+import { readFileSync } from "node:fs";
+import { createRequire, registerHooks, type ResolveFnOutput } from "node:module";
+import { fileURLToPath } from "node:url";
 
 const DRIZZLE = "/node_modules/drizzle-orm/";
 const resolvedDrizzle = new Map<string, ResolveFnOutput>();
@@ -40,5 +47,20 @@ registerHooks({
       return resolved;
     }
     return nextResolve(specifier, context);
+  },
+  load(url, context, nextLoad) {
+    if (!url.startsWith("file:") || !url.endsWith(".tsx")) return nextLoad(url, context);
+    const ts = createRequire(import.meta.url)("typescript") as typeof import("typescript");
+    const { outputText } = ts.transpileModule(readFileSync(fileURLToPath(url), "utf8"), {
+      fileName: fileURLToPath(url),
+      compilerOptions: {
+        jsx: ts.JsxEmit.ReactJSX,
+        jsxImportSource: "hono/jsx",
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2023,
+        verbatimModuleSyntax: true,
+      },
+    });
+    return { format: "module", source: outputText, shortCircuit: true };
   },
 });

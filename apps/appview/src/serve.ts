@@ -1,4 +1,4 @@
-// `atbb serve`: the API, and (unless told otherwise) the indexer, with a clean
+// `atbb serve`: the API, the forum's pages (unless WEB=off), and (unless told otherwise) the indexer, with a clean
 // shutdown on SIGTERM/SIGINT.
 import { serve as listen, type ServerType } from "@hono/node-server";
 import {
@@ -236,6 +236,10 @@ async function serveUntilStopped(
       ? async () => (await import("./forum-agent/writer.ts")).createForumWriter(forumSession, local)
       : null;
 
+  // The pages load only when served: WEB=off leaves JSX, Markdown and HTMX unloaded.
+  const pages = config.web
+    ? (await import("./pages.ts")).forumPages({ database, forumDid: config.forumDid, members, logger })
+    : undefined;
   const app = createApp({
     database,
     logger,
@@ -245,11 +249,18 @@ async function serveUntilStopped(
     forumAgent,
     forumWriter,
     members,
+    pages,
     ...(indexer ? { indexer } : {}),
   });
   const { server, port } = await listenForApi(app.fetch, config);
   logger.info(
-    { host: config.host, port, database: databaseLocation(config.databaseUrl), indexing: indexer !== null },
+    {
+      host: config.host,
+      port,
+      database: databaseLocation(config.databaseUrl),
+      indexing: indexer !== null,
+      pages: config.web,
+    },
     "atbb serving",
   );
 

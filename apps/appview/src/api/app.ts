@@ -3,7 +3,7 @@
 // the OpenAPI document is generated from those same declarations.
 import type { DatabaseHandle } from "@atbb/db";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { ForumAgentStatus } from "../forum-agent/session.ts";
@@ -22,7 +22,8 @@ import { modActionRoutes } from "./routes/mod-actions/handlers.ts";
 import { moderationRoutes } from "./routes/moderation/handlers.ts";
 import { postWriteRoutes } from "./routes/posts/handlers.ts";
 import { topicRoutes } from "./routes/topics/handlers.ts";
-import { Refusal } from "../writing/posts.ts";
+import { writeLimiter } from "../writing/limits.ts";
+import { postWriting, Refusal, type PostWriting } from "../writing/posts.ts";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -41,7 +42,22 @@ export interface AppOptions {
   forumWriter?: (() => Promise<ForumWriter>) | null;
   /** Members' login and writing; without it (no FORUM_DID) the login routes answer 503. */
   members?: MemberAccess | null;
+  /**
+   * The forum's pages (apps/web), mounted at / beside the API: made here from
+   * the writer the API uses, so both count a member's writes together.
+   */
+  pages?: ((writing: PostWriting | null) => Pages) | undefined;
 }
+
+/** What the pages give the app: their routes, and their answers for an unknown address and for a failure. */
+export interface Pages {
+  routes: Hono;
+  notFound(c: Context): Promise<Response>;
+  error(c: Context, error: unknown): Promise<Response>;
+}
+
+/** Addresses the API answers (in JSON), whatever else is mounted. */
+const isApiPath = (path: string) => path === "/api" || path.startsWith("/api/");
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Where a request can change something (login, writing, moderation): each refuses other sites. */
@@ -63,9 +79,11 @@ export function createApp({
   corsOrigins = [],
   forumWriter = null,
   members = null,
+  pages,
 }: AppOptions) {
   const app = new OpenAPIHono();
-  app.use(secureHeaders());
+  // A header the pages set themselves (their Referrer-Policy) is theirs to keep.
+  app.use(secureHeaders({ overwrite: false }));
   // A member's cookie goes with any request their browser makes, whoever's page
   // made it: a request that changes something must come from the forum's own
   // pages. Browsers always send Origin on such requests; one without it is refused too.
@@ -97,15 +115,23 @@ export function createApp({
   app.route("/api/mod-actions", modActionRoutes(database));
   app.route("/api/moderation", moderationRoutes(database, forumDid, members, forumWriter));
   app.route("/api/auth", authRoutes(database, members, logger));
-  app.route("/api", postWriteRoutes(database, members));
+  const writing = members ? postWriting(database, members, writeLimiter(members.writesPerMinute)) : null;
+  app.route("/api", postWriteRoutes(members, writing));
   app.route("/", clientMetadataRoutes(members));
 
   // Every route is mounted: the document describes them all, and is made once.
   const openApi = openApiDocument(app);
   app.get("/api/openapi.json", (c) => c.json(openApi));
+  const web = pages?.(writing) ?? null;
+  if (web) app.route("/", web.routes);
 
-  app.notFound((c) => errorBody(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    if (web && !isApiPath(path)) return web.notFound(c);
+    return errorBody(c, 404, "not_found", `No route for ${c.req.method} ${path}.`);
+  });
   app.onError((error, c) => {
+    if (web && !isApiPath(c.req.path)) return web.error(c, error);
     if (error instanceof ApiError) return errorBody(c, error.status, error.code, error.message);
     if (error instanceof Refusal) {
       if (error.retryAfter !== undefined) c.header("retry-after", String(error.retryAfter));

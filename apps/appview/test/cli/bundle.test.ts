@@ -74,6 +74,14 @@ describe.runIf(dialect === "postgresql")("the bundle (pnpm bundle --out DIR)", (
         const response = await fetch(`http://127.0.0.1:${served.port}/api/health`);
         expect(response.status).toBe(200);
         expect(await response.json()).toMatchObject({ status: "healthy", database: { status: "up", dialect: of } });
+        // The pages ship too, with their stylesheet and HTMX: without a forum record, / is the first-run page.
+        const firstRun = await fetch(`http://127.0.0.1:${served.port}/`);
+        expect(firstRun.status).toBe(503);
+        const html = await firstRun.text();
+        expect(html).toContain("atbb init");
+        for (const asset of html.match(/\/static\/[^"]+/g) ?? [])
+          expect((await fetch(`http://127.0.0.1:${served.port}${asset}`)).status, asset).toBe(200);
+        expect(html.match(/\/static\/(atbb|htmx|icon)\.[^"]+/g)).toHaveLength(3);
       } finally {
         served.child.kill("SIGTERM");
         expect(await served.exited).toBe(0);

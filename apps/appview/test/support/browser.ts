@@ -33,6 +33,20 @@ export async function logInThroughBrowser(
   );
   await page.getByLabel("Handle").fill(handle);
   await page.getByRole("button", { name: "Log in" }).click();
+  await signInAtPds(page, forumUrl, password);
+}
+
+/** The same login through the forum's own pages: its "Log in" link and handle form. */
+export async function logInThroughPages(page: Page, forumUrl: string, handle: string, password: string): Promise<void> {
+  await page.goto(`${forumUrl}/`);
+  await page.getByRole("link", { name: "Log in" }).click();
+  await page.getByLabel("Handle").fill(handle);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await signInAtPds(page, forumUrl, password);
+}
+
+/** The PDS's sign-in and consent pages (they need JavaScript: they are the PDS's, not the forum's). */
+async function signInAtPds(page: Page, forumUrl: string, password: string): Promise<void> {
   await page.locator('input[name="password"]').fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   const back = page.waitForURL((url) => url.href.startsWith(forumUrl), { timeout: 20_000 });
@@ -40,4 +54,14 @@ export async function logInThroughBrowser(
   const consent = page.getByRole("button", { name: "Authorize" });
   await Promise.race([back, consent.waitFor({ timeout: 20_000 }).then(() => consent.click())]);
   await back;
+}
+
+/** What the page said on its console as errors, and what it threw: a page of the forum must say nothing. */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`error: ${error.message}`));
+  return problems;
 }

@@ -1,14 +1,9 @@
 import type { DatabaseHandle } from "@atbb/db";
-import { isDid } from "@atbb/lexicon/syntax";
-import { OAuthCallbackError, OAuthResolverError, OAuthResponseError } from "@atproto/oauth-client-node";
-import { isValidHandle } from "@atproto/syntax";
+import { OAuthCallbackError } from "@atproto/oauth-client-node";
 import { eq } from "drizzle-orm";
-import { deleteCookie, getCookie } from "hono/cookie";
 import type { Logger } from "../../../logger.ts";
 import type { MemberAccess } from "../../../login/access.ts";
 import { ensureMembership } from "../../../login/membership.ts";
-import { SESSION_COOKIE } from "../../../login/member-sessions.ts";
-import { FALLBACK_SCOPE, GRANULAR_SCOPE } from "../../../login/oauth-client.ts";
 import { memberRepository } from "../../../login/repository.ts";
 import { banInForce } from "../../../moderation/state.ts";
 import { capabilitiesOf, standingOf } from "../../../permissions.ts";
@@ -16,6 +11,7 @@ import { serializeRole } from "../../bodies/members.ts";
 import { ApiError } from "../../errors.ts";
 import { currentMember, setSessionCookie } from "../../member.ts";
 import { mount, resource } from "../../resource.ts";
+import { endLogin, startLogin } from "./login-flow.ts";
 import * as routes from "./routes.ts";
 
 const notAvailable = () =>
@@ -28,67 +24,12 @@ const notAvailable = () =>
 /** Where the member lands after logging in. */
 const AFTER_LOGIN = "/";
 
-/**
- * Why a login could not start, in words a member can act on. The client's
- * resolver says "identity" when the handle or DID does not lead to an
- * account, and names the server when the PDS or its authorization server
- * does not answer.
- */
-function explainAuthorizeError(handle: string, error: unknown): ApiError {
-  if (error instanceof OAuthResolverError && error.message.startsWith("Failed to resolve identity")) {
-    return new ApiError(
-      400,
-      "unknown_handle",
-      `No account was found for ${handle}: check the handle (such as alice.bsky.social).`,
-    );
-  }
-  if (error instanceof OAuthResolverError) {
-    return new ApiError(
-      503,
-      "pds_unreachable",
-      `The PDS or authorization server of ${handle} could not be reached (${error.message}). Try again later.`,
-    );
-  }
-  if (error instanceof OAuthResponseError) {
-    return new ApiError(
-      503,
-      "authorization_refused",
-      `The authorization server of ${handle} refused to start a login (${error.error ?? error.status}).`,
-    );
-  }
-  return new ApiError(
-    503,
-    "pds_unreachable",
-    `The login with ${handle} could not start: ${(error as Error).message}. Try again later.`,
-  );
-}
-
 export function authRoutes(database: DatabaseHandle, access: MemberAccess | null, logger: Logger) {
   const app = resource();
 
   mount(app, routes.login, async (c, { query: { handle } }) => {
     if (!access) throw notAvailable();
-    const input = handle.trim().replace(/^@/, "").toLowerCase();
-    if (!isValidHandle(input) && !isDid(handle))
-      throw new ApiError(
-        400,
-        "invalid_request",
-        `handle ${JSON.stringify(handle)} is not a handle (such as alice.bsky.social) or a DID`,
-      );
-    let url: URL;
-    try {
-      url = await access.login.client.authorize(isDid(handle) ? handle : input, { scope: GRANULAR_SCOPE });
-    } catch (error) {
-      // Authorization servers that predate granular scopes refuse them: ask for the broad one instead.
-      if (!(error instanceof OAuthResponseError && error.error === "invalid_scope"))
-        throw explainAuthorizeError(input, error);
-      try {
-        url = await access.login.client.authorize(isDid(handle) ? handle : input, { scope: FALLBACK_SCOPE });
-      } catch (fallbackError) {
-        throw explainAuthorizeError(input, fallbackError);
-      }
-    }
-    return c.redirect(url.href, 302) as never;
+    return c.redirect((await startLogin(access, handle)).href, 302) as never;
   });
 
   mount(app, routes.callback, async (c) => {
@@ -127,24 +68,7 @@ export function authRoutes(database: DatabaseHandle, access: MemberAccess | null
   });
 
   mount(app, routes.logout, async (c) => {
-    const id = getCookie(c, SESSION_COOKIE);
-    if (access && id !== undefined) {
-      const member = await access.sessions.find(id);
-      if (member) {
-        // The OAuth session belongs to the member, not to this browser: revoking it ends every browser's login.
-        await access.login.client
-          .revoke(member.did)
-          .catch((error: unknown) =>
-            logger.warn(
-              { err: error, did: member.did },
-              "could not revoke the OAuth session at the authorization server",
-            ),
-          );
-        await access.sessions.endAll(member.did);
-      }
-      await access.sessions.end(id);
-    }
-    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: access?.login.secure ?? false });
+    await endLogin(c, access, logger);
     return c.body(null, 204) as never;
   });
 

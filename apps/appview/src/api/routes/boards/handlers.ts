@@ -1,19 +1,17 @@
 import type { DatabaseHandle } from "@atbb/db";
-import { eq } from "drizzle-orm";
 import { serializeBoard } from "../../bodies/places.ts";
 import { serializeTopic } from "../../bodies/posts.ts";
 import { notFound } from "../../errors.ts";
+import { boardRecord } from "../../places.ts";
 import { boardTopicsPage } from "../../queries.ts";
 import { mount, resource } from "../../resource.ts";
 import * as routes from "./routes.ts";
 
 export function boardRoutes(database: DatabaseHandle) {
-  const { db, schema } = database;
-  const { boards } = schema;
   const topicsOfBoard = boardTopicsPage(database);
   const app = resource();
   mount(app, routes.one, async (c, { params: { id } }) => {
-    const [board] = await db.select().from(boards).where(eq(boards.id, id));
+    const board = await boardRecord(database, id);
     if (!board) throw notFound(`Board ${id}`);
     return c.json(serializeBoard(board), 200);
   });

@@ -1,8 +1,6 @@
-import type { DatabaseHandle } from "@atbb/db";
 import type { Context } from "hono";
 import type { MemberAccess } from "../../../login/access.ts";
-import { writeLimiter } from "../../../writing/limits.ts";
-import { postWriting, Refusal, type Written } from "../../../writing/posts.ts";
+import { Refusal, type PostWriting, type Written } from "../../../writing/posts.ts";
 import { NewReply, NewTopic, PostEdit } from "../../bodies/writing.ts";
 import { requireMember } from "../../member.ts";
 import { mount, resource } from "../../resource.ts";
@@ -19,9 +17,9 @@ async function body(c: Context): Promise<unknown> {
 
 const answer = (written: Written) => ({ id: String(written.id), uri: written.uri, cid: written.cid });
 
-export function postWriteRoutes(database: DatabaseHandle, access: MemberAccess | null) {
+/** `writing` is shared with the pages, so a member's writes count against one rate limit. */
+export function postWriteRoutes(access: MemberAccess | null, writing: PostWriting | null) {
   const app = resource();
-  const writing = access ? postWriting(database, access, writeLimiter(access.writesPerMinute)) : null;
   /** The member and the writer, or a 401: without a forum there is no session either. */
   const member = async (c: Context) => ({ did: (await requireMember(c, access)).did, writing: writing! });
 

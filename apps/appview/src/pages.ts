@@ -1,0 +1,164 @@
+// The forum's pages (apps/web) over this AppView: what they read comes from
+// the same query functions as the API's handlers, posts serialized by the
+// API's own bodies (so a page shows exactly what the API says, hidden
+// reasons included); what they write goes through the API's writer and
+// login flow. No HTTP hop: all of it runs in this process.
+import type { DatabaseHandle } from "@atbb/db";
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { eq } from "drizzle-orm";
+import { webRoutes, type MemberActions, type Outcome, type WebPages } from "@atbb/web";
+import { serializeReply, serializeTopic } from "./api/bodies/posts.ts";
+import { iso } from "./api/bodies/time.ts";
+import { ApiError } from "./api/errors.ts";
+import { currentMember } from "./api/member.ts";
+import { boardActivity, boardRecord, forumRecord } from "./api/places.ts";
+import { lastRepliers, postForAuthor } from "./api/post-reads.ts";
+import { memberProfiles } from "./api/profiles.ts";
+import { boardTopicsPage, forumIndex, forumOrder, topicPage } from "./api/queries.ts";
+import { endLogin, startLogin } from "./api/routes/auth/login-flow.ts";
+import type { Logger } from "./logger.ts";
+import type { MemberAccess } from "./login/access.ts";
+import { SESSION_COOKIE } from "./login/member-sessions.ts";
+import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES } from "./writing/limits.ts";
+import { Refusal, type PostWriting } from "./writing/posts.ts";
+
+const RECENT_POSTS = 10;
+
+export interface PageOptions {
+  database: DatabaseHandle;
+  forumDid: string | null;
+  members: MemberAccess | null;
+  logger: Logger;
+}
+
+const place = (row: { id: number; name: string; description: string | null }) => ({
+  id: String(row.id),
+  name: row.name,
+  description: row.description,
+});
+
+/** The pages, made with the API's writer (createApp's `pages`). */
+export function forumPages(options: PageOptions): (writing: PostWriting | null) => WebPages {
+  return (writing) =>
+    webRoutes({
+      reads: reads(options),
+      members: options.members && writing ? memberActions(options, options.members, writing) : null,
+      onError: (error, path) => options.logger.error({ err: error, path }, "page failed"),
+    });
+}
+
+function reads({ database, forumDid }: PageOptions) {
+  const everyCategoryAndBoard = forumIndex(database);
+  const topicsOfBoard = boardTopicsPage(database);
+  const topicWithReplies = topicPage(database);
+  const profiles = memberProfiles(database, forumDid);
+  return {
+    async forum() {
+      const forum = await forumRecord(database, forumDid);
+      return forum ? { name: forum.name, description: forum.description } : null;
+    },
+    async index() {
+      const [{ categories, boards }, activity] = await Promise.all([everyCategoryAndBoard(), boardActivity(database)]);
+      const sortedBoards = forumOrder(boards);
+      return forumOrder(categories).map((category) => ({
+        ...place(category),
+        boards: sortedBoards
+          .filter((board) => board.categoryId === category.id)
+          .map((board) => {
+            const counts = activity.get(board.id);
+            return {
+              ...place(board),
+              topicCount: counts?.topics ?? 0,
+              postCount: counts?.posts ?? 0,
+              lastActivityAt: iso(counts?.lastActivityAt ?? null),
+            };
+          }),
+      }));
+    },
+    async board(id: number, offset: number, limit: number) {
+      const [board, page] = await Promise.all([boardRecord(database, id), topicsOfBoard(id, offset, limit)]);
+      if (!board || !page) return null;
+      const now = new Date();
+      const repliers = await lastRepliers(
+        database,
+        page.topics.map((topic) => topic.id),
+      );
+      return {
+        board: place(board),
+        total: page.total,
+        topics: page.topics.map((row) => ({ ...serializeTopic(row, now), lastReplyBy: repliers.get(row.id) ?? null })),
+      };
+    },
+    async topic(id: number, offset: number, limit: number) {
+      const page = await topicWithReplies(id, offset, limit);
+      if (!page) return null;
+      const board = page.topic.boardId === null ? null : await boardRecord(database, page.topic.boardId);
+      const now = new Date();
+      return {
+        topic: serializeTopic(page.topic, now),
+        board: board ? place(board) : null,
+        total: page.total,
+        replies: page.replies.map((reply) => serializeReply(reply, now, page.topic)),
+      };
+    },
+    async member(did: string) {
+      const profile = await profiles.profile(did);
+      if (!profile) return null;
+      const recent = profile.accountStatus === "active" ? await profiles.recentPosts(did, RECENT_POSTS) : [];
+      return {
+        ...profile,
+        recent: recent.map((post) => ({
+          id: String(post.id),
+          topicId: String(post.topicId),
+          title: post.title,
+          text: post.text,
+          createdAt: iso(post.createdAt),
+        })),
+      };
+    },
+    async ownPost(id: number) {
+      const post = await postForAuthor(database, id);
+      return post ? { ...post, id: String(post.id), topicId: String(post.topicId) } : null;
+    },
+  };
+}
+
+/** A refusal (or a bad-input error) as the pages show it; anything else is a failure and goes on up. */
+async function outcome<T extends object>(write: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, ...(await write()) };
+  } catch (error) {
+    if (error instanceof Refusal || error instanceof ApiError)
+      return { ok: false, status: error.status, code: error.code, message: error.message };
+    throw error;
+  }
+}
+
+function memberActions({ database, logger }: PageOptions, access: MemberAccess, writing: PostWriting): MemberActions {
+  const { users } = database.schema;
+  return {
+    origin: access.login.origin,
+    limits: { title: TITLE_MAX_GRAPHEMES, text: TEXT_MAX_GRAPHEMES },
+    async viewer(c: Context) {
+      const member = await currentMember(c, access);
+      const sessionId = getCookie(c, SESSION_COOKIE);
+      if (!member || sessionId === undefined) return null;
+      const [user] = await database.db
+        .select({ handle: users.handle, status: users.accountStatus })
+        .from(users)
+        .where(eq(users.did, member.did));
+      return { did: member.did, handle: user?.status === "active" ? user.handle : null, sessionId };
+    },
+    startLogin: (handle) => outcome(async () => ({ url: (await startLogin(access, handle)).href })),
+    logout: (c) => endLogin(c, access, logger),
+    createTopic: (did, input) => outcome(async () => ({ id: (await writing.createTopic(did, input)).id })),
+    reply: (did, topicId, input) => outcome(async () => ({ id: (await writing.reply(did, topicId, input)).id })),
+    edit: (did, id, input) => outcome(async () => ({ id: (await writing.edit(did, id, input)).id })),
+    remove: (did, id, input) =>
+      outcome(async () => {
+        await writing.remove(did, id, input);
+        return {};
+      }),
+  };
+}

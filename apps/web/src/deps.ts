@@ -1,0 +1,141 @@
+// What the pages need from the AppView, said in the pages' own types. The
+// AppView (apps/appview/src/pages.ts) builds these from the very functions its
+// API handlers call and passes them in: this package imports nothing of the
+// AppView, so the AppView can import it without a circle. Posts arrive as the
+// API shows them (moderation applied, `hidden` saying why).
+import type { Context } from "hono";
+
+export interface AuthorView {
+  did: string;
+  /** null until verified, and while the account is unavailable. */
+  handle: string | null;
+}
+
+export interface PostView {
+  id: string;
+  uri: string;
+  cid: string;
+  author: AuthorView;
+  title: string | null;
+  text: string | null;
+  /** Why title and text are not shown (the API's reason code), or null when they are. */
+  hidden: string | null;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+export interface TopicView extends PostView {
+  boardId: string | null;
+  locked: boolean;
+  replyCount: number;
+  lastReplyAt: string | null;
+  lastActivityAt: string;
+}
+
+export interface ReplyView extends PostView {
+  parentId: string | null;
+}
+
+export interface BoardView {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+export interface BoardSummary extends BoardView {
+  topicCount: number;
+  postCount: number;
+  /** When the board's latest topic or reply was written; null for an empty board. */
+  lastActivityAt: string | null;
+}
+
+export interface CategoryView {
+  id: string;
+  name: string;
+  description: string | null;
+  boards: BoardSummary[];
+}
+
+export interface BoardPage {
+  board: BoardView;
+  /** Every topic of the board. */
+  total: number;
+  topics: (TopicView & { lastReplyBy: AuthorView | null })[];
+}
+
+export interface TopicPage {
+  topic: TopicView;
+  board: BoardView | null;
+  /** Every reply of the topic, hidden ones included. */
+  total: number;
+  replies: ReplyView[];
+}
+
+export interface MemberView {
+  did: string;
+  handle: string | null;
+  accountStatus: string;
+  joinedAt: string | null;
+  role: { name: string } | null;
+  postCount: number;
+  /** Their latest posts a reader can find, newest first. */
+  recent: { id: string; topicId: string; title: string | null; text: string | null; createdAt: string }[];
+}
+
+/** A post as its author edits or deletes it: the version they saw, and where it belongs. */
+export interface OwnPost {
+  id: string;
+  did: string;
+  cid: string;
+  title: string | null;
+  text: string;
+  /** The topic it is in (its own id for a topic). */
+  topicId: string;
+  isTopic: boolean;
+}
+
+export interface ForumReads {
+  /** The forum record; null until it is indexed (the first-run page says what to do). */
+  forum(): Promise<{ name: string; description: string | null } | null>;
+  index(): Promise<CategoryView[]>;
+  board(id: number, offset: number, limit: number): Promise<BoardPage | null>;
+  topic(id: number, offset: number, limit: number): Promise<TopicPage | null>;
+  member(did: string): Promise<MemberView | null>;
+  ownPost(id: number): Promise<OwnPost | null>;
+}
+
+export interface Viewer {
+  did: string;
+  handle: string | null;
+  /** The browser's session id: the CSRF token is derived from it. */
+  sessionId: string;
+}
+
+/** A write's result: done (the post's id), or refused with the API's status, code and message. */
+export type Outcome<T = { id: number }> =
+  | ({ ok: true } & T)
+  | { ok: false; status: number; code: string; message: string };
+
+export interface MemberActions {
+  /** Where the forum's pages are served: a state-changing request must come from there. */
+  origin: string;
+  /** The lexicon's limits, in graphemes, shown beside the fields. */
+  limits: { title: number; text: number };
+  viewer(c: Context): Promise<Viewer | null>;
+  /** The member's authorization server's address, to send the browser to. */
+  startLogin(handle: string): Promise<Outcome<{ url: string }>>;
+  /** Ends the login (this browser's session and the OAuth session). */
+  logout(c: Context): Promise<void>;
+  createTopic(did: string, input: { boardId: number; title: string; text: string }): Promise<Outcome>;
+  reply(did: string, topicId: number, input: { text: string; parentId?: number }): Promise<Outcome>;
+  edit(did: string, id: number, input: { cid: string; text: string; title?: string }): Promise<Outcome>;
+  remove(did: string, id: number, input: { cid: string }): Promise<Outcome<object>>;
+}
+
+export interface WebDeps {
+  reads: ForumReads;
+  /** null without a forum to join (no FORUM_DID): the pages only read. */
+  members: MemberActions | null;
+  /** Logs a page that failed (the error page is shown). */
+  onError(error: unknown, path: string): void;
+}

@@ -1,0 +1,19 @@
+// What every page's frame needs, asked once per request.
+import type { Context } from "hono";
+import type { WebDeps } from "./deps.ts";
+import type { Frame } from "./layout.tsx";
+import type { StaticFiles } from "./static-files.ts";
+
+/** The name shown before the forum record is indexed. */
+const UNNAMED = "atBB";
+
+export async function frameOf(c: Context, deps: WebDeps, files: StaticFiles): Promise<Frame> {
+  const [forum, viewer] = await Promise.all([deps.reads.forum(), deps.members?.viewer(c) ?? null]);
+  return {
+    forumName: forum?.name ?? UNNAMED,
+    viewer,
+    canLogIn: deps.members !== null,
+    files,
+    path: new URL(c.req.url).pathname,
+  };
+}

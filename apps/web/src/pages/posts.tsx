@@ -1,0 +1,56 @@
+// One post as a thread shows it: author, when, its Markdown rendered safely,
+// or why it is hidden, as the API says.
+import { raw } from "hono/html";
+import type { PostView, Viewer } from "../deps.ts";
+import { authorName, When } from "../layout.tsx";
+import { renderMarkdown } from "../markdown.ts";
+
+const HIDDEN: Record<string, string> = {
+  deleted_by_author: "Deleted by its author.",
+  removed_by_moderator: "Removed by a moderator.",
+  after_lock: "Written after the topic was locked: not part of the thread.",
+  after_topic_deleted: "Written after the topic was deleted: not part of the thread.",
+  author_banned: "Hidden: its author is banned from this forum.",
+  author_unavailable: "Hidden: its author's account is not available.",
+};
+
+export const hiddenSentence = (reason: string | null): string => (reason && HIDDEN[reason]) ?? "Hidden.";
+
+export function Post(props: { post: PostView; number: number; viewer: Viewer | null; topicId: string }) {
+  const { post, number, viewer } = props;
+  const own = viewer !== null && viewer.did === post.author.did && post.hidden === null;
+  return (
+    <article class="post" id={String(number)} aria-labelledby={`post-${number}-by`}>
+      <header>
+        <span id={`post-${number}-by`}>
+          <a href={`/u/${post.author.did}`}>{authorName(post.author)}</a>
+        </span>
+        <span class="meta">
+          <When at={post.createdAt} />
+          {post.editedAt ? (
+            <>
+              {" "}
+              (edited <When at={post.editedAt} />)
+            </>
+          ) : null}{" "}
+          <a href={`#${number}`} aria-label={`Post ${number}`}>
+            #{number}
+          </a>
+        </span>
+      </header>
+      <div class="body">
+        {post.hidden !== null || post.text === null ? (
+          <p class="hidden">{hiddenSentence(post.hidden)}</p>
+        ) : (
+          raw(renderMarkdown(post.text))
+        )}
+      </div>
+      {own ? (
+        <footer>
+          <a href={`/p/${post.id}/edit`}>Edit</a>
+          <a href={`/p/${post.id}/delete`}>Delete</a>
+        </footer>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,82 @@
+// A topic: the opening post and its replies in order, read by page, each
+// with its #N anchor; the reply form below for members (not in a locked topic).
+import type { MemberActions, TopicPage } from "../deps.ts";
+import { Crumbs, type Frame, Layout } from "../layout.tsx";
+import { PageNumbers, type Paging } from "../paging.tsx";
+import { boardHref } from "./board.tsx";
+import { type Problem, TextField, WritingForm } from "./compose.tsx";
+import { hiddenSentence, Post } from "./posts.tsx";
+
+export const topicHref = (id: string, page = 1) => (page === 1 ? `/t/${id}` : `/t/${id}?page=${page}`);
+
+/** Post numbers: the opening post is #1, the reply at offset k (from 0) is #k+2. */
+export const replyNumber = (offset: number) => offset + 2;
+
+export function TopicPageView(props: { frame: Frame; page: TopicPage; paging: Paging; members: MemberActions | null }) {
+  const { topic, board, replies } = props.page;
+  const { viewer } = props.frame;
+  const title = topic.title ?? hiddenSentence(topic.hidden);
+  const href = (page: number) => topicHref(topic.id, page);
+  const first = (props.paging.page - 1) * props.paging.size;
+  return (
+    <Layout frame={props.frame} title={title}>
+      <Crumbs
+        trail={[...(board ? [{ href: boardHref(board.id), name: board.name }] : []), { href: href(1), name: title }]}
+      />
+      <h1>
+        {topic.locked ? <span class="badge">Locked</span> : null} {title}
+      </h1>
+      <PageNumbers paging={props.paging} href={href} label="Pages of this topic (top)" />
+      {props.paging.page === 1 ? <Post post={topic} number={1} viewer={viewer} topicId={topic.id} /> : null}
+      {replies.length === 0 && props.paging.page === 1 ? <p class="muted">No replies yet.</p> : null}
+      {replies.map((reply, i) => (
+        <Post post={reply} number={replyNumber(first + i)} viewer={viewer} topicId={topic.id} />
+      ))}
+      <PageNumbers paging={props.paging} href={href} label="Pages of this topic (bottom)" />
+      <ReplyArea {...props} />
+    </Layout>
+  );
+}
+
+function ReplyArea(props: { frame: Frame; page: TopicPage; members: MemberActions | null }) {
+  const { topic } = props.page;
+  if (topic.locked) return <p class="muted">This topic is locked: no more replies.</p>;
+  if (!props.members) return null;
+  if (!props.frame.viewer)
+    return (
+      <p>
+        <a href="/login">Log in</a> to reply.
+      </p>
+    );
+  return (
+    <section aria-labelledby="reply-heading">
+      <h2 id="reply-heading">Reply</h2>
+      <ReplyForm topicId={topic.id} members={props.members} frame={props.frame} text="" problem={null} />
+    </section>
+  );
+}
+
+export function ReplyForm(props: {
+  topicId: string;
+  members: MemberActions;
+  frame: Frame;
+  text: string;
+  problem: Problem | null;
+}) {
+  return (
+    <WritingForm
+      action={`/t/${props.topicId}/reply`}
+      viewer={props.frame.viewer!}
+      submit="Post reply"
+      problem={props.problem}
+    >
+      <TextField
+        id="reply-text"
+        label="Your reply"
+        value={props.text}
+        max={props.members.limits.text}
+        problem={props.problem}
+      />
+    </WritingForm>
+  );
+}

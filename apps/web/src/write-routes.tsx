@@ -1,0 +1,184 @@
+// The pages that write, all working without JavaScript: each form posts, and
+// is answered with a redirect to what it changed, or with the form again,
+// text kept and the reason beside its field. Every post must come from the
+// forum's own origin and carry the session's form token.
+import type { Context, Hono } from "hono";
+import type { MemberActions, Outcome, Viewer, WebDeps } from "./deps.ts";
+import { frameOf } from "./frame.ts";
+import { BadRequestPage, NotFoundPage } from "./pages/problems.tsx";
+import { problemOf } from "./pages/compose.tsx";
+import { LoginPage } from "./pages/login.tsx";
+import { hiddenSentence } from "./pages/posts.tsx";
+import { replyNumber, topicHref } from "./pages/topic.tsx";
+import { DeletePage, EditPage, NewTopicPage, ReplyPage } from "./pages/writing.tsx";
+import { idOf, TOPIC_PAGE_SIZE } from "./read-routes.tsx";
+import { fromOrigin, validCsrfToken } from "./security.ts";
+import type { StaticFiles } from "./static-files.ts";
+
+type Form = Record<string, string>;
+
+async function formOf(c: Context): Promise<Form> {
+  const body = await c.req.parseBody();
+  const form: Form = {};
+  for (const [key, value] of Object.entries(body)) if (typeof value === "string") form[key] = value;
+  return form;
+}
+
+export function writeRoutes(app: Hono, deps: WebDeps, members: MemberActions, files: StaticFiles): void {
+  const { reads } = deps;
+  const frame = (c: Context) => frameOf(c, deps, files);
+  const page = async (c: Context, body: (f: Awaited<ReturnType<typeof frame>>) => unknown, status = 200) =>
+    c.html(body(await frame(c)) as string, status as 200);
+  const notFound = (c: Context, what: string) => page(c, (f) => <NotFoundPage frame={f} what={what} />, 404);
+  const refused = (c: Context, status: number, message: string) =>
+    page(c, (f) => <BadRequestPage frame={f} message={message} />, status);
+  const toLogin = (c: Context) => c.redirect("/login", 303);
+
+  /** The member posting this form, or null when the post is not theirs to make (answered already). */
+  async function poster(c: Context): Promise<{ viewer: Viewer; form: Form } | Response> {
+    if (!fromOrigin(c.req.header("origin"), members.origin))
+      return refused(c, 403, "This form did not come from the forum's own pages: open the page again and resend it.");
+    const viewer = await members.viewer(c);
+    if (!viewer) return toLogin(c);
+    const form = await formOf(c);
+    if (!validCsrfToken(viewer.sessionId, form.csrf))
+      return refused(
+        c,
+        403,
+        "This form's token does not match your login (it may be from before you logged in again): open the page again and resend it.",
+      );
+    return { viewer, form };
+  }
+  async function reader(c: Context): Promise<Viewer | Response> {
+    return (await members.viewer(c)) ?? toLogin(c);
+  }
+  const whyNot = (outcome: Outcome<object> & { ok: false }) => problemOf(outcome.message);
+
+  app.get("/login", async (c) => {
+    const handle = c.req.query("handle");
+    if (handle === undefined) return page(c, (f) => <LoginPage frame={f} handle="" problem={null} />);
+    const started = await members.startLogin(handle);
+    if (started.ok) return c.redirect(started.url, 302);
+    return page(c, (f) => <LoginPage frame={f} handle={handle} problem={started.message} />, started.status);
+  });
+
+  app.post("/logout", async (c) => {
+    const posted = await poster(c);
+    if (posted instanceof Response) return posted;
+    await members.logout(c);
+    return c.redirect("/", 303);
+  });
+
+  app.get("/b/:id/new", async (c) => {
+    const id = idOf(c.req.param("id"));
+    const board = id === null ? null : await reads.board(id, 0, 0);
+    if (!board) return notFound(c, "There is no such board.");
+    const viewer = await reader(c);
+    if (viewer instanceof Response) return viewer;
+    return page(c, (f) => (
+      <NewTopicPage frame={f} board={board.board} members={members} draft={{ title: "", text: "" }} problem={null} />
+    ));
+  });
+
+  app.post("/b/:id/new", async (c) => {
+    const id = idOf(c.req.param("id"));
+    const board = id === null ? null : await reads.board(id, 0, 0);
+    if (id === null || !board) return notFound(c, "There is no such board.");
+    const posted = await poster(c);
+    if (posted instanceof Response) return posted;
+    const draft = { title: posted.form.title ?? "", text: posted.form.text ?? "" };
+    const written = await members.createTopic(posted.viewer.did, { boardId: id, ...draft });
+    if (written.ok) return c.redirect(topicHref(String(written.id)), 303);
+    return page(
+      c,
+      (f) => <NewTopicPage frame={f} board={board.board} members={members} draft={draft} problem={whyNot(written)} />,
+      written.status,
+    );
+  });
+
+  app.post("/t/:id/reply", async (c) => {
+    const id = idOf(c.req.param("id"));
+    const topic = id === null ? null : await reads.topic(id, 0, 0);
+    if (id === null || !topic) return notFound(c, "There is no such topic.");
+    const posted = await poster(c);
+    if (posted instanceof Response) return posted;
+    const draft = { text: posted.form.text ?? "" };
+    const written = await members.reply(posted.viewer.did, id, draft);
+    if (written.ok) {
+      // The new reply is the topic's latest: its page is the last one.
+      const after = await reads.topic(id, 0, 0);
+      const total = after?.total ?? topic.total + 1;
+      const last = Math.max(1, Math.ceil(total / TOPIC_PAGE_SIZE));
+      return c.redirect(`${topicHref(String(id), last)}#${replyNumber(total - 1)}`, 303);
+    }
+    const title = topic.topic.title ?? hiddenSentence(topic.topic.hidden);
+    return page(
+      c,
+      (f) => (
+        <ReplyPage
+          frame={f}
+          topic={{ id: String(id), title }}
+          members={members}
+          draft={draft}
+          problem={whyNot(written)}
+        />
+      ),
+      written.status,
+    );
+  });
+
+  /** The member's own post, or the page that says why it cannot be changed. */
+  async function ownPost(c: Context, viewer: Viewer) {
+    const id = idOf(c.req.param("id"));
+    const post = id === null ? null : await reads.ownPost(id);
+    if (!post) return notFound(c, "There is no such post.");
+    if (post.did !== viewer.did) return refused(c, 403, "You can only change your own posts.");
+    return post;
+  }
+
+  app.get("/p/:id/edit", async (c) => {
+    const viewer = await reader(c);
+    if (viewer instanceof Response) return viewer;
+    const post = await ownPost(c, viewer);
+    if (post instanceof Response) return post;
+    const draft = { title: post.title ?? "", text: post.text };
+    return page(c, (f) => <EditPage frame={f} post={post} members={members} draft={draft} problem={null} />);
+  });
+
+  app.post("/p/:id/edit", async (c) => {
+    const posted = await poster(c);
+    if (posted instanceof Response) return posted;
+    const post = await ownPost(c, posted.viewer);
+    if (post instanceof Response) return post;
+    const draft = { title: posted.form.title ?? "", text: posted.form.text ?? "" };
+    const written = await members.edit(posted.viewer.did, Number(post.id), {
+      cid: posted.form.cid ?? "",
+      text: draft.text,
+      ...(post.isTopic ? { title: draft.title } : {}),
+    });
+    if (written.ok) return c.redirect(topicHref(post.topicId), 303);
+    return page(
+      c,
+      (f) => <EditPage frame={f} post={post} members={members} draft={draft} problem={whyNot(written)} />,
+      written.status,
+    );
+  });
+
+  app.get("/p/:id/delete", async (c) => {
+    const viewer = await reader(c);
+    if (viewer instanceof Response) return viewer;
+    const post = await ownPost(c, viewer);
+    if (post instanceof Response) return post;
+    return page(c, (f) => <DeletePage frame={f} post={post} problem={null} />);
+  });
+
+  app.post("/p/:id/delete", async (c) => {
+    const posted = await poster(c);
+    if (posted instanceof Response) return posted;
+    const post = await ownPost(c, posted.viewer);
+    if (post instanceof Response) return post;
+    const removed = await members.remove(posted.viewer.did, Number(post.id), { cid: posted.form.cid ?? "" });
+    if (removed.ok) return c.redirect(topicHref(post.topicId), 303);
+    return page(c, (f) => <DeletePage frame={f} post={post} problem={whyNot(removed)} />, removed.status);
+  });
+}
