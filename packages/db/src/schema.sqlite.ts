@@ -297,3 +297,26 @@ export const memberSessions = sqliteTable(
   },
   (t) => [index("member_sessions_did_idx").on(t.did), index("member_sessions_expires_idx").on(t.expiresAt)],
 );
+
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: id(),
+    reporterDid: text("reporter_did").notNull(),
+    postDid: text("post_did").notNull(),
+    postRkey: text("post_rkey").notNull(),
+    postCid: text("post_cid").notNull(),
+    reason: text("reason").notNull(),
+    text: text("text").notNull(),
+    createdAt: ms("created_at").notNull(),
+    resolution: text("resolution"),
+    resolvedBy: text("resolved_by"),
+    resolvedAt: ms("resolved_at"),
+    modActionUri: text("mod_action_uri"),
+  },
+  (t) => [
+    index("reports_queue_idx").on(t.resolvedAt, t.createdAt, t.id),
+    index("reports_reporter_idx").on(t.reporterDid, t.createdAt),
+    index("reports_post_idx").on(t.postDid, t.postRkey),
+  ],
+);

@@ -335,3 +335,37 @@ export const memberSessions = pgTable(
   },
   (t) => [index("member_sessions_did_idx").on(t.did), index("member_sessions_expires_idx").on(t.expiresAt)],
 );
+
+/**
+ * Members' reports of posts to the moderators, AppView-local (never on a
+ * PDS). A report names the post by its repository and record key, and the
+ * version the member saw; a moderator resolves it (dismissed, or the post
+ * hidden, or its author banned), and the moderation record written for it
+ * is kept beside the resolution.
+ */
+export const reports = pgTable(
+  "reports",
+  {
+    id: id(),
+    reporterDid: text("reporter_did").notNull(),
+    postDid: text("post_did").notNull(),
+    postRkey: text("post_rkey").notNull(),
+    postCid: text("post_cid").notNull(),
+    /** One of a short list (api/bodies/reports.ts). */
+    reason: text("reason").notNull(),
+    text: text("text").notNull(),
+    createdAt: ms("created_at").notNull(),
+    /** null while open; then dismissed, hidden or banned. */
+    resolution: text("resolution"),
+    resolvedBy: text("resolved_by"),
+    resolvedAt: ms("resolved_at"),
+    /** The space.atbb.modAction the resolution wrote (none for a dismissal). */
+    modActionUri: text("mod_action_uri"),
+  },
+  (t) => [
+    // The queue: open ones first (resolved_at null), oldest first.
+    index("reports_queue_idx").on(t.resolvedAt, t.createdAt, t.id),
+    index("reports_reporter_idx").on(t.reporterDid, t.createdAt),
+    index("reports_post_idx").on(t.postDid, t.postRkey),
+  ],
+);

@@ -125,6 +125,7 @@ describe("the PostgreSQL and SQLite schemas", () => {
       "oauth_sessions",
       "oauth_states",
       "posts",
+      "reports",
       "role_grants",
       "role_permissions",
       "roles",

@@ -13,14 +13,18 @@ import type { Logger } from "../logger.ts";
 import type { MemberAccess } from "../login/access.ts";
 import { ApiError, errorBody } from "./errors.ts";
 import { authRoutes, clientMetadataRoutes } from "./routes/auth/handlers.ts";
+import { backfillRoutes } from "./routes/backfill/handlers.ts";
 import { boardRoutes } from "./routes/boards/handlers.ts";
 import { categoryRoutes } from "./routes/categories/handlers.ts";
 import { forumRoutes } from "./routes/forum/handlers.ts";
+import { grantRoutes } from "./routes/grants/handlers.ts";
 import { healthRoutes } from "./routes/health/handlers.ts";
 import { memberRoutes, roleRoutes, userRoutes } from "./routes/members/handlers.ts";
 import { modActionRoutes } from "./routes/mod-actions/handlers.ts";
 import { moderationRoutes } from "./routes/moderation/handlers.ts";
 import { postWriteRoutes } from "./routes/posts/handlers.ts";
+import { reportRoutes } from "./routes/reports/handlers.ts";
+import { structureRoutes } from "./routes/structure/handlers.ts";
 import { topicRoutes } from "./routes/topics/handlers.ts";
 import { writeLimiter } from "../writing/limits.ts";
 import { postWriting, Refusal, type PostWriting } from "../writing/posts.ts";
@@ -60,13 +64,21 @@ export interface Pages {
 const isApiPath = (path: string) => path === "/api" || path.startsWith("/api/");
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-/** Where a request can change something (login, writing, moderation): each refuses other sites. */
+/** Where a request can change something (login, writing, moderation, administration, reports): each refuses other sites. */
 const STATE_CHANGING_PATHS = [
   "/api/auth/logout",
   "/api/topics",
   "/api/topics/:id/replies",
   "/api/posts/:id",
   "/api/moderation/*",
+  "/api/forum",
+  "/api/categories",
+  "/api/categories/:id",
+  "/api/boards",
+  "/api/boards/:id",
+  "/api/members/:did/role",
+  "/api/posts/:id/reports",
+  "/api/reports/:id/resolution",
 ];
 
 export function createApp({
@@ -117,6 +129,10 @@ export function createApp({
   app.route("/api/auth", authRoutes(database, members, logger));
   const writing = members ? postWriting(database, members, writeLimiter(members.writesPerMinute)) : null;
   app.route("/api", postWriteRoutes(members, writing));
+  app.route("/api", structureRoutes(database, members, forumWriter));
+  app.route("/api", grantRoutes(database, members, forumWriter));
+  app.route("/api/backfill", backfillRoutes(database, members));
+  app.route("/api", reportRoutes(database, members, forumWriter));
   app.route("/", clientMetadataRoutes(members));
 
   // Every route is mounted: the document describes them all, and is made once.

@@ -50,3 +50,12 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<
   const where = issue.path.length > 0 ? `${issue.path.join(".")} ` : "";
   throw new ApiError(400, "invalid_request", `${where}${issue.message}`.trim());
 }
+
+/** A request's JSON body, not yet validated: a body that is not JSON is a 400. */
+export async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ApiError(400, "invalid_request", "The request's body must be JSON.");
+  }
+}

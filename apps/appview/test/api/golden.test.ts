@@ -264,9 +264,13 @@ describe(`the golden run (${dialect})`, () => {
 
   it("answers every request with a body its route's declaration describes, and exercises every declared route", async () => {
     const { bodies } = await askAll();
-    // Members' login and writing answer 2xx only with a logged-in member (or a confidential client): test/login/ exercises them against a real PDS.
-    const needsLogin = (route: { method: string; path: string }) =>
-      route.path.startsWith("/api/auth/") || route.path.startsWith("/oauth") || route.method !== "get";
+    // Members' login and writing, and what needs a permission (its description says which), answer 2xx only with a
+    // logged-in member (or a confidential client): test/login/ and test/administration/ exercise them against a real PDS.
+    const needsLogin = (route: { method: string; path: string; description?: string }) =>
+      route.path.startsWith("/api/auth/") ||
+      route.path.startsWith("/oauth") ||
+      route.method !== "get" ||
+      route.description?.startsWith("Permission:") === true;
     const declared = app.openAPIRegistry.definitions.flatMap((definition) =>
       definition.type === "route" && !needsLogin(definition.route) ? [definition.route] : [],
     );

@@ -7,6 +7,7 @@ import type { Config } from "../../config.ts";
 import { forumAccountOf, missingForumAccount } from "../../forum-agent/account.ts";
 import { createForumSession, ForumLoginError } from "../../forum-agent/session.ts";
 import { createForumWriter, ForumWriteError, type ForumWriter } from "../../forum-agent/writer.ts";
+import { StructureRefusal } from "../../forum-structure/places.ts";
 import { identityFor } from "../../identity.ts";
 import { createIndexer } from "../../indexer/indexer.ts";
 import { createLogger } from "../../logger.ts";
@@ -106,24 +107,13 @@ export async function withOperator(
       }[error.problem];
       return fail(code, error.problem, error.message);
     }
-    if (error instanceof Refusal) return fail(EXIT.refused, "refused", error.message);
+    if (error instanceof Refusal || error instanceof StructureRefusal)
+      return fail(EXIT.refused, "refused", error.message);
     throw error;
   } finally {
     await database.close();
   }
 }
 
-/** A URL-friendly name: lower case, words joined by hyphens, within the lexicon's 100 characters. */
-export function slugOf(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 100)
-    .replace(/-+$/, "");
-  return slug || "untitled";
-}
-
-export const isoNow = () => new Date().toISOString();
+// Shared with the administrators' routes; kept importable from here for the commands.
+export { isoNow, slugOf } from "../../forum-structure/places.ts";

@@ -2,12 +2,12 @@
 // (space.atbb.forum.roleAssignment at the member's DID). A grant replaces the
 // member's earlier one; revoking deletes it, and the member falls back to the
 // forum's default role at once.
-import { ids, type StrongRef } from "@atbb/lexicon";
-import { and, eq } from "drizzle-orm";
+import { ids } from "@atbb/lexicon";
 import type { Config } from "../../config.ts";
+import { forumGrants } from "../../forum-structure/grants.ts";
 import { UsageError } from "../usage-error.ts";
 import { needs, parseCommand } from "./args.ts";
-import { isoNow, Refusal, withOperator } from "./operator.ts";
+import { Refusal, withOperator } from "./operator.ts";
 
 export const ROLE_HELP = `Usage: atbb role <list|grant|revoke> … [--json]
 
@@ -45,25 +45,17 @@ export async function runRole(args: string[], config: () => Config): Promise<num
           );
         return role;
       };
-      const swapOf = async (rkey: string, cid: string) => {
-        const { roleGrants } = database.schema;
-        const [row] = await database.db
-          .select({ cid: roleGrants.cid })
-          .from(roleGrants)
-          .where(and(eq(roleGrants.did, writer.forumDid), eq(roleGrants.rkey, rkey)));
-        // What this AppView has indexed is what the operator saw: swap against it.
-        return row?.cid ?? cid;
-      };
+      const grants = forumGrants(writer, database);
       switch (action) {
         case "list": {
           needs("role", rest, []);
-          const grants = await writer.list(ids.roleAssignment);
+          const granted = await writer.list(ids.roleAssignment);
           const listed = roles.map((r) => ({
             name: r.value.name,
             priority: r.value.priority,
             permissions: r.value.permissions,
             uri: r.uri,
-            members: grants.filter((g) => g.value.role.role.uri === r.uri).map((g) => g.value.did),
+            members: granted.filter((g) => g.value.role.role.uri === r.uri).map((g) => g.value.did),
           }));
           for (const r of listed)
             out.say(
@@ -76,37 +68,21 @@ export async function runRole(args: string[], config: () => Config): Promise<num
           const [member, roleName] = needs("role", rest, ["member", "role"]);
           const did = await memberDid(member!);
           const role = roleNamed(roleName!);
-          const roleRef: StrongRef = { uri: role.uri, cid: role.cid };
-          const record = {
-            did,
-            role: { $type: "space.atbb.forum.roleAssignment#roleRef" as const, role: roleRef },
-            createdAt: isoNow(),
-          };
-          const existing = await writer.get(ids.roleAssignment, did);
-          if (existing?.value.role.role.uri === role.uri) {
-            out.say(`Nothing to do: ${did} already holds ${role.value.name}.`);
-            return { grant: existing, changed: false };
-          }
-          const grant = existing
-            ? await writer.update(ids.roleAssignment, did, record, await swapOf(did, existing.cid))
-            : await writer.create(ids.roleAssignment, record, did);
-          out.say(`Granted ${role.value.name} to ${did}: ${grant.uri}`);
-          return { grant, changed: true };
+          const { grant, changed } = await grants.grant(did, role);
+          out.say(
+            changed
+              ? `Granted ${role.value.name} to ${did}: ${grant.uri}`
+              : `Nothing to do: ${did} already holds ${role.value.name}.`,
+          );
+          return { grant, changed };
         }
         default: {
           const [member, roleName] =
             rest.length === 1 ? needs("role", rest, ["member"]) : needs("role", rest, ["member", "role"]);
           const did = await memberDid(member!);
-          const existing = await writer.get(ids.roleAssignment, did);
-          if (!existing) throw new Refusal(`${did} holds no role by grant; nothing to revoke`);
-          if (roleName !== undefined && existing.value.role.role.uri !== roleNamed(roleName).uri) {
-            throw new Refusal(
-              `${did} holds another role (${existing.value.role.role.uri}), not ${roleName}; nothing revoked`,
-            );
-          }
-          await writer.remove(ids.roleAssignment, did, await swapOf(did, existing.cid));
-          out.say(`Revoked the grant of ${did}: ${existing.uri}`);
-          return { revoked: existing.uri };
+          const revoked = await grants.revoke(did, roleName === undefined ? undefined : roleNamed(roleName).uri);
+          out.say(`Revoked the grant of ${did}: ${revoked.uri}`);
+          return { revoked: revoked.uri };
         }
       }
     },

@@ -1,14 +1,14 @@
 // `atbb category …` and `atbb board …`: the forum's structure, written by the
-// forum account. Slugs are derived from names; sort order is the lexicon's
-// (lower first); removal is refused while a category holds boards or a board
-// holds topics, unless --force, which says what it removes.
-import { ids, type StrongRef } from "@atbb/lexicon";
-import { and, eq } from "drizzle-orm";
+// forum account (the rules, shared with the administrators' routes, are in
+// forum-structure/places.ts). Sort order is the lexicon's (lower first);
+// removal is refused while a category holds boards or a board holds topics,
+// unless --force, which says what it removes.
+import { ids } from "@atbb/lexicon";
 import type { Config } from "../../config.ts";
+import { findPlace, forumStructure } from "../../forum-structure/places.ts";
 import { UsageError } from "../usage-error.ts";
 import { needs, parseCommand, sortOrderOf } from "./args.ts";
-import { findPlace, indexedCid } from "./places.ts";
-import { isoNow, Refusal, slugOf, withOperator } from "./operator.ts";
+import { withOperator } from "./operator.ts";
 
 const EXITS =
   "Exit codes: 0 done, 1 the PDS failed, 2 usage, 3 changed behind this AppView's back, 4 login refused, 5 refused (not found, not empty, not valid).";
@@ -48,7 +48,8 @@ const placeOptions = {
   force: { type: "boolean" },
 } as const;
 
-const ref = (r: { uri: string; cid: string }): StrongRef => ({ uri: r.uri, cid: r.cid });
+const byOrder = <R extends { value: { sortOrder?: number; name: string } }>(a: R, b: R) =>
+  (a.value.sortOrder ?? 1e9) - (b.value.sortOrder ?? 1e9) || a.value.name.localeCompare(b.value.name);
 
 export async function runCategory(args: string[], config: () => Config): Promise<number> {
   const { values, positionals } = parseCommand("category", args, placeOptions);
@@ -59,15 +60,14 @@ export async function runCategory(args: string[], config: () => Config): Promise
   }
   const sortOrder = sortOrderOf("category", values["sort-order"]);
   return withOperator(config(), `category ${action}`, values.json ?? false, async ({ writer, database }, out) => {
+    const structure = forumStructure(writer, database, "--force");
     switch (action) {
       case "add": {
         const [name] = needs("category", rest, ["name"]);
-        const created = await writer.create(ids.category, {
+        const created = await structure.addCategory({
           name: name!,
-          slug: slugOf(name!),
           ...(values.description ? { description: values.description } : {}),
           ...(sortOrder === undefined ? {} : { sortOrder }),
-          createdAt: isoNow(),
         });
         out.say(`Added the category ${name} (${created.value.slug}): ${created.uri}`);
         return { category: created };
@@ -75,45 +75,25 @@ export async function runCategory(args: string[], config: () => Config): Promise
       case "edit": {
         const [key] = needs("category", rest, ["category"]);
         const found = await findPlace(writer, ids.category, key!);
-        const name = values.name ?? found.value.name;
-        const record = {
-          ...found.value,
-          name,
-          slug: values.name ? slugOf(values.name) : (found.value.slug ?? slugOf(name)),
+        const updated = await structure.editCategory(found, {
+          ...(values.name === undefined ? {} : { name: values.name }),
           ...(values.description === undefined ? {} : { description: values.description }),
           ...(sortOrder === undefined ? {} : { sortOrder }),
-        };
-        const updated = await writer.update(
-          ids.category,
-          found.rkey,
-          record,
-          await indexedCid(database, ids.category, writer.forumDid, found),
-        );
-        out.say(`Changed the category ${name}: ${updated.uri}`);
+        });
+        out.say(`Changed the category ${updated.value.name}: ${updated.uri}`);
         return { category: updated };
       }
       case "remove": {
         const [key] = needs("category", rest, ["category"]);
         const found = await findPlace(writer, ids.category, key!);
-        const boards = (await writer.list(ids.board)).filter((b) => b.value.category.category.uri === found.uri);
-        if (boards.length > 0 && !values.force) {
-          throw new Refusal(
-            `the category ${found.value.name} holds ${boards.length} board(s) (${boards.map((b) => b.value.slug ?? b.rkey).join(", ")}): remove them first, or --force to remove them with it`,
-          );
-        }
-        for (const board of boards) {
-          await writer.remove(ids.board, board.rkey, await indexedCid(database, ids.board, writer.forumDid, board));
-          out.say(`Removed the board ${board.value.name}: ${board.uri}`);
-        }
-        await writer.remove(ids.category, found.rkey, await indexedCid(database, ids.category, writer.forumDid, found));
+        const removed = await structure.removeCategory(found, values.force ?? false);
+        for (const board of removed.boards) out.say(`Removed the board ${board.value.name}: ${board.uri}`);
         out.say(`Removed the category ${found.value.name}: ${found.uri}`);
-        return { removed: [...boards.map((b) => b.uri), found.uri] };
+        return { removed: [...removed.boards.map((b) => b.uri), found.uri] };
       }
       case "list": {
         needs("category", rest, []);
-        const categories = (await writer.list(ids.category)).sort(
-          (a, b) => (a.value.sortOrder ?? 1e9) - (b.value.sortOrder ?? 1e9) || a.value.name.localeCompare(b.value.name),
-        );
+        const categories = (await writer.list(ids.category)).sort(byOrder);
         for (const c of categories)
           out.say(`${c.value.slug ?? c.rkey}\t${c.value.sortOrder ?? "-"}\t${c.value.name}\t${c.uri}`);
         if (categories.length === 0) out.say("No categories yet: `atbb category add <name>`.");
@@ -134,17 +114,15 @@ export async function runBoard(args: string[], config: () => Config): Promise<nu
   }
   const sortOrder = sortOrderOf("board", values["sort-order"]);
   return withOperator(config(), `board ${action}`, values.json ?? false, async ({ writer, database }, out) => {
+    const structure = forumStructure(writer, database, "--force");
     switch (action) {
       case "add": {
         const [categoryKey, name] = needs("board", rest, ["category", "name"]);
         const category = await findPlace(writer, ids.category, categoryKey!);
-        const created = await writer.create(ids.board, {
+        const created = await structure.addBoard(category, {
           name: name!,
-          slug: slugOf(name!),
-          category: { $type: "space.atbb.forum.board#categoryRef", category: ref(category) },
           ...(values.description ? { description: values.description } : {}),
           ...(sortOrder === undefined ? {} : { sortOrder }),
-          createdAt: isoNow(),
         });
         out.say(`Added the board ${name} (${created.value.slug}) to ${category.value.name}: ${created.uri}`);
         return { board: created };
@@ -152,41 +130,19 @@ export async function runBoard(args: string[], config: () => Config): Promise<nu
       case "edit": {
         const [key] = needs("board", rest, ["board"]);
         const found = await findPlace(writer, ids.board, key!);
-        const category = values.category
-          ? ref(await findPlace(writer, ids.category, values.category))
-          : found.value.category.category;
-        const name = values.name ?? found.value.name;
-        const record = {
-          ...found.value,
-          name,
-          slug: values.name ? slugOf(values.name) : (found.value.slug ?? slugOf(name)),
-          category: { $type: "space.atbb.forum.board#categoryRef" as const, category },
+        const updated = await structure.editBoard(found, {
+          ...(values.name === undefined ? {} : { name: values.name }),
           ...(values.description === undefined ? {} : { description: values.description }),
           ...(sortOrder === undefined ? {} : { sortOrder }),
-        };
-        const updated = await writer.update(
-          ids.board,
-          found.rkey,
-          record,
-          await indexedCid(database, ids.board, writer.forumDid, found),
-        );
-        out.say(`Changed the board ${name}: ${updated.uri}`);
+          ...(values.category ? { category: await findPlace(writer, ids.category, values.category) } : {}),
+        });
+        out.say(`Changed the board ${updated.value.name}: ${updated.uri}`);
         return { board: updated };
       }
       case "remove": {
         const [key] = needs("board", rest, ["board"]);
         const found = await findPlace(writer, ids.board, key!);
-        const { boards } = database.schema;
-        const [row] = await database.db
-          .select({ topics: boards.topicCount })
-          .from(boards)
-          .where(and(eq(boards.did, writer.forumDid), eq(boards.rkey, found.rkey)));
-        const topics = row?.topics ?? 0;
-        if (topics > 0 && !values.force)
-          throw new Refusal(
-            `the board ${found.value.name} holds ${topics} topic(s): --force removes it anyway (the topics stay in their authors' repositories, no longer on a board)`,
-          );
-        await writer.remove(ids.board, found.rkey, await indexedCid(database, ids.board, writer.forumDid, found));
+        const { topics } = await structure.removeBoard(found, values.force ?? false);
         out.say(
           `Removed the board ${found.value.name}${topics > 0 ? `, and with it the place of its ${topics} topic(s)` : ""}: ${found.uri}`,
         );
@@ -195,9 +151,7 @@ export async function runBoard(args: string[], config: () => Config): Promise<nu
       case "list": {
         needs("board", rest, []);
         const categories = new Map((await writer.list(ids.category)).map((c) => [c.uri, c]));
-        const boards = (await writer.list(ids.board)).sort(
-          (a, b) => (a.value.sortOrder ?? 1e9) - (b.value.sortOrder ?? 1e9) || a.value.name.localeCompare(b.value.name),
-        );
+        const boards = (await writer.list(ids.board)).sort(byOrder);
         for (const b of boards)
           out.say(
             `${b.value.slug ?? b.rkey}\t${b.value.sortOrder ?? "-"}\t${b.value.name}\t${categories.get(b.value.category.category.uri)?.value.name ?? "(no category)"}\t${b.uri}`,

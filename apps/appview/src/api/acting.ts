@@ -1,0 +1,89 @@
+// Administrators and moderators act through the forum account: the member's
+// session and standing (role and permissions from the forum's grants only)
+// are checked before anything is written, then the forum account's writer
+// writes. What can go wrong on the way becomes an answer the client can act
+// on; in each refusal nothing was written.
+import type { DatabaseHandle } from "@atbb/db";
+import type { Context } from "hono";
+import { ForumWriteError, type ForumWriter } from "../forum-agent/writer.ts";
+import { StructureRefusal } from "../forum-structure/places.ts";
+import type { MemberAccess } from "../login/access.ts";
+import { outranks, permits, standingOf, type Permission, type Role, type Standing } from "../permissions.ts";
+import { ApiError } from "./errors.ts";
+import { requireMember } from "./member.ts";
+
+export type ForumWriterSource = (() => Promise<ForumWriter>) | null;
+
+/** The logged-in member's standing, or a 401 (no session) or 403 (their role does not permit `permission`). */
+export async function requirePermission(
+  c: Context,
+  database: DatabaseHandle,
+  access: MemberAccess | null,
+  permission: Permission | Permission[],
+  what: string,
+): Promise<Standing> {
+  const member = await requireMember(c, access);
+  const standing = await standingOf({ ...database, forumDid: access!.forumDid }, member.did);
+  const needed = Array.isArray(permission) ? permission : [permission];
+  if (!needed.some((p) => permits(standing, p))) {
+    const role = standing.role ? `your role (${standing.role.name})` : "you hold no role here, and";
+    throw new ApiError(403, "no_permission", `You cannot ${what}: ${role} does not permit it.`);
+  }
+  return standing;
+}
+
+export const roleName = (role: Role | null) => (role ? `${role.name} (priority ${role.priority})` : "no role");
+
+/** The hierarchy: a 403 unless the actor's role is above the target's (nobody acts on an equal or higher role). */
+export function refuseUnlessOutranks(actor: Standing, target: Standing, what: string): void {
+  if (!outranks(actor.role, target.role))
+    throw new ApiError(
+      403,
+      "outranked",
+      `${target.did} holds ${roleName(target.role)}, equal to or above yours (${roleName(actor.role)}): you cannot ${what}.`,
+    );
+}
+
+/** The forum account's writer, or a 503 saying why the forum cannot write now. */
+export async function forumWriterFrom(source: ForumWriterSource): Promise<ForumWriter> {
+  if (source === null)
+    throw new ApiError(
+      503,
+      "forum_account_unavailable",
+      "The forum account is not configured (FORUM_HANDLE and FORUM_APP_PASSWORD_FILE), so nothing can be written for the forum.",
+    );
+  try {
+    return await source();
+  } catch (error) {
+    throw answerOf(error);
+  }
+}
+
+/** Runs a write through the forum account, its failures turned into answers. */
+export async function asForum<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw answerOf(error);
+  }
+}
+
+function answerOf(error: unknown): unknown {
+  if (error instanceof StructureRefusal)
+    return new ApiError(error.kind === "not_found" ? 404 : 409, error.kind, capitalised(error.message));
+  if (!(error instanceof ForumWriteError)) return error;
+  switch (error.problem) {
+    case "conflict":
+      return new ApiError(409, "conflict", capitalised(error.message));
+    case "invalid":
+      return new ApiError(400, "invalid_request", capitalised(error.message));
+    default:
+      return new ApiError(
+        503,
+        "forum_account_unavailable",
+        `The forum account could not write, so nothing was written: ${error.message}. Try again shortly.`,
+      );
+  }
+}
+
+const capitalised = (message: string) => message.charAt(0).toUpperCase() + message.slice(1);

@@ -1,0 +1,64 @@
+import type { DatabaseHandle } from "@atbb/db";
+import { asc, desc, ne } from "drizzle-orm";
+import type { MemberAccess } from "../../../login/access.ts";
+import { PERMISSION } from "../../../permissions.ts";
+import { requirePermission } from "../../acting.ts";
+import { iso } from "../../bodies/time.ts";
+import { mount, resource } from "../../resource.ts";
+import { backfillState } from "../../setup.ts";
+import * as routes from "./routes.ts";
+
+const UNFINISHED_SHOWN = 100;
+
+export function backfillRoutes(database: DatabaseHandle, access: MemberAccess | null) {
+  const { db, schema } = database;
+  const { backfillErrors, backfillProgress } = schema;
+  const app = resource();
+  mount(app, routes.report, async (c, { query: { offset, limit } }) => {
+    await requirePermission(c, database, access, PERMISSION.manageMembers, "see the backfill's errors");
+    const [state, unfinished, errors] = await Promise.all([
+      backfillState(database),
+      db
+        .select()
+        .from(backfillProgress)
+        .where(ne(backfillProgress.status, "done"))
+        // "failed" sorts before "pending" and "running": the ones to look at first.
+        .orderBy(asc(backfillProgress.status), asc(backfillProgress.did), asc(backfillProgress.collection))
+        .limit(UNFINISHED_SHOWN),
+      db
+        .select()
+        .from(backfillErrors)
+        .orderBy(desc(backfillErrors.createdAt), desc(backfillErrors.id))
+        .limit(limit)
+        .offset(offset),
+    ]);
+    return c.json(
+      {
+        status: state.status,
+        done: state.done,
+        running: state.running,
+        failed: state.failed,
+        unfinished: unfinished.map((u) => ({
+          did: u.did,
+          collection: u.collection,
+          status: u.status,
+          recordsIndexed: u.recordsIndexed,
+          updatedAt: iso(u.updatedAt),
+        })),
+        errors: errors.map((e) => ({
+          id: String(e.id),
+          did: e.did,
+          collection: e.collection,
+          uri: e.uri,
+          error: e.error,
+          createdAt: iso(e.createdAt),
+        })),
+        total: state.errors,
+        offset,
+        limit,
+      },
+      200,
+    );
+  });
+  return app;
+}
