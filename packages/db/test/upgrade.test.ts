@@ -80,7 +80,7 @@ describe.runIf(dialect === "postgresql")("upgrading a PostgreSQL database from t
     const handle = await createDb(database.url);
     try {
       // Later migrations add columns; they start empty.
-      const added = { default_role_uri: null, default_role_id: null };
+      const added = { default_role_uri: null, default_role_id: null, rev: null };
       expect(await handle.rows(sql`select * from forums order by id`)).toEqual(
         before.forums.map((forum) => ({ ...(forum as object), ...added })),
       );
