@@ -28,10 +28,16 @@ export function forumGrants(writer: ForumWriter, database: DatabaseHandle) {
     /** The member's grant as the forum's repository holds it, or null. */
     grantOf: (did: string): Promise<GrantRecord | null> => writer.get(ids.roleAssignment, did),
 
-    /** Gives `did` the role; `changed: false` (nothing written) when they hold it already. */
-    async grant(did: string, role: RoleRecord): Promise<{ grant: GrantRecord; changed: boolean }> {
+    /**
+     * Gives `did` the role; `changed: false` (nothing written) when they hold it already. A member holds one
+     * grant, so a new one takes the place of the old: `replaced` is the role URI it took away, if any.
+     */
+    async grant(
+      did: string,
+      role: RoleRecord,
+    ): Promise<{ grant: GrantRecord; changed: boolean; replaced: string | null }> {
       const existing = await writer.get(ids.roleAssignment, did);
-      if (existing?.value.role.role.uri === role.uri) return { grant: existing, changed: false };
+      if (existing?.value.role.role.uri === role.uri) return { grant: existing, changed: false, replaced: null };
       const record = {
         did,
         role: { $type: "space.atbb.forum.roleAssignment#roleRef" as const, role: refOf(role) },
@@ -40,7 +46,7 @@ export function forumGrants(writer: ForumWriter, database: DatabaseHandle) {
       const grant = existing
         ? await writer.update(ids.roleAssignment, did, record, await swapOf(did, existing.cid))
         : await writer.create(ids.roleAssignment, record, did);
-      return { grant, changed: true };
+      return { grant, changed: true, replaced: existing?.value.role.role.uri ?? null };
     },
 
     /** Takes the member's grant away (only if it is `roleUri`, when given). */

@@ -189,6 +189,13 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
     expect((await getRecord(ids.roleAssignment, bob.did)).value.role.role.uri).toBe(
       granted.body.grant.value.role.role.uri,
     );
+    expect(granted.body.replaced).toBeNull();
+    // A member holds one grant: a second takes the first one's place, and the command says which it took away.
+    const promoted = await atbb("role", "grant", bob.handle, "admin");
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect(promoted.stdout).toContain(`Granted Admin to ${bob.did} in place of Moderator`);
+    const demoted = await atbb("role", "grant", bob.handle, "moderator");
+    expect(demoted.stdout).toContain("in place of Admin");
     const revoked = await atbb("role", "revoke", bob.did, "Moderator");
     expect(revoked.code, revoked.stderr).toBe(0);
     // Bob has no membership here: without the grant he is a guest, at once.

@@ -68,13 +68,16 @@ export async function runRole(args: string[], config: () => Config): Promise<num
           const [member, roleName] = needs("role", rest, ["member", "role"]);
           const did = await memberDid(member!);
           const role = roleNamed(roleName!);
-          const { grant, changed } = await grants.grant(did, role);
+          const { grant, changed, replaced } = await grants.grant(did, role);
+          // A member holds one grant: say which role the new one took away, so that an operator who
+          // meant to add a role, not to demote (the owner, say), sees it at once.
+          const was = replaced === null ? null : (roles.find((r) => r.uri === replaced)?.value.name ?? replaced);
           out.say(
             changed
-              ? `Granted ${role.value.name} to ${did}: ${grant.uri}`
+              ? `Granted ${role.value.name} to ${did}${was === null ? "" : ` in place of ${was}`}: ${grant.uri}`
               : `Nothing to do: ${did} already holds ${role.value.name}.`,
           );
-          return { grant, changed };
+          return { grant, changed, replaced };
         }
         default: {
           const [member, roleName] =
