@@ -63,7 +63,9 @@ export const Report = z
     status: z.enum(["open", ...RESOLUTIONS]),
     resolvedBy: z.string().nullable().describe("The moderator who resolved it"),
     resolvedAt: Timestamp.nullable(),
-    modActionUri: AtUri.nullable().describe("The moderation record the resolution wrote (none for a dismissal)"),
+    modActionUri: AtUri.nullable().describe(
+      "The moderation record the resolution wrote (none for a dismissal, nor when the post was hidden or its author banned already)",
+    ),
     post: ReportedPost,
   })
   .openapi("Report");

@@ -1,18 +1,11 @@
 import type { DatabaseHandle } from "@atbb/db";
-import { ids } from "@atbb/lexicon";
+import { ids, recordUri } from "@atbb/lexicon";
 import type { MemberAccess } from "../../../login/access.ts";
-import { PERMISSION, permits, standingOf } from "../../../permissions.ts";
-import { modActionRecord } from "../../../reports/mod-action.ts";
+import { moderation } from "../../../moderation/moderate.ts";
+import { PERMISSION } from "../../../permissions.ts";
 import { reportStore, type Resolution } from "../../../reports/reports.ts";
 import { writeLimiter } from "../../../writing/limits.ts";
-import {
-  asForum,
-  forumWriterFrom,
-  refuseUnlessOutranks,
-  requirePermission,
-  roleName,
-  type ForumWriterSource,
-} from "../../acting.ts";
+import { requirePermission, type ForumWriterSource } from "../../acting.ts";
 import { NewReport, ReportResolution, serializeReport } from "../../bodies/reports.ts";
 import { ApiError, notFound } from "../../errors.ts";
 import { requireMember } from "../../member.ts";
@@ -28,9 +21,9 @@ const RESOLVED_AS: Record<"dismiss" | "hide" | "ban", Resolution> = {
 
 export function reportRoutes(database: DatabaseHandle, access: MemberAccess | null, forumWriter: ForumWriterSource) {
   const store = reportStore(database);
+  const moderating = moderation(database, access?.forumDid ?? null, forumWriter);
   // Counted apart from posting, with the same per-minute allowance.
   const limiter = writeLimiter(access?.writesPerMinute ?? 0);
-  const standing = (did: string) => standingOf({ ...database, forumDid: access!.forumDid }, did);
   const page = (rows: Awaited<ReturnType<typeof store.queue>>, offset: number, limit: number) => ({
     reports: rows.rows.map(serializeReport),
     total: rows.total,
@@ -73,12 +66,6 @@ export function reportRoutes(database: DatabaseHandle, access: MemberAccess | nu
   mount(app, routes.resolve, async (c, { params: { id } }) => {
     const moderator = await requirePermission(c, database, access, PERMISSION.moderatePosts, "resolve reports");
     const { action, reason } = parse(ReportResolution, await jsonBody(c));
-    if (action === "ban" && !permits(moderator, PERMISSION.banUsers))
-      throw new ApiError(
-        403,
-        "no_permission",
-        `You cannot ban members: your role (${roleName(moderator.role)}) does not permit it. Hide the post, or ask someone who may.`,
-      );
     const found = await store.one(id);
     if (!found) throw notFound(`Report ${id}`);
     if (found.report.resolution !== null)
@@ -89,25 +76,22 @@ export function reportRoutes(database: DatabaseHandle, access: MemberAccess | nu
       );
     let modActionUri: string | null = null;
     if (action !== "dismiss") {
-      const { postDid, postRkey } = found.report;
-      const cid = found.post?.cid;
-      if (!cid)
+      const postId = found.post?.id;
+      if (postId === undefined || postId === null)
         throw new ApiError(
           409,
           "post_gone",
-          `The reported post is no longer indexed here; dismiss the report instead.`,
+          "The reported post is no longer indexed here; dismiss the report instead.",
         );
-      refuseUnlessOutranks(moderator, await standing(postDid), action === "ban" ? "ban its author" : "hide their post");
-      const writer = await forumWriterFrom(forumWriter);
-      const subject =
-        action === "ban"
-          ? { did: postDid }
-          : // The version indexed now is the one hidden: an edit after the report is hidden too.
-            { post: { uri: `at://${postDid}/${ids.post}/${postRkey}`, cid } };
-      const record = modActionRecord(action === "ban" ? "ban" : "delete", subject, moderator.did, {
-        ...(reason ? { reason } : {}),
-      });
-      modActionUri = (await asForum(() => writer.create(ids.modAction, record))).uri;
+      // Moderation judges the permission, the hierarchy and whether the hide or ban holds already
+      // (then nothing is written, and the report is resolved all the same).
+      const { modAction } = await moderating.act(
+        moderator.did,
+        action,
+        action === "ban" ? { member: found.report.postDid } : { postId },
+        { reason },
+      );
+      modActionUri = modAction ? recordUri(modAction.did, ids.modAction, modAction.rkey) : null;
     }
     // Two moderators at once: the first resolution stands (the other's action, if any, is in the log).
     if (!(await store.resolve(id, RESOLVED_AS[action], moderator.did, modActionUri)))

@@ -53,7 +53,7 @@ export const resolve = createRoute({
   path: "/reports/{id}/resolution",
   summary: "Resolves a report: dismiss, hide the post, or ban its author (needs moderatePosts; a ban also banUsers)",
   description:
-    "Permission: space.atbb.permission.moderatePosts, and space.atbb.permission.banUsers to ban. Hiding or banning is written by the forum account as a space.atbb.modAction with createdBy = the moderator, and only on an author whose role is below the moderator's.",
+    "Permission: space.atbb.permission.moderatePosts, and space.atbb.permission.banUsers to ban. Hiding or banning is written by the forum account as a space.atbb.modAction with createdBy = the moderator, and only on an author whose role is below the moderator's. When the post is hidden or its author banned already, nothing is written and the report is resolved all the same.",
   request: { params: idParam, ...json(ReportResolution) },
   responses: {
     200: answer("The report, resolved", Report),
