@@ -8,6 +8,7 @@
 import type { Database, Schema } from "@atbb/db";
 import { ids, recordUri } from "@atbb/lexicon";
 import { and, asc, eq } from "drizzle-orm";
+import { Refusal } from "./writing/refusal.ts";
 
 export const WILDCARD = "*";
 
@@ -106,6 +107,36 @@ export async function checkPermission(access: Access, did: string, permission: s
 export function outranks(actor: Role | null, target: Role | null): boolean {
   if (actor === null) return false;
   return target === null || actor.priority < target.priority;
+}
+
+export const roleName = (role: Role | null) => (role ? `${role.name} (priority ${role.priority})` : "no role");
+
+/**
+ * The one check of an acting member's permission, for every route and
+ * service that acts for the forum: a 403 refusal unless their role permits
+ * one of `permission`. `what` says what they tried, in words.
+ */
+export function refuseUnlessPermitted(actor: Standing, permission: Permission | Permission[], what: string): void {
+  const needed = Array.isArray(permission) ? permission : [permission];
+  if (needed.some((p) => permits(actor, p))) return;
+  const role = actor.role ? `your role (${actor.role.name})` : "you hold no role here, and";
+  throw new Refusal(
+    403,
+    "no_permission",
+    `You cannot ${what}: ${role} does not permit it (it needs ${needed.join(" or ")}).`,
+  );
+}
+
+/** The hierarchy, as a 403 refusal unless the actor's role is above the target's (nobody acts on an equal or higher role). */
+export function refuseUnlessOutranks(actor: Standing, target: Pick<Standing, "did" | "role">, what: string): void {
+  if (outranks(actor.role, target.role)) return;
+  throw new Refusal(
+    403,
+    "outranked",
+    target.did === actor.did
+      ? `You cannot ${what}: nobody acts on their own role or their own posts.`
+      : `${target.did} holds ${roleName(target.role)}, equal to or above yours (${roleName(actor.role)}): you cannot ${what}.`,
+  );
 }
 
 /** Whether `actor` may give (or take away) `role`: only a role strictly below their own. */

@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { ForumWriteError, type ForumWriter } from "../forum-agent/writer.ts";
 import { StructureRefusal } from "../forum-structure/places.ts";
 import type { MemberAccess } from "../login/access.ts";
-import { outranks, permits, standingOf, type Permission, type Role, type Standing } from "../permissions.ts";
+import { refuseUnlessPermitted, standingOf, type Permission, type Standing } from "../permissions.ts";
 import { ApiError } from "./errors.ts";
 import { requireMember } from "./member.ts";
 
@@ -24,24 +24,8 @@ export async function requirePermission(
 ): Promise<Standing> {
   const member = await requireMember(c, access);
   const standing = await standingOf({ ...database, forumDid: access!.forumDid }, member.did);
-  const needed = Array.isArray(permission) ? permission : [permission];
-  if (!needed.some((p) => permits(standing, p))) {
-    const role = standing.role ? `your role (${standing.role.name})` : "you hold no role here, and";
-    throw new ApiError(403, "no_permission", `You cannot ${what}: ${role} does not permit it.`);
-  }
+  refuseUnlessPermitted(standing, permission, what);
   return standing;
-}
-
-export const roleName = (role: Role | null) => (role ? `${role.name} (priority ${role.priority})` : "no role");
-
-/** The hierarchy: a 403 unless the actor's role is above the target's (nobody acts on an equal or higher role). */
-export function refuseUnlessOutranks(actor: Standing, target: Standing, what: string): void {
-  if (!outranks(actor.role, target.role))
-    throw new ApiError(
-      403,
-      "outranked",
-      `${target.did} holds ${roleName(target.role)}, equal to or above yours (${roleName(actor.role)}): you cannot ${what}.`,
-    );
 }
 
 /** The forum account's writer, or a 503 saying why the forum cannot write now. */

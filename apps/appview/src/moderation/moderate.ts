@@ -9,9 +9,16 @@ import type { DatabaseHandle, Schema } from "@atbb/db";
 import { ids } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
 import { ForumWriteError, type ForumWriter } from "../forum-agent/writer.ts";
-import { getUserRole, outranks, PERMISSION, permits, standingOf, type Permission, type Role } from "../permissions.ts";
+import {
+  getUserRole,
+  PERMISSION,
+  refuseUnlessOutranks,
+  refuseUnlessPermitted,
+  standingOf,
+  type Permission,
+} from "../permissions.ts";
 import { graphemes } from "../writing/limits.ts";
-import { Refusal } from "../writing/posts.ts";
+import { Refusal } from "../writing/refusal.ts";
 import { actsOnMember, indexedPost, modActionRecord, type ModSubject, type ModVerb } from "./actions.ts";
 import { alreadyHolds } from "./state.ts";
 
@@ -45,8 +52,6 @@ export interface ModOutcome {
   /** The action written (null when nothing was). */
   modAction: Schema["modActions"]["$inferSelect"] | null;
 }
-
-const roleName = (role: Role | null) => (role ? `${role.name}, priority ${role.priority}` : "no role");
 
 function checkedDetails(verb: ModVerb, input: ModRequest, now: Date): ModRequest {
   const reason = input.reason?.trim() ? input.reason : undefined;
@@ -133,23 +138,13 @@ export function moderation(
       const access = { ...database, forumDid };
       const actor = await standingOf(access, actorDid);
       const needs = NEEDS[verb];
-      if (!permits(actor, needs.permission))
-        throw new Refusal(
-          403,
-          "no_permission",
-          `Your role in this forum (${roleName(actor.role)}) does not let you ${needs.what}: that needs ${needs.permission}.`,
-        );
+      refuseUnlessPermitted(actor, needs.permission, needs.what);
       const { subject, owner } = await subjectOf(forumDid, target);
-      const ownerRole = await getUserRole(access, owner);
-      if (!outranks(actor.role, ownerRole))
-        throw new Refusal(
-          403,
-          "outranked",
-          owner === actorDid
-            ? "Moderators act only on members below their own role, not on themselves or their own posts."
-            : `You can act only on members whose role is below yours (${roleName(actor.role)}); ` +
-                `${"did" in subject ? "this member's" : "this post's author's"} role is ${roleName(ownerRole)}.`,
-        );
+      refuseUnlessOutranks(
+        actor,
+        { did: owner, role: await getUserRole(access, owner) },
+        "member" in target ? `${verb} them` : `${verb} their ${"topicId" in target ? "topic" : "post"}`,
+      );
       if (await alreadyHolds(database, forumDid, verb, subject, details.expiresAt, now))
         return { alreadyActive: true, modAction: null };
 

@@ -19,20 +19,10 @@ import {
   type WrittenRecord,
 } from "../login/repository.ts";
 import { checkPermission, PERMISSION } from "../permissions.ts";
-import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES, tooLong, type WriteLimiter } from "./limits.ts";
+import { Refusal } from "./refusal.ts";
 
-/** A write refused before anything was written, with the status and code the API answers. */
-export class Refusal extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 429 | 503;
-  readonly code: string;
-  readonly retryAfter?: number;
-  constructor(status: Refusal["status"], code: string, message: string, retryAfter?: number) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    if (retryAfter !== undefined) this.retryAfter = retryAfter;
-  }
-}
+export { Refusal };
+import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES, tooLong, type WriteLimiter } from "./limits.ts";
 
 export interface Written {
   id: number;

@@ -3,15 +3,8 @@ import { ids, recordUri } from "@atbb/lexicon";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { forumGrants } from "../../../forum-structure/grants.ts";
 import type { MemberAccess } from "../../../login/access.ts";
-import { mayGrant, PERMISSION, standingOf } from "../../../permissions.ts";
-import {
-  asForum,
-  forumWriterFrom,
-  refuseUnlessOutranks,
-  requirePermission,
-  roleName,
-  type ForumWriterSource,
-} from "../../acting.ts";
+import { mayGrant, PERMISSION, refuseUnlessOutranks, roleName, standingOf } from "../../../permissions.ts";
+import { asForum, forumWriterFrom, requirePermission, type ForumWriterSource } from "../../acting.ts";
 import { RoleGrantRequest } from "../../bodies/administration.ts";
 import { serializeRole } from "../../bodies/members.ts";
 import { iso } from "../../bodies/time.ts";
