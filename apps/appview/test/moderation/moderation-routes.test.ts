@@ -4,73 +4,71 @@
 // after the firehose echo), and in every refusal writes nothing, neither in
 // the forum's repository nor in the database. The forum is set up as an
 // operator would: `atbb init`, then `atbb role grant`.
-import { createDb, type DatabaseHandle } from "@atbb/db";
 import { ids } from "@atbb/lexicon";
-import { createTestDatabase, dialect, type TestDatabase } from "@atbb/testing";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { dialect } from "@atbb/testing";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "../../src/login/member-sessions.ts";
 import { launchChromium, logInThroughBrowser } from "../support/browser.ts";
-import { freePort, runCli, startServe, type Served } from "../support/cli.ts";
+import { startServe } from "../support/cli.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
-import { sessionCookieFor } from "../support/member-session.ts";
-import { PdsForum, type Account, type Ref } from "../support/pds-forum.ts";
+import type { Account, PdsForum, Ref } from "../support/pds-forum.ts";
+import { ServedForum, type Body, type Member } from "../support/served-forum.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 type Name = "alice" | "mia" | "max" | "carol" | "bob";
-type Member = Account & { cookie: string };
-type Body = Record<string, unknown> | string;
+type Post = "bobsTopic" | "bobsReply" | "alicesTopic" | "maxsTopic";
+
+/** The posts moderators act on, written to their authors' repositories as any client would. */
+async function writePosts(pds: PdsForum, people: Record<Name, Account>) {
+  const repo = pds.forum.agent.com.atproto.repo;
+  const forum = (await repo.getRecord({ repo: pds.forum.did, collection: ids.forum, rkey: "self" })).data;
+  const board = (await repo.listRecords({ repo: pds.forum.did, collection: ids.board })).data.records[0]!;
+  const inForum = {
+    forum: { $type: "space.atbb.post#forumRef", forum: { uri: forum.uri, cid: forum.cid } },
+    createdAt: new Date().toISOString(),
+  };
+  const topic = (who: Account, title: string) =>
+    pds.put(who, ids.post, {
+      ...inForum,
+      title,
+      text: `${title}, the text`,
+      board: { $type: "space.atbb.post#boardRef", board: { uri: board.uri, cid: board.cid } },
+    });
+  const reply = (who: Account, to: Ref, text: string) =>
+    pds.put(who, ids.post, { ...inForum, text, reply: { $type: "space.atbb.post#replyRef", root: to, parent: to } });
+  const bobsTopic = await topic(people.bob, "Bob asks");
+  const bobsReply = await reply(people.bob, bobsTopic.ref, "Bob again");
+  const alicesTopic = await topic(people.alice, "The rules");
+  const maxsTopic = await topic(people.max, "Max's notes");
+  return { bobsTopic, bobsReply, alicesTopic, maxsTopic };
+}
 
 describe(`moderators acting through the forum (${dialect})`, () => {
-  let pds: PdsForum;
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  let served: Served;
-  let base: string;
+  let forum: ServedForum<Name>;
   /** alice owns the forum, mia and max moderate, carol and bob are members; bob posts (a real OAuth login). */
-  const people = {} as Record<Name, Member>;
-  /** The forum account's login and everything else the forum's `atbb` needs. */
-  let env: Record<string, string>;
-  const post = {} as Record<"bobsTopic" | "bobsReply" | "alicesTopic" | "maxsTopic", { id: string; uri: string }>;
+  let people: Record<Name, Member>;
+  const post = {} as Record<Post, { id: string; uri: string }>;
 
-  const send = (path: string, who: { cookie: string } | null, init: { body?: Body; origin?: string } = {}) =>
-    fetch(`${base}${path}`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        origin: init.origin ?? base,
-        ...(who ? { cookie: who.cookie } : {}),
-      },
-      ...(init.body !== undefined
-        ? { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }
-        : {}),
-    });
   const act = (who: Member | null, path: string, body?: Body, origin?: string) =>
-    send(`/api/moderation${path}`, who, { ...(body !== undefined ? { body } : {}), ...(origin ? { origin } : {}) });
-  const read = async (path: string, who?: Member) =>
-    (await (await fetch(`${base}${path}`, who ? { headers: { cookie: who.cookie } } : {})).json()) as any;
+    forum.send("POST", `/api/moderation${path}`, who, {
+      ...(body !== undefined ? { body } : {}),
+      ...(origin ? { origin } : {}),
+    });
+  const read = (path: string, who?: Member) => forum.read(path, who);
   const replyAs = (who: Member, topicId: string, text: string) =>
-    send(`/api/topics/${topicId}/replies`, who, { body: { text } });
+    forum.send("POST", `/api/topics/${topicId}/replies`, who, { body: { text } });
   const postsOf = async (who: Account) =>
     (await who.agent.com.atproto.repo.listRecords({ repo: who.did, collection: ids.post })).data.records.map(
       (r) => r.uri,
     );
-  const forumActions = async () =>
-    (await pds.forum.agent.com.atproto.repo.listRecords({ repo: pds.forum.did, collection: ids.modAction, limit: 100 }))
-      .data.records;
-  const forumRecord = async (uri: string) =>
-    (
-      await pds.forum.agent.com.atproto.repo.getRecord({
-        repo: pds.forum.did,
-        collection: ids.modAction,
-        rkey: uri.split("/").pop()!,
-      })
-    ).data.value as any;
+  const forumActions = () => forum.forumRecords(ids.modAction);
+  const forumRecord = (uri: string) => forum.forumRecord(ids.modAction, uri.split("/").pop()!);
   /** What an action could change: moderation and posts here (and who is banned until when), and the forum's repository. */
   async function everywhere() {
-    const { modActions, posts, roleGrants, users } = await databaseSnapshot(handle);
+    const { modActions, posts, roleGrants, users } = await databaseSnapshot(forum.handle);
     return {
       modActions,
       posts,
@@ -79,17 +77,7 @@ describe(`moderators acting through the forum (${dialect})`, () => {
       repository: (await forumActions()).map((r) => [r.uri, r.cid]),
     };
   }
-  /**
-   * Waits until the firehose has delivered everything written so far (a
-   * marker written after it has arrived): the echo of a local write settles
-   * the time the network saw it (seen_at), so comparisons start after it.
-   */
-  async function echoed(): Promise<void> {
-    const marker = await pds.put(pds.forum, ids.category, { name: "Marker", createdAt: new Date().toISOString() });
-    await waitFor("the marker through the firehose", async () =>
-      (await read("/api/categories")).categories.some((c: any) => c.uri === marker.uri),
-    );
-  }
+  const echoed = () => forum.echoed();
   const topicOf = async (id: string) => (await read(`/api/topics/${id}`)).topic;
   const replyOf = async (topicId: string, id: string) =>
     (await read(`/api/topics/${topicId}`)).replies.find((r: any) => r.id === id);
@@ -105,7 +93,7 @@ describe(`moderators acting through the forum (${dialect})`, () => {
     const { alreadyActive, modAction } = (await response.json()) as any;
     expect(alreadyActive).toBe(false);
     expect(modAction).toMatchObject({ ...expected, createdBy: who.did });
-    expect(modAction.uri).toMatch(new RegExp(`^at://${pds.forum.did}/space\\.atbb\\.modAction/`));
+    expect(modAction.uri).toMatch(new RegExp(`^at://${forum.pds.forum.did}/space\\.atbb\\.modAction/`));
     expect(await forumRecord(modAction.uri)).toMatchObject({
       action: `space.atbb.modAction.${expected.action}`,
       createdBy: who.did,
@@ -124,111 +112,43 @@ describe(`moderators acting through the forum (${dialect})`, () => {
   }
 
   beforeAll(async () => {
-    let browser: Awaited<ReturnType<typeof launchChromium>>;
-    [pds, browser] = await Promise.all([PdsForum.start(), launchChromium()]);
+    const browser = await launchChromium();
     try {
-      for (const name of ["alice", "mia", "max", "carol", "bob"] as const)
-        people[name] = { ...(await pds.account(name)), cookie: "" };
-      const { data } = await pds.forum.agent.com.atproto.server.createAppPassword({ name: "atbb" });
-      const secrets = mkdtempSync(join(tmpdir(), "atbb-moderation-"));
-      writeFileSync(join(secrets, "app-password"), `${data.password}\n`, { mode: 0o600 });
-      database = await createTestDatabase();
-      env = {
-        DATABASE_URL: database.url,
-        FORUM_DID: pds.forum.did,
-        FORUM_HANDLE: pds.forum.handle,
-        FORUM_APP_PASSWORD_FILE: join(secrets, "app-password"),
-        PLC_URL: pds.plcUrl,
-        HANDLE_RESOLVER_URL: pds.pdsUrl,
-        ALLOW_LOOPBACK: "true",
-        LOG_LEVEL: "warn",
-      };
-      const atbb = async (...args: string[]) => {
-        const result = await runCli(args, env);
-        if (result.code !== 0) throw new Error(`atbb ${args.join(" ")} failed (${result.code}):\n${result.stderr}`);
-      };
-      await atbb("migrate");
-      await atbb("init", "--owner", people.alice.did, "--name", "Moderated Forum", "--default-category");
-      for (const [name, role] of [
-        ["mia", "Moderator"],
-        ["max", "Moderator"],
-        ["carol", "Member"],
-        ["bob", "Member"],
-      ] as const)
-        await atbb("role", "grant", people[name].did, role);
-
-      // The posts moderators act on, written to their authors' repositories as any client would.
-      const repo = pds.forum.agent.com.atproto.repo;
-      const forum = (await repo.getRecord({ repo: pds.forum.did, collection: ids.forum, rkey: "self" })).data;
-      const board = (await repo.listRecords({ repo: pds.forum.did, collection: ids.board })).data.records[0]!;
-      const inForum = {
-        forum: { $type: "space.atbb.post#forumRef", forum: { uri: forum.uri, cid: forum.cid } },
-        createdAt: new Date().toISOString(),
-      };
-      const topic = (who: Account, title: string) =>
-        pds.put(who, ids.post, {
-          ...inForum,
-          title,
-          text: `${title}, the text`,
-          board: { $type: "space.atbb.post#boardRef", board: { uri: board.uri, cid: board.cid } },
-        });
-      const bobsTopic = await topic(people.bob, "Bob asks");
-      const reply = (who: Account, to: Ref, text: string) =>
-        pds.put(who, ids.post, {
-          ...inForum,
-          text,
-          reply: { $type: "space.atbb.post#replyRef", root: to, parent: to },
-        });
-      const bobsReply = await reply(people.bob, bobsTopic.ref, "Bob again");
-      const alicesTopic = await topic(people.alice, "The rules");
-      const maxsTopic = await topic(people.max, "Max's notes");
-
-      served = await startServe({
-        ...env,
-        STATE_DIRECTORY: mkdtempSync(join(tmpdir(), "atbb-moderation-state-")),
-        PORT: String(await freePort()),
-        SOURCE: "firehose",
-        FIREHOSE_URL: pds.firehoseUrl,
-        WRITES_PER_MINUTE: "100",
+      forum = await ServedForum.start<Name>({
+        owner: "alice",
+        roles: { mia: "Moderator", max: "Moderator", carol: "Member", bob: "Member" },
+        forumName: "Moderated Forum",
+        prepare: writePosts,
       });
-      base = `http://127.0.0.1:${served.port}`;
-      handle = await createDb(database.url, { create: false });
+      people = forum.people;
+      const written = forum.prepared as Awaited<ReturnType<typeof writePosts>>;
       const boardId = (await read("/api/categories")).categories[0].boards[0].id;
       const topics = await waitFor("the topics indexed", async () => {
         const listed = (await read(`/api/boards/${boardId}/topics`)).topics;
         return listed?.length === 3 ? listed : null;
       });
       const idOf = (uri: string) => topics.find((t: any) => t.uri === uri).id as string;
-      for (const [key, written] of [
-        ["bobsTopic", bobsTopic],
-        ["alicesTopic", alicesTopic],
-        ["maxsTopic", maxsTopic],
-      ] as const)
-        post[key] = { id: idOf(written.uri), uri: written.uri };
+      for (const key of ["bobsTopic", "alicesTopic", "maxsTopic"] as const)
+        post[key] = { id: idOf(written[key].uri), uri: written[key].uri };
       const bobs = await waitFor(
         "bob's reply indexed",
         async () => (await read(`/api/topics/${post.bobsTopic.id}`)).replies?.[0],
       );
-      post.bobsReply = { id: bobs.id, uri: bobsReply.uri };
+      post.bobsReply = { id: bobs.id, uri: written.bobsReply.uri };
 
       // Bob writes through the forum, so his login is the real one; the others only act as moderators.
       const context = await browser.newContext();
-      await logInThroughBrowser(await context.newPage(), base, people.bob.handle, "bob-password");
-      const cookie = (await context.cookies(base)).find((c) => c.name === SESSION_COOKIE)!;
+      await logInThroughBrowser(await context.newPage(), forum.base, people.bob.handle, "bob-password");
+      const cookie = (await context.cookies(forum.base)).find((c) => c.name === SESSION_COOKIE)!;
       people.bob.cookie = `${SESSION_COOKIE}=${cookie.value}`;
-      for (const name of ["alice", "mia", "max", "carol"] as const)
-        people[name].cookie = await sessionCookieFor(handle, people[name].did);
+      await forum.logIn("alice", "mia", "max", "carol");
     } finally {
       await browser.close();
     }
   }, 240_000);
 
   afterAll(async () => {
-    served?.child.kill("SIGTERM");
-    await served?.exited;
-    await handle?.close();
-    await database?.drop();
-    await pds?.close();
+    await forum?.close();
   });
 
   it("hides and shows a post, locks and unlocks, pins and unpins a topic: each written once by the forum account naming the moderator, and shown at once", async () => {
@@ -467,7 +387,7 @@ describe(`moderators acting through the forum (${dialect})`, () => {
       }
     };
     const before = await everywhere();
-    const { FORUM_HANDLE: _handle, FORUM_APP_PASSWORD_FILE: _file, ...withoutAccount } = env;
+    const { FORUM_HANDLE: _handle, FORUM_APP_PASSWORD_FILE: _file, ...withoutAccount } = forum.env;
     expect(await refusedBy(withoutAccount)).toEqual([503, "forum_account_unavailable"]);
     expect(await refusedBy({ ...withoutAccount, FORUM_APP_PASSWORD: "not-the-password" })).toEqual([
       503,
@@ -476,14 +396,14 @@ describe(`moderators acting through the forum (${dialect})`, () => {
     expect(await everywhere()).toEqual(before);
 
     const { repository: _gone, ...here } = before;
-    await pds.close();
+    await forum.pds.close();
     const unreachable = await act(mia, hide);
     expect([unreachable.status, ((await unreachable.json()) as { error: string }).error]).toEqual([
       503,
       "forum_account_unavailable",
     ]);
-    const { modActions, posts, roleGrants, users } = await databaseSnapshot(handle);
+    const { modActions, posts, roleGrants, users } = await databaseSnapshot(forum.handle);
     expect({ modActions, posts, roleGrants, bans: users.map((u) => [u.did, u.banExpiresAt]) }).toEqual(here);
-    pds = null as never;
+    forum.pds = null as never;
   }, 120_000);
 });
