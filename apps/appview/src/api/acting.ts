@@ -28,6 +28,20 @@ export async function requirePermission(
   return standing;
 }
 
+/**
+ * What each administrator's and moderator's route starts with, bound once per
+ * resource: who acts (401 without a session, 403 without the permission,
+ * before the body is read), and the forum account's writer (a 503 when it
+ * cannot write), asked for only once the request is allowed and well formed.
+ */
+export function forumActing(database: DatabaseHandle, access: MemberAccess | null, forumWriter: ForumWriterSource) {
+  return {
+    actor: (c: Context, permission: Permission | Permission[], what: string) =>
+      requirePermission(c, database, access, permission, what),
+    writer: () => forumWriterFrom(forumWriter),
+  };
+}
+
 /** The forum account's writer, or a 503 saying why the forum cannot write now. */
 export async function forumWriterFrom(source: ForumWriterSource): Promise<ForumWriter> {
   if (source === null)

@@ -2,7 +2,7 @@ import type { DatabaseHandle } from "@atbb/db";
 import { asc, desc, ne } from "drizzle-orm";
 import type { MemberAccess } from "../../../login/access.ts";
 import { PERMISSION } from "../../../permissions.ts";
-import { requirePermission } from "../../acting.ts";
+import { forumActing } from "../../acting.ts";
 import { iso } from "../../bodies/time.ts";
 import { mount, resource } from "../../resource.ts";
 import { backfillState } from "../../setup.ts";
@@ -14,8 +14,10 @@ export function backfillRoutes(database: DatabaseHandle, access: MemberAccess | 
   const { db, schema } = database;
   const { backfillErrors, backfillProgress } = schema;
   const app = resource();
+  // Reads only: it never asks for the forum's writer.
+  const acting = forumActing(database, access, null);
   mount(app, routes.report, async (c, { query: { offset, limit } }) => {
-    await requirePermission(c, database, access, PERMISSION.manageMembers, "see the backfill's errors");
+    await acting.actor(c, PERMISSION.manageMembers, "see the backfill's errors");
     const [state, unfinished, errors] = await Promise.all([
       backfillState(database),
       db

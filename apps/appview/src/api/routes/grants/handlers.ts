@@ -4,7 +4,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { forumGrants } from "../../../forum-structure/grants.ts";
 import type { MemberAccess } from "../../../login/access.ts";
 import { mayGrant, PERMISSION, refuseUnlessOutranks, roleName, standingOf } from "../../../permissions.ts";
-import { asForum, forumWriterFrom, requirePermission, type ForumWriterSource } from "../../acting.ts";
+import { asForum, forumActing, type ForumWriterSource } from "../../acting.ts";
 import { RoleGrantRequest } from "../../bodies/administration.ts";
 import { serializeRole } from "../../bodies/members.ts";
 import { iso } from "../../bodies/time.ts";
@@ -25,6 +25,7 @@ export function grantRoutes(database: DatabaseHandle, access: MemberAccess | nul
   );
   const countText = database.sqlText(sql`select count(*) from (${memberDids}) as members`);
   const app = resource();
+  const acting = forumActing(database, access, forumWriter);
 
   const standing = (did: string) => standingOf({ ...database, forumDid: access!.forumDid }, did);
   const answer = async (did: string, changed: boolean, uri: string | null) => {
@@ -33,7 +34,7 @@ export function grantRoutes(database: DatabaseHandle, access: MemberAccess | nul
   };
 
   mount(app, routes.members, async (c, { query: { offset, limit } }) => {
-    await requirePermission(c, database, access, PERMISSION.manageMembers, "see the member list");
+    await acting.actor(c, PERMISSION.manageMembers, "see the member list");
     const forumDid = access!.forumDid;
     const params = [recordUri(forumDid, ids.forum, "self"), forumDid];
     const [rows, [total]] = await Promise.all([
@@ -79,7 +80,7 @@ export function grantRoutes(database: DatabaseHandle, access: MemberAccess | nul
   });
 
   mount(app, routes.grant, async (c, { params: { did } }) => {
-    const actor = await requirePermission(c, database, access, PERMISSION.manageRoles, "grant roles");
+    const actor = await acting.actor(c, PERMISSION.manageRoles, "grant roles");
     const { roleId } = parse(RoleGrantRequest, await jsonBody(c));
     const [role] = await db
       .select({
@@ -99,7 +100,7 @@ export function grantRoutes(database: DatabaseHandle, access: MemberAccess | nul
         "outranked",
         `Only a role below your own can be granted: ${roleName(role)} is not below ${roleName(actor.role)}.`,
       );
-    const writer = await forumWriterFrom(forumWriter);
+    const writer = await acting.writer();
     const record = await asForum(() => writer.get(ids.role, role.rkey));
     if (!record)
       throw new ApiError(
@@ -112,14 +113,14 @@ export function grantRoutes(database: DatabaseHandle, access: MemberAccess | nul
   });
 
   mount(app, routes.revoke, async (c, { params: { did } }) => {
-    const actor = await requirePermission(c, database, access, PERMISSION.manageRoles, "revoke roles");
+    const actor = await acting.actor(c, PERMISSION.manageRoles, "revoke roles");
     refuseUnlessOutranks(actor, await standing(did), "change their role");
     const [indexed] = await db
       .select({ rkey: roleGrants.rkey })
       .from(roleGrants)
       .where(and(eq(roleGrants.did, access!.forumDid), eq(roleGrants.rkey, did)));
     if (!indexed) throw notFound(`A grant of a role to ${did}`);
-    const writer = await forumWriterFrom(forumWriter);
+    const writer = await acting.writer();
     await asForum(() => forumGrants(writer, database).revoke(did));
     return c.json(await answer(did, true, null), 200);
   });

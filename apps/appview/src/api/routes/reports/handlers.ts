@@ -5,7 +5,7 @@ import { moderation } from "../../../moderation/moderate.ts";
 import { PERMISSION } from "../../../permissions.ts";
 import { reportStore, type Resolution } from "../../../reports/reports.ts";
 import { writeLimiter } from "../../../writing/limits.ts";
-import { requirePermission, type ForumWriterSource } from "../../acting.ts";
+import { forumActing, type ForumWriterSource } from "../../acting.ts";
 import { NewReport, ReportResolution, serializeReport } from "../../bodies/reports.ts";
 import { ApiError, notFound } from "../../errors.ts";
 import { requireMember } from "../../member.ts";
@@ -21,6 +21,7 @@ const RESOLVED_AS: Record<"dismiss" | "hide" | "ban", Resolution> = {
 
 export function reportRoutes(database: DatabaseHandle, access: MemberAccess | null, forumWriter: ForumWriterSource) {
   const store = reportStore(database);
+  const acting = forumActing(database, access, forumWriter);
   const moderating = moderation(database, access?.forumDid ?? null, forumWriter);
   // Counted apart from posting, with the same per-minute allowance.
   const limiter = writeLimiter(access?.writesPerMinute ?? 0);
@@ -54,7 +55,7 @@ export function reportRoutes(database: DatabaseHandle, access: MemberAccess | nu
   });
 
   mount(app, routes.queue, async (c, { query: { offset, limit } }) => {
-    await requirePermission(c, database, access, PERMISSION.moderatePosts, "read the reports");
+    await acting.actor(c, PERMISSION.moderatePosts, "read the reports");
     return c.json(page(await store.queue(offset, limit), offset, limit), 200);
   });
 
@@ -64,7 +65,7 @@ export function reportRoutes(database: DatabaseHandle, access: MemberAccess | nu
   });
 
   mount(app, routes.resolve, async (c, { params: { id } }) => {
-    const moderator = await requirePermission(c, database, access, PERMISSION.moderatePosts, "resolve reports");
+    const moderator = await acting.actor(c, PERMISSION.moderatePosts, "resolve reports");
     const { action, reason } = parse(ReportResolution, await jsonBody(c));
     const found = await store.one(id);
     if (!found) throw notFound(`Report ${id}`);

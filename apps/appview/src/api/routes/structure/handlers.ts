@@ -1,12 +1,11 @@
 import type { DatabaseHandle } from "@atbb/db";
 import { ids, type Collection } from "@atbb/lexicon";
 import { and, eq } from "drizzle-orm";
-import type { Context } from "hono";
 import type { ForumWriter, StoredRecord } from "../../../forum-agent/writer.ts";
-import { forumStructure, indexedCid, type PlaceChanges } from "../../../forum-structure/places.ts";
+import { forumStructure, indexedCid, type ForumStructure, type PlaceChanges } from "../../../forum-structure/places.ts";
 import type { MemberAccess } from "../../../login/access.ts";
-import { PERMISSION, type Permission } from "../../../permissions.ts";
-import { asForum, forumWriterFrom, requirePermission, type ForumWriterSource } from "../../acting.ts";
+import { PERMISSION } from "../../../permissions.ts";
+import { asForum, forumActing, type ForumWriterSource } from "../../acting.ts";
 import { BoardChange, CategoryChange, ForumChange, NewBoard, NewCategory } from "../../bodies/administration.ts";
 import { ApiError, notFound } from "../../errors.ts";
 import { mount, resource } from "../../resource.ts";
@@ -25,9 +24,8 @@ export function structureRoutes(database: DatabaseHandle, access: MemberAccess |
   const { forums, categories, boards } = schema;
   const app = resource();
 
-  /** The member may `what` (else 401, 403), before the request's body is read. */
-  const gate = (c: Context, permission: Permission, what: string) =>
-    requirePermission(c, database, access, permission, what);
+  const acting = forumActing(database, access, forumWriter);
+  const structureOf = (writer: ForumWriter): ForumStructure => forumStructure(writer, database, "cascade=true");
 
   /** The record behind a row shown here, as the forum's repository holds it now. */
   async function stored<C extends Collection>(
@@ -75,14 +73,14 @@ export function structureRoutes(database: DatabaseHandle, access: MemberAccess |
   });
 
   mount(app, routes.editForum, async (c) => {
-    await gate(c, PERMISSION.manageForum, "change the forum's name or description");
+    await acting.actor(c, PERMISSION.manageForum, "change the forum's name or description");
     const { cid, ...changes } = parse(ForumChange, await jsonBody(c));
     const [row] = await db
       .select({ rkey: forums.rkey })
       .from(forums)
       .where(and(eq(forums.did, access!.forumDid), eq(forums.rkey, "self")));
     if (!row) throw notFound("The forum record");
-    const writer = await forumWriterFrom(forumWriter);
+    const writer = await acting.writer();
     const forum = await stored(writer, ids.forum, row, "The forum record");
     const record = { ...forum.value };
     if (changes.name !== undefined) record.name = changes.name;
@@ -94,33 +92,29 @@ export function structureRoutes(database: DatabaseHandle, access: MemberAccess |
   });
 
   mount(app, routes.addCategory, async (c) => {
-    await gate(c, PERMISSION.manageCategories, "add a category");
+    await acting.actor(c, PERMISSION.manageCategories, "add a category");
     const place = parse(NewCategory, await jsonBody(c));
-    const writer = await forumWriterFrom(forumWriter);
-    const created = await asForum(() => forumStructure(writer, database, "cascade=true").addCategory(place));
+    const writer = await acting.writer();
+    const created = await asForum(() => structureOf(writer).addCategory(place));
     return c.json(await answer(categories, created), 201);
   });
 
   mount(app, routes.editCategory, async (c, { params: { id } }) => {
-    await gate(c, PERMISSION.manageCategories, "change a category");
+    await acting.actor(c, PERMISSION.manageCategories, "change a category");
     const change = parse(CategoryChange, await jsonBody(c));
     const row = await rowOf(categories, id, `Category ${id}`);
-    const writer = await forumWriterFrom(forumWriter);
+    const writer = await acting.writer();
     const found = await stored(writer, ids.category, row, `Category ${id}`);
-    const updated = await asForum(() =>
-      forumStructure(writer, database, "cascade=true").editCategory(found, changesOf(change), change.cid),
-    );
+    const updated = await asForum(() => structureOf(writer).editCategory(found, changesOf(change), change.cid));
     return c.json(await answer(categories, updated), 200);
   });
 
   mount(app, routes.removeCategory, async (c, { params: { id }, query }) => {
-    await gate(c, PERMISSION.manageCategories, "remove a category");
+    await acting.actor(c, PERMISSION.manageCategories, "remove a category");
     const row = await rowOf(categories, id, `Category ${id}`);
-    const writer = await forumWriterFrom(forumWriter);
+    const writer = await acting.writer();
     const found = await stored(writer, ids.category, row, `Category ${id}`);
-    const removed = await asForum(() =>
-      forumStructure(writer, database, "cascade=true").removeCategory(found, query.cascade === "true"),
-    );
+    const removed = await asForum(() => structureOf(writer).removeCategory(found, query.cascade === "true"));
     return c.json(
       {
         removed: [
@@ -134,46 +128,40 @@ export function structureRoutes(database: DatabaseHandle, access: MemberAccess |
   });
 
   mount(app, routes.addBoard, async (c) => {
-    await gate(c, PERMISSION.manageCategories, "add a board");
+    await acting.actor(c, PERMISSION.manageCategories, "add a board");
     const { categoryId, ...place } = parse(NewBoard, await jsonBody(c));
     const row = await rowOf(categories, categoryId, `Category ${categoryId}`);
-    const writer = await forumWriterFrom(forumWriter);
+    const writer = await acting.writer();
     const category = await stored(writer, ids.category, row, `Category ${categoryId}`);
-    const created = await asForum(() => forumStructure(writer, database, "cascade=true").addBoard(category, place));
+    const created = await asForum(() => structureOf(writer).addBoard(category, place));
     return c.json(await answer(boards, created), 201);
   });
 
   mount(app, routes.editBoard, async (c, { params: { id } }) => {
-    await gate(c, PERMISSION.manageCategories, "change a board");
+    await acting.actor(c, PERMISSION.manageCategories, "change a board");
     const change = parse(BoardChange, await jsonBody(c));
     const row = await rowOf(boards, id, `Board ${id}`);
     const categoryRow =
       change.categoryId === undefined
         ? null
         : await rowOf(categories, change.categoryId, `Category ${change.categoryId}`);
-    const writer = await forumWriterFrom(forumWriter);
+    const writer = await acting.writer();
     const found = await stored(writer, ids.board, row, `Board ${id}`);
     const category = categoryRow
       ? await stored(writer, ids.category, categoryRow, `Category ${change.categoryId}`)
       : undefined;
     const updated = await asForum(() =>
-      forumStructure(writer, database, "cascade=true").editBoard(
-        found,
-        { ...changesOf(change), ...(category ? { category } : {}) },
-        change.cid,
-      ),
+      structureOf(writer).editBoard(found, { ...changesOf(change), ...(category ? { category } : {}) }, change.cid),
     );
     return c.json(await answer(boards, updated), 200);
   });
 
   mount(app, routes.removeBoard, async (c, { params: { id }, query }) => {
-    await gate(c, PERMISSION.manageCategories, "remove a board");
+    await acting.actor(c, PERMISSION.manageCategories, "remove a board");
     const row = await rowOf(boards, id, `Board ${id}`);
-    const writer = await forumWriterFrom(forumWriter);
+    const writer = await acting.writer();
     const found = await stored(writer, ids.board, row, `Board ${id}`);
-    const { topics } = await asForum(() =>
-      forumStructure(writer, database, "cascade=true").removeBoard(found, query.cascade === "true"),
-    );
+    const { topics } = await asForum(() => structureOf(writer).removeBoard(found, query.cascade === "true"));
     return c.json({ removed: [{ kind: "board" as const, uri: found.uri, name: found.value.name }], topics }, 200);
   });
 
