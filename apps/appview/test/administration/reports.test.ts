@@ -8,6 +8,7 @@
 // posting. In every refusal nothing is written anywhere.
 import { ids } from "@atbb/lexicon";
 import { dialect } from "@atbb/testing";
+import { PERMISSION } from "../../src/permissions.ts";
 import { asc } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
@@ -15,7 +16,7 @@ import type { Account, PdsForum } from "../support/pds-forum.ts";
 import { ServedForum, type Body, type Member } from "../support/served-forum.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-type Name = "alice" | "mia" | "carol" | "dan" | "bob" | "eve";
+type Name = "alice" | "mia" | "hal" | "carol" | "dan" | "bob" | "eve";
 type Topic = "spam" | "rude" | "fine" | "fourth" | "rules";
 /** Reports each member may file in a minute (WRITES_PER_MINUTE), small enough to reach. */
 const PER_MINUTE = 4;
@@ -39,9 +40,29 @@ async function writeTopics(pds: PdsForum, who: Record<Name, Account>) {
   return written;
 }
 
+/** A role that may hide posts but not ban, given to hal by the forum's own grant. */
+async function grantHider(pds: PdsForum, hal: Account) {
+  const role = await pds.put(pds.forum, ids.role, {
+    name: "Hider",
+    permissions: [PERMISSION.moderatePosts],
+    priority: 25,
+    createdAt: new Date().toISOString(),
+  });
+  await pds.put(
+    pds.forum,
+    ids.roleAssignment,
+    {
+      did: hal.did,
+      role: { $type: "space.atbb.forum.roleAssignment#roleRef", role: role.ref },
+      createdAt: new Date().toISOString(),
+    },
+    hal.did,
+  );
+}
+
 describe(`reports of posts (${dialect})`, () => {
   let forum: ServedForum<Name>;
-  /** alice owns the forum, mia moderates; carol, dan and eve report bob's posts. */
+  /** alice owns the forum, mia moderates, hal may hide posts only; carol, dan and eve report bob's posts. */
   let people: Record<Name, Member>;
   const topic = {} as Record<Topic, { id: string; uri: string; cid: string }>;
 
@@ -80,9 +101,12 @@ describe(`reports of posts (${dialect})`, () => {
   beforeAll(async () => {
     forum = await ServedForum.start<Name>({
       owner: "alice",
-      roles: { mia: "Moderator", carol: "Member", dan: "Member", bob: "Member", eve: "Member" },
+      roles: { mia: "Moderator", hal: null, carol: "Member", dan: "Member", bob: "Member", eve: "Member" },
       forumName: "Reported Forum",
-      prepare: writeTopics,
+      prepare: async (pds, who) => {
+        await grantHider(pds, who.hal);
+        return writeTopics(pds, who);
+      },
       serveEnv: { WRITES_PER_MINUTE: String(PER_MINUTE) },
     });
     people = forum.people;
@@ -94,7 +118,11 @@ describe(`reports of posts (${dialect})`, () => {
     });
     for (const [key, { uri, cid }] of Object.entries(written))
       topic[key as Topic] = { id: listed.find((t: any) => t.uri === uri).id, uri, cid };
-    await forum.logIn("alice", "mia", "carol", "dan", "bob", "eve");
+    await waitFor(
+      "hal's grant indexed",
+      async () => (await forum.read(`/api/members/${people.hal.did}/permissions`)).role?.name === "Hider",
+    );
+    await forum.logIn("alice", "mia", "hal", "carol", "dan", "bob", "eve");
   }, 240_000);
 
   afterAll(async () => {
@@ -225,7 +253,7 @@ describe(`reports of posts (${dialect})`, () => {
   }, 120_000);
 
   it("refuses a resolution not allowed, already made, or badly asked for, writing nothing", async () => {
-    const { alice, mia, carol, dan } = people;
+    const { alice, mia, hal, carol, dan } = people;
     expect((await report(carol, topic.rules.id, { reason: "off_topic" })).status).toBe(201);
     const rules = (await queue()).find((r) => r.post.id === topic.rules.id).id;
     const rude = (await queue()).find((r) => r.post.id === topic.rude.id).id;
@@ -233,6 +261,7 @@ describe(`reports of posts (${dialect})`, () => {
     await refusesAll([
       ["without a session", () => resolve(null, rude, { action: "dismiss" }), 401, "unauthenticated"],
       ["by a member", () => resolve(dan, rude, { action: "dismiss" }), 403, "no_permission"],
+      ["banning with a role that may only hide", () => resolve(hal, rude, { action: "ban" }), 403, "no_permission"],
       ["hiding the Owner's post", () => resolve(mia, rules, { action: "hide" }), 403, "outranked"],
       ["banning the Owner", () => resolve(mia, rules, { action: "ban" }), 403, "outranked"],
       ["an action not on the list", () => resolve(mia, rude, { action: "delete" }), 400, "invalid_request"],
