@@ -6,6 +6,7 @@ import { compress } from "hono/compress";
 import type { WebDeps } from "./deps.ts";
 import { frameOf } from "./frame.ts";
 import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
+import { readMarkRoutes } from "./read-mark-routes.tsx";
 import { readRoutes } from "./read-routes.tsx";
 import { CONTENT_SECURITY_POLICY, pageHeaders } from "./security.ts";
 import { staticFiles } from "./static-files.ts";
@@ -29,6 +30,7 @@ export function webRoutes(deps: WebDeps): WebPages {
   const files = staticFiles(app);
   readRoutes(app, deps, files);
   if (deps.members) writeRoutes(app, deps, deps.members, files);
+  if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
   const framed = async (c: Context) => {
     // The error page must show even when the database that names the forum is what failed.
     try {

@@ -35,6 +35,7 @@ export function Layout(props: { frame: Frame; title: string; children: Child }) 
           <link rel="icon" href={frame.files.icon} type="image/svg+xml" />
           <link rel="stylesheet" href={frame.files.css} />
           <script src={frame.files.htmx} defer></script>
+          <script src={frame.files.counter} defer></script>
         </head>
         <body>
           <a class="skip-link" href="#main">
