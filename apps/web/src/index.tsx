@@ -4,6 +4,7 @@
 import { Hono, type Context } from "hono";
 import { compress } from "hono/compress";
 import type { WebDeps } from "./deps.ts";
+import { feedRoutes } from "./feeds.tsx";
 import { frameOf } from "./frame.ts";
 import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
 import { readMarkRoutes } from "./read-mark-routes.tsx";
@@ -29,6 +30,7 @@ export function webRoutes(deps: WebDeps): WebPages {
   app.use(compress());
   const files = staticFiles(app);
   readRoutes(app, deps, files);
+  feedRoutes(app, deps, files);
   if (deps.members) writeRoutes(app, deps, deps.members, files);
   if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
   const framed = async (c: Context) => {

@@ -19,7 +19,11 @@ export function BoardPageView(props: { frame: Frame; page: BoardPage; paging: Pa
   const { viewer } = props.frame;
   const href = (page: number) => boardHref(board.id, page);
   return (
-    <Layout frame={props.frame} title={board.name}>
+    <Layout
+      frame={props.frame}
+      title={board.name}
+      feed={{ href: `/b/${board.id}/feed`, title: `${board.name} (Atom)` }}
+    >
       <Crumbs trail={[{ href: boardHref(board.id), name: board.name }]} />
       <h1>{board.name}</h1>
       {board.description ? <p class="muted">{board.description}</p> : null}
@@ -48,6 +52,9 @@ export function BoardPageView(props: { frame: Frame; page: BoardPage; paging: Pa
         </ol>
       )}
       <PageNumbers paging={props.paging} href={href} label="Pages of topics (bottom)" />
+      <p class="meta">
+        <a href={`/b/${board.id}/feed`}>Atom feed of this board</a>
+      </p>
     </Layout>
   );
 }

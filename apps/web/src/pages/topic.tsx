@@ -31,7 +31,7 @@ export function TopicPageView(props: {
   const first = (props.paging.page - 1) * props.paging.size;
   const canReply = props.members !== null && viewer !== null && !topic.locked;
   return (
-    <Layout frame={props.frame} title={title}>
+    <Layout frame={props.frame} title={title} feed={{ href: `/t/${topic.id}/feed`, title: `${title} (Atom)` }}>
       <Crumbs
         trail={[...(board ? [{ href: boardHref(board.id), name: board.name }] : []), { href: href(1), name: title }]}
       />
@@ -61,6 +61,9 @@ export function TopicPageView(props: {
         />
       ))}
       <PageNumbers paging={props.paging} href={href} label="Pages of this topic (bottom)" />
+      <p class="meta">
+        <a href={`/t/${topic.id}/feed`}>Atom feed of this topic</a>
+      </p>
       <ReplyArea {...props} />
     </Layout>
   );
