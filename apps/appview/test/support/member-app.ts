@@ -2,9 +2,8 @@
 // a real MemberAccess (its OAuth client is a loopback one, never asked
 // anything here), and sessions made as the OAuth callback makes them
 // (member-session.ts). For pages that read for a member; posting needs the
-// real PDS (test/web/journey.test.ts).
+// real PDS (test/web/journey.test.ts). Used outside tests too (bench/screenshots.ts).
 import type { DatabaseHandle } from "@atbb/db";
-import { migrationsFolders } from "@atbb/testing";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { loadConfig } from "../../src/config.ts";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createMemberAccess } from "../../src/login/access.ts";
+import { migrationsFolder } from "../../src/migrations.ts";
 import { forumPages } from "../../src/pages.ts";
 import { applyMessages } from "./apply-messages.ts";
 import type { ForumStream } from "./forum-events.ts";
@@ -37,7 +37,7 @@ export async function memberApp(database: DatabaseHandle, stream: ForumStream) {
   const app = createApp({
     database,
     logger: silentLogger,
-    migrationsFolder: migrationsFolders[database.dialect],
+    migrationsFolder: migrationsFolder(database.dialect),
     forumDid: stream.forumDid,
     members,
     pages: forumPages({ database, forumDid: stream.forumDid, members, logger: silentLogger }),
