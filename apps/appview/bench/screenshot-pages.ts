@@ -2,7 +2,7 @@
 // light and dark, in Debian's chromium (as the browser tests use it). The
 // forum is seeded from a ForumStream into a throwaway SQLite file and served
 // in-process: the browser's requests are answered by the app itself (no
-// port). Written to screenshots/ (git-ignored) unless --out says otherwise.
+// port; test/support/in-process-browser.ts). Written to screenshots/ (git-ignored) unless --out says otherwise.
 import { createDb, migrate } from "@atbb/db";
 import { ids } from "@atbb/lexicon";
 import { eq } from "drizzle-orm";
@@ -14,6 +14,7 @@ import type { BrowserContext } from "playwright-core";
 import { migrationsFolder } from "../src/migrations.ts";
 import { launchChromium } from "../test/support/browser.ts";
 import { ForumStream, type Written } from "../test/support/forum-events.ts";
+import { inProcessContext } from "../test/support/in-process-browser.ts";
 import { memberApp } from "../test/support/member-app.ts";
 import { sessionCookieFor } from "../test/support/member-session.ts";
 import { sampleUsers } from "../test/support/sample-forum.ts";
@@ -112,23 +113,9 @@ async function main() {
       for (const colorScheme of SCHEMES) {
         const contexts: BrowserContext[] = [];
         const contextFor = async (as: "member" | "reader" | "first-run") => {
-          const context = await browser.newContext({ viewport: size, colorScheme });
-          contexts.push(context);
           const app = as === "first-run" ? firstRun.app : forum.app;
-          // The browser asks the app itself: every request under the forum's origin is answered in-process.
-          await context.route(`${forum.origin}/**`, async (route) => {
-            const request = route.request();
-            const response = await app.request(request.url(), {
-              method: request.method(),
-              headers: await request.allHeaders(),
-              ...(request.postData() ? { body: request.postData()! } : {}),
-            });
-            await route.fulfill({
-              status: response.status,
-              headers: Object.fromEntries(response.headers),
-              body: Buffer.from(await response.arrayBuffer()),
-            });
-          });
+          const context = await inProcessContext(browser, app, forum.origin, { viewport: size, colorScheme });
+          contexts.push(context);
           if (as === "member")
             await context.addCookies([{ name: cookie[0]!, value: cookie[1]!, url: forum.origin, httpOnly: true }]);
           return context.newPage();
