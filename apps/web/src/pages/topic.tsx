@@ -38,7 +38,8 @@ export function TopicPageView(props: {
       <h1>
         {topic.locked ? <span class="badge">Locked</span> : null} {title}
       </h1>
-      {props.firstUnread !== null ? (
+      {/* A topic never opened is all new: the jump would only lead to the top of this very page. */}
+      {props.firstUnread !== null && !(props.firstUnread === 1 && props.paging.page === 1) ? (
         <p>
           <a href={postHref(topic.id, props.firstUnread, props.paging.size)}>
             Jump to first unread (#{props.firstUnread})
