@@ -5,7 +5,8 @@
 // path beside a naive baseline and a ceiling (ingest.ts); the read API on a
 // seeded forum of --topics topics and ten times as many replies, served by
 // `atbb serve` and loaded by autocannon, each in its own process (seed.ts,
-// api.ts). Prints the tables of docs/performance.md and writes JSON. Speed is
+// api.ts); the pages: a topic page of 50 replies rendered in-process, and
+// what the pages' CSS and JS weigh (pages.ts). Prints the tables of docs/performance.md and writes JSON. Speed is
 // measured here, never asserted in tests.
 import type { Dialect } from "@atbb/db";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -20,7 +21,7 @@ import { checkSeed, seedForum } from "./seed.ts";
 import { printTables, type DialectResult } from "./table.ts";
 import { forumWorkload } from "./workload.ts";
 
-const PARTS = ["lifecycle", "ingest", "api"] as const;
+const PARTS = ["lifecycle", "ingest", "api", "pages"] as const;
 type Part = (typeof PARTS)[number];
 const DIALECTS = ["sqlite", "postgresql"] as const;
 /** Naive ingest is slow and steady: its rate on the stream's first events stands for the whole. */
@@ -146,6 +147,18 @@ async function main() {
         seed: { ...seed, aggregateMismatches },
         ...(await measureApi(url, seed, { seconds: o.apiSeconds })),
       };
+    }
+    if (o.parts.has("pages")) {
+      console.log(`${dialect}: pages — a topic of 50 replies, in-process, one request after another…`);
+      // The pages' .tsx load through the hook that compiles them from sources (as `atbb` does).
+      await import("../src/load-hooks.ts");
+      const { measurePages } = await import("./pages.ts");
+      const { database } = await migrated(dialect);
+      try {
+        result.pages = await measurePages(database);
+      } finally {
+        await database.close();
+      }
     }
     await cleanUp();
   }

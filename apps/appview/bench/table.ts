@@ -2,6 +2,7 @@
 import type { Dialect } from "@atbb/db";
 import type { ApiResult } from "./api.ts";
 import type { LifecycleResult } from "./lifecycle.ts";
+import type { PagesResult } from "./pages.ts";
 import type { SeededForum } from "./seed.ts";
 
 export interface DialectResult {
@@ -20,6 +21,7 @@ export interface DialectResult {
     healthLiveDuringIngest: { requests: number; p50Ms: number; p99Ms: number; maxMs: number };
   };
   api?: ApiResult & { seed: SeededForum & { aggregateMismatches: number } };
+  pages?: PagesResult;
 }
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -31,6 +33,22 @@ function table(head: string[], rows: (string | number)[][]): void {
 }
 
 export function printTables(results: [Dialect, DialectResult][]): void {
+  const withPages = results.filter(([, r]) => r.pages);
+  if (withPages.length > 0) {
+    table(
+      ["dialect", "topic page of 50 replies, as", "p50 ms", "p99 ms", "mean ms", "CSS+JS gzip (bytes)"],
+      withPages.flatMap(([d, { pages: p }]) =>
+        (["reader", "member"] as const).map((who) => [
+          d,
+          who,
+          p![who].p50Ms,
+          p![who].p99Ms,
+          p![who].meanMs,
+          p!.cssAndJsGzipBytes,
+        ]),
+      ),
+    );
+  }
   const withLifecycle = results.filter(([, r]) => r.lifecycle);
   if (withLifecycle.length > 0) {
     table(

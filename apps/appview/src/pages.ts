@@ -8,17 +8,19 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { eq } from "drizzle-orm";
 import { webRoutes, type MemberActions, type Outcome, type WebPages } from "@atbb/web";
-import { serializeReply, serializeTopic } from "./api/bodies/posts.ts";
+import { serializePost, serializeReply, serializeTopic } from "./api/bodies/posts.ts";
 import { iso } from "./api/bodies/time.ts";
 import { ApiError } from "./api/errors.ts";
 import { currentMember } from "./api/member.ts";
 import { boardActivity, boardRecord, forumRecord } from "./api/places.ts";
 import { lastRepliers, postForAuthor } from "./api/post-reads.ts";
+import { quotedPosts, threadPost } from "./api/quoted-posts.ts";
 import { memberProfiles } from "./api/profiles.ts";
 import { boardTopicsPage, forumIndex, forumOrder, topicPage } from "./api/queries.ts";
 import { endLogin, startLogin } from "./api/routes/auth/login-flow.ts";
 import type { Logger } from "./logger.ts";
 import type { MemberAccess } from "./login/access.ts";
+import { pageReadMarks } from "./read-marks/page-marks.ts";
 import { SESSION_COOKIE } from "./login/member-sessions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES } from "./writing/limits.ts";
 import { Refusal, type PostWriting } from "./writing/posts.ts";
@@ -44,6 +46,7 @@ export function forumPages(options: PageOptions): (writing: PostWriting | null) 
     webRoutes({
       reads: reads(options),
       members: options.members && writing ? memberActions(options, options.members, writing) : null,
+      readMarks: options.members ? pageReadMarks(options.database) : null,
       onError: (error, path) => options.logger.error({ err: error, path }, "page failed"),
     });
 }
@@ -95,11 +98,17 @@ function reads({ database, forumDid }: PageOptions) {
       if (!page) return null;
       const board = page.topic.boardId === null ? null : await boardRecord(database, page.topic.boardId);
       const now = new Date();
+      const replies = page.replies.map((reply) => serializeReply(reply, now, page.topic));
+      const quotes = replies.flatMap((reply) => (reply.quote ? [reply.quote] : []));
+      const quoted = await quotedPosts(database, id, quotes);
       return {
         topic: serializeTopic(page.topic, now),
         board: board ? place(board) : null,
         total: page.total,
-        replies: page.replies.map((reply) => serializeReply(reply, now, page.topic)),
+        replies,
+        quoted: Object.fromEntries(
+          [...quoted].map(([uri, row]) => [uri, serializePost(row, now, row.id === id ? undefined : page.topic)]),
+        ),
       };
     },
     async member(did: string) {
@@ -120,6 +129,11 @@ function reads({ database, forumDid }: PageOptions) {
     async ownPost(id: number) {
       const post = await postForAuthor(database, id);
       return post ? { ...post, id: String(post.id), topicId: String(post.topicId) } : null;
+    },
+    async threadPost(topicId: number, postId: number) {
+      const topic = postId === topicId ? null : await threadPost(database, topicId, topicId);
+      const post = await threadPost(database, topicId, postId);
+      return post ? serializePost(post, new Date(), topic ?? undefined) : null;
     },
   };
 }

@@ -27,6 +27,7 @@ export interface PostView {
 export interface TopicView extends PostView {
   boardId: string | null;
   locked: boolean;
+  pinned: boolean;
   replyCount: number;
   lastReplyAt: string | null;
   lastActivityAt: string;
@@ -34,6 +35,8 @@ export interface TopicView extends PostView {
 
 export interface ReplyView extends PostView {
   parentId: string | null;
+  /** The AT-URI of the post it quotes (shown from TopicPage.quoted when that post is of this thread). */
+  quote: string | null;
 }
 
 export interface BoardView {
@@ -69,6 +72,8 @@ export interface TopicPage {
   /** Every reply of the topic, hidden ones included. */
   total: number;
   replies: ReplyView[];
+  /** The posts of this thread the page's replies quote, by AT-URI (moderation applied: a hidden one says why). */
+  quoted: Record<string, PostView>;
 }
 
 export interface MemberView {
@@ -102,6 +107,8 @@ export interface ForumReads {
   topic(id: number, offset: number, limit: number): Promise<TopicPage | null>;
   member(did: string): Promise<MemberView | null>;
   ownPost(id: number): Promise<OwnPost | null>;
+  /** A post of the topic (the topic itself or a reply) to quote, moderation applied; null when not of this thread. */
+  threadPost(topicId: number, postId: number): Promise<PostView | null>;
 }
 
 export interface Viewer {
@@ -127,15 +134,29 @@ export interface MemberActions {
   /** Ends the login (this browser's session and the OAuth session). */
   logout(c: Context): Promise<void>;
   createTopic(did: string, input: { boardId: number; title: string; text: string }): Promise<Outcome>;
-  reply(did: string, topicId: number, input: { text: string; parentId?: number }): Promise<Outcome>;
+  reply(did: string, topicId: number, input: { text: string; parentId?: number; quoteId?: number }): Promise<Outcome>;
   edit(did: string, id: number, input: { cid: string; text: string; title?: string }): Promise<Outcome>;
   remove(did: string, id: number, input: { cid: string }): Promise<Outcome<object>>;
+}
+
+/** What a member has read (AppView-local): ids are the pages' own (strings). */
+export interface ReadMarks {
+  /** Of these topics, the ones with a post the member has not been shown. */
+  unread(did: string, topicIds: string[]): Promise<Set<string>>;
+  /** The number (#N) of the member's first unread post in the topic; null when they have read it all. */
+  firstUnread(did: string, topicId: string): Promise<number | null>;
+  /** The member was shown these posts of the topic. */
+  seen(did: string, topicId: string, postIds: string[]): Promise<void>;
+  /** Every topic of the board, as it is now, read. */
+  boardRead(did: string, boardId: string): Promise<void>;
 }
 
 export interface WebDeps {
   reads: ForumReads;
   /** null without a forum to join (no FORUM_DID): the pages only read. */
   members: MemberActions | null;
+  /** Kept for members only: null when nobody can log in. */
+  readMarks: ReadMarks | null;
   /** Logs a page that failed (the error page is shown). */
   onError(error: unknown, path: string): void;
 }

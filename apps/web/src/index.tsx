@@ -4,8 +4,10 @@
 import { Hono, type Context } from "hono";
 import { compress } from "hono/compress";
 import type { WebDeps } from "./deps.ts";
+import { feedRoutes } from "./feeds.tsx";
 import { frameOf } from "./frame.ts";
 import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
+import { readMarkRoutes } from "./read-mark-routes.tsx";
 import { readRoutes } from "./read-routes.tsx";
 import { CONTENT_SECURITY_POLICY, pageHeaders } from "./security.ts";
 import { staticFiles } from "./static-files.ts";
@@ -28,7 +30,9 @@ export function webRoutes(deps: WebDeps): WebPages {
   app.use(compress());
   const files = staticFiles(app);
   readRoutes(app, deps, files);
+  feedRoutes(app, deps, files);
   if (deps.members) writeRoutes(app, deps, deps.members, files);
+  if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
   const framed = async (c: Context) => {
     // The error page must show even when the database that names the forum is what failed.
     try {

@@ -20,7 +20,13 @@ export interface Frame {
 // HTMX would add a <style> element for its request indicators, which the CSP refuses; and it needs no eval.
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false });
 
-export function Layout(props: { frame: Frame; title: string; children: Child }) {
+export function Layout(props: {
+  frame: Frame;
+  title: string;
+  children: Child;
+  /** The page's Atom feed, for feed readers to find. */
+  feed?: { href: string; title: string };
+}) {
   const { frame } = props;
   return (
     <>
@@ -34,7 +40,11 @@ export function Layout(props: { frame: Frame; title: string; children: Child }) 
           <title>{props.title === frame.forumName ? props.title : `${props.title} · ${frame.forumName}`}</title>
           <link rel="icon" href={frame.files.icon} type="image/svg+xml" />
           <link rel="stylesheet" href={frame.files.css} />
+          {props.feed ? (
+            <link rel="alternate" type="application/atom+xml" href={props.feed.href} title={props.feed.title} />
+          ) : null}
           <script src={frame.files.htmx} defer></script>
+          <script src={frame.files.counter} defer></script>
         </head>
         <body>
           <a class="skip-link" href="#main">

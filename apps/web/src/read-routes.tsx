@@ -3,6 +3,7 @@ import type { Context, Hono } from "hono";
 import type { WebDeps } from "./deps.ts";
 import { frameOf } from "./frame.ts";
 import { offsetOf, paging } from "./paging.tsx";
+import { readTopicPage, unreadOfBoard } from "./reading.ts";
 import { BoardPageView, MoreTopics } from "./pages/board.tsx";
 import { ForumIndexPage } from "./pages/forum-index.tsx";
 import { MemberPage } from "./pages/member.tsx";
@@ -41,9 +42,11 @@ export function readRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
     if (!at) return notFound(c, "There is no such page of this board.");
     const page = await reads.board(id, offsetOf(at.page, at.size), at.size);
     if (!page) return notFound(c, "There is no such board.");
+    const frame = await frameOf(c, deps, files);
+    const unread = await unreadOfBoard(deps.readMarks, frame.viewer, page);
     // HTMX's "Load more" asks for the next page's rows alone.
-    if (c.req.header("hx-request") === "true") return c.html(<MoreTopics page={page} paging={at} />);
-    return c.html(<BoardPageView frame={await frameOf(c, deps, files)} page={page} paging={at} />);
+    if (c.req.header("hx-request") === "true") return c.html(<MoreTopics page={page} paging={at} unread={unread} />);
+    return c.html(<BoardPageView frame={frame} page={page} paging={at} unread={unread} />);
   });
 
   app.get("/t/:id", async (c) => {
@@ -56,8 +59,10 @@ export function readRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
     if (!at) return notFound(c, "There is no such page of this topic.");
     const page = at.page === 1 ? first : await reads.topic(id, offsetOf(at.page, at.size), at.size);
     if (!page) return notFound(c, "There is no such topic.");
+    const frame = await frameOf(c, deps, files);
+    const firstUnread = await readTopicPage(deps.readMarks, frame.viewer, page, at);
     return c.html(
-      <TopicPageView frame={await frameOf(c, deps, files)} page={page} paging={at} members={deps.members} />,
+      <TopicPageView frame={frame} page={page} paging={at} members={deps.members} firstUnread={firstUnread} />,
     );
   });
 

@@ -28,6 +28,7 @@ export interface StaticFiles {
   css: string;
   icon: string;
   htmx: string;
+  counter: string;
 }
 
 export function staticFiles(app: Hono): StaticFiles {
@@ -35,6 +36,7 @@ export function staticFiles(app: Hono): StaticFiles {
     css: file("atbb.css", join(folder, "atbb.css"), "text/css; charset=utf-8"),
     icon: file("icon.svg", join(folder, "icon.svg"), "image/svg+xml"),
     htmx: file("htmx.js", htmxFile, "text/javascript; charset=utf-8"),
+    counter: file("counter.js", join(folder, "counter.js"), "text/javascript; charset=utf-8"),
   };
   for (const { path, type, body } of Object.values(files)) {
     app.get(path, (c) => {
@@ -43,5 +45,5 @@ export function staticFiles(app: Hono): StaticFiles {
       return c.body(body as Uint8Array<ArrayBuffer>);
     });
   }
-  return { css: files.css.path, icon: files.icon.path, htmx: files.htmx.path };
+  return { css: files.css.path, icon: files.icon.path, htmx: files.htmx.path, counter: files.counter.path };
 }

@@ -6,7 +6,7 @@ import type { Context, Hono } from "hono";
 import type { MemberActions, Outcome, Viewer, WebDeps } from "./deps.ts";
 import { frameOf } from "./frame.ts";
 import { BadRequestPage, NotFoundPage } from "./pages/problems.tsx";
-import { problemOf } from "./pages/compose.tsx";
+import { type Draft, PREVIEW, type Problem, problemOf } from "./pages/compose.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { hiddenSentence } from "./pages/posts.tsx";
 import { replyNumber, topicHref } from "./pages/topic.tsx";
@@ -87,6 +87,10 @@ export function writeRoutes(app: Hono, deps: WebDeps, members: MemberActions, fi
     const posted = await poster(c);
     if (posted instanceof Response) return posted;
     const draft = { title: posted.form.title ?? "", text: posted.form.text ?? "" };
+    if (posted.form[PREVIEW])
+      return page(c, (f) => (
+        <NewTopicPage frame={f} board={board.board} members={members} draft={draft} problem={null} preview={draft} />
+      ));
     const written = await members.createTopic(posted.viewer.did, { boardId: id, ...draft });
     if (written.ok) return c.redirect(topicHref(String(written.id)), 303);
     return page(
@@ -103,7 +107,32 @@ export function writeRoutes(app: Hono, deps: WebDeps, members: MemberActions, fi
     const posted = await poster(c);
     if (posted instanceof Response) return posted;
     const draft = { text: posted.form.text ?? "" };
-    const written = await members.reply(posted.viewer.did, id, draft);
+    const title = topic.topic.title ?? hiddenSentence(topic.topic.hidden);
+    const sent = posted.form.quoteId;
+    const quoteId = sent === undefined || sent === "" ? undefined : idOf(sent);
+    if (quoteId === null) return refused(c, 400, `The post to quote (${sent}) is not a post id: open the topic again.`);
+    const quote = quoteId === undefined ? null : await reads.threadPost(id, quoteId);
+    const again = (problem: Problem | null, preview: Draft | null, status: number) =>
+      page(
+        c,
+        (f) => (
+          <ReplyPage
+            frame={f}
+            topic={{ id: String(id), title }}
+            members={members}
+            draft={draft}
+            problem={problem}
+            quote={quote}
+            preview={preview}
+          />
+        ),
+        status,
+      );
+    if (posted.form[PREVIEW]) return again(null, draft, 200);
+    const written = await members.reply(posted.viewer.did, id, {
+      ...draft,
+      ...(quoteId === undefined ? {} : { quoteId }),
+    });
     if (written.ok) {
       // The new reply is the topic's latest: its page is the last one.
       const after = await reads.topic(id, 0, 0);
@@ -111,20 +140,32 @@ export function writeRoutes(app: Hono, deps: WebDeps, members: MemberActions, fi
       const last = Math.max(1, Math.ceil(total / TOPIC_PAGE_SIZE));
       return c.redirect(`${topicHref(String(id), last)}#${replyNumber(total - 1)}`, 303);
     }
+    return again(whyNot(written), null, written.status);
+  });
+
+  app.get("/t/:id/reply", async (c) => {
+    const id = idOf(c.req.param("id"));
+    const topic = id === null ? null : await reads.topic(id, 0, 0);
+    if (id === null || !topic) return notFound(c, "There is no such topic.");
+    const viewer = await reader(c);
+    if (viewer instanceof Response) return viewer;
+    if (topic.topic.locked) return refused(c, 409, "This topic is locked: no more replies.");
+    const asked = c.req.query("quote");
+    const quoteId = asked === undefined ? undefined : idOf(asked);
+    const quote = quoteId === undefined || quoteId === null ? null : await reads.threadPost(id, quoteId);
+    if (asked !== undefined && !quote) return notFound(c, "There is no such post in this topic to quote.");
+    if (quote && quote.hidden !== null) return refused(c, 400, `${hiddenSentence(quote.hidden)} It cannot be quoted.`);
     const title = topic.topic.title ?? hiddenSentence(topic.topic.hidden);
-    return page(
-      c,
-      (f) => (
-        <ReplyPage
-          frame={f}
-          topic={{ id: String(id), title }}
-          members={members}
-          draft={draft}
-          problem={whyNot(written)}
-        />
-      ),
-      written.status,
-    );
+    return page(c, (f) => (
+      <ReplyPage
+        frame={f}
+        topic={{ id: String(id), title }}
+        members={members}
+        draft={{ text: "" }}
+        problem={null}
+        quote={quote}
+      />
+    ));
   });
 
   /** The member's own post, or the page that says why it cannot be changed. */
@@ -151,6 +192,10 @@ export function writeRoutes(app: Hono, deps: WebDeps, members: MemberActions, fi
     const post = await ownPost(c, posted.viewer);
     if (post instanceof Response) return post;
     const draft = { title: posted.form.title ?? "", text: posted.form.text ?? "" };
+    if (posted.form[PREVIEW])
+      return page(c, (f) => (
+        <EditPage frame={f} post={post} members={members} draft={draft} problem={null} preview={draft} />
+      ));
     const written = await members.edit(posted.viewer.did, Number(post.id), {
       cid: posted.form.cid ?? "",
       text: draft.text,

@@ -320,3 +320,15 @@ export const reports = sqliteTable(
     index("reports_post_idx").on(t.postDid, t.postRkey),
   ],
 );
+
+export const topicReads = sqliteTable(
+  "topic_reads",
+  {
+    did: text("did").notNull(),
+    topicId: idRef("topic_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    readUntil: ms("read_until").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.did, t.topicId] })],
+);

@@ -369,3 +369,20 @@ export const reports = pgTable(
     index("reports_post_idx").on(t.postDid, t.postRkey),
   ],
 );
+
+/**
+ * What each member has read of each topic, AppView-local (never on a PDS):
+ * the moment (posts.posted_at) of the latest post of the topic they were
+ * shown. A topic whose last_activity_at is later has something new for them.
+ */
+export const topicReads = pgTable(
+  "topic_reads",
+  {
+    did: text("did").notNull(),
+    topicId: idRef("topic_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    readUntil: ms("read_until").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.did, t.topicId] })],
+);

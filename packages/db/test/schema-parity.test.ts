@@ -129,6 +129,7 @@ describe("the PostgreSQL and SQLite schemas", () => {
       "role_grants",
       "role_permissions",
       "roles",
+      "topic_reads",
       "users",
     ]);
   });

@@ -208,6 +208,27 @@ describe(`the forum's pages in a real browser (${dialect})`, () => {
       )?.uri;
       expect(replyUri).toBeDefined();
 
+      // Quote: the post's link opens the reply form with it quoted; the reply shows it as a quote,
+      // and its record names the quoted post. A preview renders the Markdown first and keeps the text.
+      await page.getByRole("link", { name: "Quote post 2" }).click();
+      expect(page.url()).toMatch(/\/reply\?quote=\d+$/);
+      expect(await page.locator("form blockquote.quote").innerText()).toContain("A first reply");
+      await page.getByLabel("Your reply").fill("Quoting **that**");
+      // The counter counts as the server does, kept current by its script with JavaScript on.
+      expect(await page.locator("#reply-text-count").innerText()).toBe(
+        javaScript ? "16 of 300 characters" : "0 of 300 characters",
+      );
+      await submit(page, "Preview", /\/reply$/);
+      expect(await page.locator(".preview strong").innerText()).toBe("that");
+      expect(await page.getByLabel("Your reply").inputValue()).toBe("Quoting **that**");
+      expect(await page.locator("#reply-text-count").innerText()).toBe("16 of 300 characters");
+      await submit(page, "Post reply", /#3$/);
+      expect(await page.locator('[id="3"] blockquote.quote').innerText()).toContain("A first reply");
+      const quoting = (await postsInRepo(alice)).find(
+        (r) => (r.value as { text?: string }).text === "Quoting **that**",
+      );
+      expect(quoting?.value).toMatchObject({ quote: { post: { uri: replyUri } } });
+
       // A refused reply shows the form again, the reason beside the field and the text kept,
       // in a 400 (which the browser notes on its console, as it does for any page answered so).
       expect(problems).toEqual([]);
@@ -232,6 +253,8 @@ describe(`the forum's pages in a real browser (${dialect})`, () => {
       await submit(page, "Delete the reply", topicUrl);
       expect(await page.locator('[id="2"]').innerText()).toContain("Deleted by its author.");
       expect(await recordOf(alice, replyUri!)).toBeUndefined();
+      // The reply that quoted it now says why the quoted post is not shown.
+      expect(await page.locator('[id="3"] blockquote.quote').innerText()).toContain("Deleted by its author.");
 
       await submit(page, "Log out", `${base}/`);
       expect(await page.getByRole("navigation", { name: "Your account" }).innerText()).toContain("Log in");
@@ -300,6 +323,7 @@ describe(`the forum's pages in a real browser (${dialect})`, () => {
       `/b/${chatId}/new`,
       `/p/${bobReplyId}/edit`,
       `/p/${bobReplyId}/delete`,
+      `/t/${welcomeId}/reply?quote=${welcomeId}`,
       "/no/such/page",
     ];
     const anonymous = await browser.newContext();

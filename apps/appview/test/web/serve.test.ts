@@ -50,13 +50,14 @@ describe(`the pages served by atbb serve (${dialect})`, () => {
     expect(await api.json()).toEqual({ error: "not_found", message: "No route for GET /api/no/such/route." });
   });
 
-  it("serves its stylesheet, icon and HTMX itself, cached for a year, the CSS and JavaScript under 40 KB compressed", async () => {
+  it("serves its stylesheet, icon, HTMX and counter script itself, cached for a year, the CSS and JavaScript under 40 KB compressed", async () => {
     const html = await (await at("/")).text();
     const assets = [...html.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)].map((m) => m[1]!);
     expect(assets.map((a) => a.replace(/\.[\w-]{12}\./, "."))).toEqual([
       "/static/icon.svg",
       "/static/atbb.css",
       "/static/htmx.js",
+      "/static/counter.js",
     ]);
     let compressed = 0;
     for (const asset of assets) {

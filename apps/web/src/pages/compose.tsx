@@ -1,9 +1,22 @@
 // The forms that write: a new topic, a reply, an edit, a delete. Each posts
 // and is answered with a redirect; a refusal shows the form again with the
 // text kept and the reason next to the field it is about.
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { csrfToken } from "../security.ts";
 import type { Viewer } from "../deps.ts";
+import { renderMarkdown } from "../markdown.ts";
+
+/** The name of the submit button that asks for a preview instead of writing. */
+export const PREVIEW = "preview";
+
+// The same count as the AppView's check (writing/limits.ts) and as the counter script (static/counter.js).
+const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+export const graphemes = (value: string): number => {
+  let n = 0;
+  for (const _ of segmenter.segment(value)) n++;
+  return n;
+};
 
 export interface Draft {
   title?: string;
@@ -30,8 +43,12 @@ export function WritingForm(props: {
   problem?: Problem | null;
   children: Child;
   hidden?: Record<string, string>;
+  /** The draft as it would show (a Preview was asked for): its text is rendered like a post. */
+  preview?: Draft | null;
+  /** Whether the form writes text that can be previewed (not a delete). */
+  previewable?: boolean;
 }) {
-  const problem = props.problem;
+  const { problem, preview } = props;
   return (
     <form method="post" action={props.action} class="stacked" novalidate>
       <input type="hidden" name="csrf" value={csrfToken(props.viewer.sessionId)} />
@@ -43,9 +60,25 @@ export function WritingForm(props: {
           {problem.message}
         </p>
       ) : null}
+      {preview ? (
+        <section class="preview" aria-labelledby="preview-heading">
+          <h2 id="preview-heading">Preview</h2>
+          {preview.title ? (
+            <p>
+              <strong>{preview.title}</strong>
+            </p>
+          ) : null}
+          {raw(renderMarkdown(preview.text))}
+        </section>
+      ) : null}
       {props.children}
-      <div>
+      <div class="actions">
         <button type="submit">{props.submit}</button>
+        {props.previewable ? (
+          <button type="submit" class="quiet" name={PREVIEW} value="yes">
+            Preview
+          </button>
+        ) : null}
       </div>
     </form>
   );
@@ -64,9 +97,11 @@ export function TitleField(props: { id: string; value: string; max: number; prob
         name="title"
         value={props.value}
         required
-        aria-describedby={error ? `${props.id}-error` : undefined}
+        data-max-graphemes={props.max}
+        aria-describedby={described(props.id, error)}
         aria-invalid={error ? "true" : undefined}
       />
+      <Counter id={props.id} value={props.value} max={props.max} />
       {error ? (
         <p class="error" id={`${props.id}-error`}>
           {error}
@@ -87,16 +122,33 @@ export function TextField(props: { id: string; label: string; value: string; max
         id={props.id}
         name="text"
         required
-        aria-describedby={error ? `${props.id}-error` : undefined}
+        data-max-graphemes={props.max}
+        aria-describedby={described(props.id, error)}
         aria-invalid={error ? "true" : undefined}
       >
         {props.value}
       </textarea>
+      <Counter id={props.id} value={props.value} max={props.max} />
       {error ? (
         <p class="error" id={`${props.id}-error`}>
           {error}
         </p>
       ) : null}
     </div>
+  );
+}
+
+const described = (id: string, error: string | null) => (error ? `${id}-count ${id}-error` : `${id}-count`);
+
+/**
+ * How much of the limit the text uses, counted as the server counts it; the
+ * counter script (static/counter.js) keeps it current while the member types.
+ */
+function Counter(props: { id: string; value: string; max: number }) {
+  const n = graphemes(props.value);
+  return (
+    <p class={n > props.max ? "counter over" : "counter"} id={`${props.id}-count`}>
+      {n} of {props.max} characters
+    </p>
   );
 }

@@ -16,8 +16,18 @@ const HIDDEN: Record<string, string> = {
 
 export const hiddenSentence = (reason: string | null): string => (reason && HIDDEN[reason]) ?? "Hidden.";
 
-export function Post(props: { post: PostView; number: number; viewer: Viewer | null; topicId: string }) {
+export function Post(props: {
+  post: PostView;
+  number: number;
+  viewer: Viewer | null;
+  topicId: string;
+  /** The post of this thread it quotes, if any. */
+  quoted?: PostView | undefined;
+  /** Whether the viewer may reply here (so may quote it). */
+  canQuote?: boolean;
+}) {
   const { post, number, viewer } = props;
+  const quotable = props.canQuote === true && post.hidden === null;
   const own = viewer !== null && viewer.did === post.author.did && post.hidden === null;
   return (
     <article class="post" id={String(number)} aria-labelledby={`post-${number}-by`}>
@@ -39,18 +49,49 @@ export function Post(props: { post: PostView; number: number; viewer: Viewer | n
         </span>
       </header>
       <div class="body">
+        {props.quoted && post.hidden === null ? <Quote post={props.quoted} /> : null}
         {post.hidden !== null || post.text === null ? (
           <p class="hidden">{hiddenSentence(post.hidden)}</p>
         ) : (
           raw(renderMarkdown(post.text))
         )}
       </div>
-      {own ? (
+      {own || quotable ? (
         <footer>
-          <a href={`/p/${post.id}/edit`}>Edit</a>
-          <a href={`/p/${post.id}/delete`}>Delete</a>
+          {quotable ? (
+            <a href={quoteHref(props.topicId, post.id)} aria-label={`Quote post ${number}`}>
+              Quote
+            </a>
+          ) : null}
+          {own ? (
+            <>
+              <a href={`/p/${post.id}/edit`}>Edit</a>
+              <a href={`/p/${post.id}/delete`}>Delete</a>
+            </>
+          ) : null}
         </footer>
       ) : null}
     </article>
+  );
+}
+
+/** The reply form with a post quoted (a page of its own: it works without JavaScript). */
+export const quoteHref = (topicId: string, postId: string) => `/t/${topicId}/reply?quote=${postId}`;
+
+/** A quoted post inside a reply, or inside the reply form: who wrote it, and its text (or why it is hidden). */
+export function Quote(props: { post: PostView }) {
+  const { post } = props;
+  return (
+    <blockquote class="quote">
+      <p class="meta">
+        {authorName(post.author)} wrote (<When at={post.createdAt} />
+        ):
+      </p>
+      {post.hidden !== null || post.text === null ? (
+        <p class="hidden">{hiddenSentence(post.hidden)}</p>
+      ) : (
+        raw(renderMarkdown(post.text))
+      )}
+    </blockquote>
   );
 }

@@ -1,38 +1,70 @@
 // A topic: the opening post and its replies in order, read by page, each
 // with its #N anchor; the reply form below for members (not in a locked topic).
-import type { MemberActions, TopicPage } from "../deps.ts";
+import type { MemberActions, PostView, TopicPage } from "../deps.ts";
 import { Crumbs, type Frame, Layout } from "../layout.tsx";
 import { PageNumbers, type Paging } from "../paging.tsx";
 import { boardHref } from "./board.tsx";
-import { type Problem, TextField, WritingForm } from "./compose.tsx";
-import { hiddenSentence, Post } from "./posts.tsx";
+import { type Draft, type Problem, TextField, WritingForm } from "./compose.tsx";
+import { hiddenSentence, Post, Quote } from "./posts.tsx";
 
 export const topicHref = (id: string, page = 1) => (page === 1 ? `/t/${id}` : `/t/${id}?page=${page}`);
 
 /** Post numbers: the opening post is #1, the reply at offset k (from 0) is #k+2. */
 export const replyNumber = (offset: number) => offset + 2;
 
-export function TopicPageView(props: { frame: Frame; page: TopicPage; paging: Paging; members: MemberActions | null }) {
-  const { topic, board, replies } = props.page;
+/** The page and anchor of post #N. */
+export const postHref = (topicId: string, number: number, size: number) =>
+  `${topicHref(topicId, number <= 2 ? 1 : Math.floor((number - 2) / size) + 1)}#${number}`;
+
+export function TopicPageView(props: {
+  frame: Frame;
+  page: TopicPage;
+  paging: Paging;
+  members: MemberActions | null;
+  /** The viewer's first unread post (#N), before this page was shown; null when none or not logged in. */
+  firstUnread: number | null;
+}) {
+  const { topic, board, replies, quoted } = props.page;
   const { viewer } = props.frame;
   const title = topic.title ?? hiddenSentence(topic.hidden);
   const href = (page: number) => topicHref(topic.id, page);
   const first = (props.paging.page - 1) * props.paging.size;
+  const canReply = props.members !== null && viewer !== null && !topic.locked;
   return (
-    <Layout frame={props.frame} title={title}>
+    <Layout frame={props.frame} title={title} feed={{ href: `/t/${topic.id}/feed`, title: `${title} (Atom)` }}>
       <Crumbs
         trail={[...(board ? [{ href: boardHref(board.id), name: board.name }] : []), { href: href(1), name: title }]}
       />
       <h1>
         {topic.locked ? <span class="badge">Locked</span> : null} {title}
       </h1>
+      {/* A topic never opened is all new: the jump would only lead to the top of this very page. */}
+      {props.firstUnread !== null && !(props.firstUnread === 1 && props.paging.page === 1) ? (
+        <p>
+          <a href={postHref(topic.id, props.firstUnread, props.paging.size)}>
+            Jump to first unread (#{props.firstUnread})
+          </a>
+        </p>
+      ) : null}
       <PageNumbers paging={props.paging} href={href} label="Pages of this topic (top)" />
-      {props.paging.page === 1 ? <Post post={topic} number={1} viewer={viewer} topicId={topic.id} /> : null}
+      {props.paging.page === 1 ? (
+        <Post post={topic} number={1} viewer={viewer} topicId={topic.id} canQuote={canReply} />
+      ) : null}
       {replies.length === 0 && props.paging.page === 1 ? <p class="muted">No replies yet.</p> : null}
       {replies.map((reply, i) => (
-        <Post post={reply} number={replyNumber(first + i)} viewer={viewer} topicId={topic.id} />
+        <Post
+          post={reply}
+          number={replyNumber(first + i)}
+          viewer={viewer}
+          topicId={topic.id}
+          quoted={reply.quote ? quoted[reply.quote] : undefined}
+          canQuote={canReply}
+        />
       ))}
       <PageNumbers paging={props.paging} href={href} label="Pages of this topic (bottom)" />
+      <p class="meta">
+        <a href={`/t/${topic.id}/feed`}>Atom feed of this topic</a>
+      </p>
       <ReplyArea {...props} />
     </Layout>
   );
@@ -62,14 +94,27 @@ export function ReplyForm(props: {
   frame: Frame;
   text: string;
   problem: Problem | null;
+  /** The post this reply quotes. */
+  quote?: PostView | null;
+  preview?: Draft | null;
 }) {
+  const { quote } = props;
   return (
     <WritingForm
       action={`/t/${props.topicId}/reply`}
       viewer={props.frame.viewer!}
       submit="Post reply"
       problem={props.problem}
+      hidden={quote ? { quoteId: quote.id } : {}}
+      preview={props.preview ?? null}
+      previewable
     >
+      {quote ? (
+        <div>
+          <p>Quoting:</p>
+          <Quote post={quote} />
+        </div>
+      ) : null}
       <TextField
         id="reply-text"
         label="Your reply"

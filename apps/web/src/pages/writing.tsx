@@ -1,6 +1,6 @@
 // The pages of the writing forms: a new topic, a reply shown again after a
 // refusal, an edit, and the confirmation before a delete.
-import type { BoardView, MemberActions, OwnPost } from "../deps.ts";
+import type { BoardView, MemberActions, OwnPost, PostView } from "../deps.ts";
 import { Crumbs, type Frame, Layout } from "../layout.tsx";
 import { boardHref } from "./board.tsx";
 import { type Draft, type Problem, TextField, TitleField, WritingForm } from "./compose.tsx";
@@ -12,13 +12,21 @@ export function NewTopicPage(props: {
   members: MemberActions;
   draft: Draft;
   problem: Problem | null;
+  preview?: Draft | null;
 }) {
   const { board, members, draft, problem } = props;
   return (
     <Layout frame={props.frame} title={`New topic in ${board.name}`}>
       <Crumbs trail={[{ href: boardHref(board.id), name: board.name }]} />
       <h1>New topic in {board.name}</h1>
-      <WritingForm action={`/b/${board.id}/new`} viewer={props.frame.viewer!} submit="Start topic" problem={problem}>
+      <WritingForm
+        action={`/b/${board.id}/new`}
+        viewer={props.frame.viewer!}
+        submit="Start topic"
+        problem={problem}
+        preview={props.preview ?? null}
+        previewable
+      >
         <TitleField id="topic-title" value={draft.title ?? ""} max={members.limits.title} problem={problem} />
         <TextField id="topic-text" label="Text" value={draft.text} max={members.limits.text} problem={problem} />
       </WritingForm>
@@ -32,6 +40,8 @@ export function ReplyPage(props: {
   members: MemberActions;
   draft: Draft;
   problem: Problem | null;
+  quote?: PostView | null;
+  preview?: Draft | null;
 }) {
   const { topic } = props;
   return (
@@ -44,6 +54,8 @@ export function ReplyPage(props: {
         frame={props.frame}
         text={props.draft.text}
         problem={props.problem}
+        quote={props.quote ?? null}
+        preview={props.preview ?? null}
       />
     </Layout>
   );
@@ -55,6 +67,7 @@ export function EditPage(props: {
   members: MemberActions;
   draft: Draft;
   problem: Problem | null;
+  preview?: Draft | null;
 }) {
   const { post, members, draft, problem } = props;
   return (
@@ -67,6 +80,8 @@ export function EditPage(props: {
         submit="Save"
         problem={problem}
         hidden={{ cid: post.cid }}
+        preview={props.preview ?? null}
+        previewable
       >
         {post.isTopic ? (
           <TitleField id="edit-title" value={draft.title ?? ""} max={members.limits.title} problem={problem} />
