@@ -4,9 +4,14 @@ import { SearchResult } from "../../bodies/search.ts";
 import { answer, invalidInput } from "../../resource.ts";
 import { pageFields, pagination } from "../../validation.ts";
 
-const date = z.iso
-  .datetime({ offset: true })
-  .or(z.iso.date())
+// A day (2026-01-31, midnight UTC) or a moment with its offset (2026-01-31T12:00:00Z).
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const date = z
+  .string()
+  .refine(
+    (text) => ISO_DATE.test(text) && !Number.isNaN(Date.parse(text)),
+    "must be a date such as 2026-01-31 or a time such as 2026-01-31T12:00:00Z",
+  )
   .transform((text) => Date.parse(text))
   .optional();
 
