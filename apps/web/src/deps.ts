@@ -102,6 +102,19 @@ export interface ForumReads {
   topic(id: number, offset: number, limit: number): Promise<TopicPage | null>;
   member(did: string): Promise<MemberView | null>;
   ownPost(id: number): Promise<OwnPost | null>;
+  /** Posts found by a search as a person writes it; a query that cannot be read is a problem to show. */
+  search(query: string, offset: number, limit: number): Promise<SearchPageView | { problem: string }>;
+}
+
+export interface SearchResultView extends PostView {
+  topicId: string;
+  /** HTML made by the AppView: the text escaped, the words looked for in <mark>. */
+  snippet: string;
+}
+
+export interface SearchPageView {
+  total: number;
+  results: SearchResultView[];
 }
 
 export interface Viewer {
