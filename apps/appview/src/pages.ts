@@ -9,6 +9,7 @@ import { getCookie } from "hono/cookie";
 import { eq } from "drizzle-orm";
 import { webRoutes, type MemberActions, type Outcome, type WebPages } from "@atbb/web";
 import { serializePost, serializeReply, serializeTopic } from "./api/bodies/posts.ts";
+import { serializeSearchHit } from "./api/bodies/search.ts";
 import { iso } from "./api/bodies/time.ts";
 import { ApiError } from "./api/errors.ts";
 import { currentMember } from "./api/member.ts";
@@ -17,6 +18,8 @@ import { lastRepliers, postForAuthor } from "./api/post-reads.ts";
 import { quotedPosts, threadPost } from "./api/quoted-posts.ts";
 import { memberProfiles } from "./api/profiles.ts";
 import { boardTopicsPage, forumIndex, forumOrder, topicPage } from "./api/queries.ts";
+import { searchPosts } from "./api/search/reads.ts";
+import { highlightedWords, parseSearch } from "./api/search/terms.ts";
 import { endLogin, startLogin } from "./api/routes/auth/login-flow.ts";
 import type { Logger } from "./logger.ts";
 import type { MemberAccess } from "./login/access.ts";
@@ -56,6 +59,7 @@ function reads({ database, forumDid }: PageOptions) {
   const topicsOfBoard = boardTopicsPage(database);
   const topicWithReplies = topicPage(database);
   const profiles = memberProfiles(database, forumDid);
+  const find = searchPosts(database);
   return {
     async forum() {
       const forum = await forumRecord(database, forumDid);
@@ -134,6 +138,20 @@ function reads({ database, forumDid }: PageOptions) {
       const topic = postId === topicId ? null : await threadPost(database, topicId, topicId);
       const post = await threadPost(database, topicId, postId);
       return post ? serializePost(post, new Date(), topic ?? undefined) : null;
+    },
+    async search(query: string, offset: number, limit: number) {
+      let terms: ReturnType<typeof parseSearch>;
+      try {
+        terms = parseSearch(query);
+      } catch (error) {
+        if (error instanceof ApiError) return { problem: error.message };
+        throw error;
+      }
+      const filters = { boardId: null, authorDid: null, topicsOnly: false, since: null, until: null };
+      const page = await find(terms, filters, "relevance", offset, limit);
+      const now = new Date();
+      const words = highlightedWords(terms);
+      return { total: page.total, results: page.hits.map((hit) => serializeSearchHit(hit, words, now)) };
     },
   };
 }

@@ -109,6 +109,19 @@ export interface ForumReads {
   ownPost(id: number): Promise<OwnPost | null>;
   /** A post of the topic (the topic itself or a reply) to quote, moderation applied; null when not of this thread. */
   threadPost(topicId: number, postId: number): Promise<PostView | null>;
+  /** Posts found by a search as a person writes it; a query that cannot be read is a problem to show. */
+  search(query: string, offset: number, limit: number): Promise<SearchPageView | { problem: string }>;
+}
+
+export interface SearchResultView extends PostView {
+  topicId: string;
+  /** HTML made by the AppView: the text escaped, the words looked for in <mark>. */
+  snippet: string;
+}
+
+export interface SearchPageView {
+  total: number;
+  results: SearchResultView[];
 }
 
 export interface Viewer {

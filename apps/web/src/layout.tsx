@@ -55,6 +55,15 @@ export function Layout(props: {
               <a class="forum-name" href="/">
                 {frame.forumName}
               </a>
+              <search>
+                <form class="search-box" method="get" action="/search">
+                  <label for="site-search">Search</label>
+                  <input id="site-search" type="search" name="q" maxlength={500} />
+                  <button type="submit" class="quiet">
+                    Search
+                  </button>
+                </form>
+              </search>
               <nav class="session" aria-label="Your account">
                 <SessionLinks frame={frame} />
               </nav>

@@ -8,6 +8,7 @@ import { BoardPageView, MoreTopics } from "./pages/board.tsx";
 import { ForumIndexPage } from "./pages/forum-index.tsx";
 import { MemberPage } from "./pages/member.tsx";
 import { FirstRunPage, NotFoundPage } from "./pages/problems.tsx";
+import { SearchPageView, SEARCH_PAGE_SIZE } from "./pages/search.tsx";
 import { TopicPageView } from "./pages/topic.tsx";
 import type { StaticFiles } from "./static-files.ts";
 
@@ -63,6 +64,18 @@ export function readRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
     const firstUnread = await readTopicPage(deps.readMarks, frame.viewer, page, at);
     return c.html(
       <TopicPageView frame={frame} page={page} paging={at} members={deps.members} firstUnread={firstUnread} />,
+    );
+  });
+
+  app.get("/search", async (c) => {
+    const query = c.req.query("q") ?? "";
+    const frame = await frameOf(c, deps, files);
+    if (query.trim() === "") return c.html(<SearchPageView frame={frame} query="" found={null} page={1} />);
+    const page = idOf(c.req.query("page") ?? "1") ?? 1;
+    const found = await reads.search(query, offsetOf(page, SEARCH_PAGE_SIZE), SEARCH_PAGE_SIZE);
+    return c.html(
+      <SearchPageView frame={frame} query={query} found={found} page={page} />,
+      "problem" in found ? 400 : 200,
     );
   });
 

@@ -234,6 +234,14 @@ export const posts = pgTable(
     index("posts_waiting_root_idx").on(t.rootUri).where(sql`root_id is null and root_uri is not null`),
     index("posts_waiting_parent_idx").on(t.parentUri).where(sql`parent_id is null and parent_uri is not null`),
     index("posts_did_created_idx").on(t.did, t.createdAt),
+    // Full-text search (api/search/): each engine's own. Here a GIN index over
+    // the words of title and text, which the search query repeats verbatim so
+    // the planner uses it; an edit or delete changes it in the row's own
+    // transaction. The 'simple' configuration (lower-cased words, no stemming,
+    // no stop words) matches SQLite's FTS5 unicode61 tokenizer, so both
+    // dialects find the same posts (docs/search.md). SQLite keeps its FTS5
+    // table in step with triggers (migration drizzle-sqlite/*_posts_search.sql).
+    index("posts_search_idx").using("gin", sql`to_tsvector('simple', coalesce(title, '') || ' ' || text)`),
   ],
 );
 

@@ -15,6 +15,16 @@ interface Shape {
 const INTENDED_DIFFERENCES = {
   // drizzle keeps its journal in a "drizzle" schema on PostgreSQL, next to the tables on SQLite.
   ignoredTables: ["__drizzle_migrations", "sqlite_sequence"],
+  // Full-text search is each engine's own: an FTS5 table (and its shadow
+  // tables) on SQLite, a GIN index over posts on PostgreSQL.
+  sqliteSearchTables: [
+    "posts_search",
+    "posts_search_data",
+    "posts_search_idx",
+    "posts_search_docsize",
+    "posts_search_config",
+  ],
+  postgresSearchIndex: "posts_search_idx",
 };
 
 async function postgresShape(database: MigratedTestDatabase): Promise<Record<string, Shape>> {
@@ -40,6 +50,7 @@ async function postgresShape(database: MigratedTestDatabase): Promise<Record<str
                  join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum order by k.n) as columns
     from pg_index i join pg_class t on t.oid = i.indrelid join pg_class ix on ix.oid = i.indexrelid
     join pg_namespace ns on ns.oid = t.relnamespace where ns.nspname = 'public'`)) {
+    if (i.name === INTENDED_DIFFERENCES.postgresSearchIndex) continue;
     if (i.primary) shape(i.table).primaryKey = i.columns;
     else shape(i.table).indexes[i.name] = { columns: i.columns, unique: i.unique, partial: i.partial };
   }
@@ -61,6 +72,7 @@ async function sqliteShape(database: MigratedTestDatabase): Promise<Record<strin
   const tables = await rows<{ name: string }>(sql`select name from sqlite_master where type = 'table'`);
   for (const { name } of tables) {
     if (INTENDED_DIFFERENCES.ignoredTables.includes(name)) continue;
+    if (INTENDED_DIFFERENCES.sqliteSearchTables.includes(name)) continue;
     const shape: Shape = { columns: {}, indexes: {}, foreignKeys: {}, primaryKey: [] };
     const columns = await rows<{ name: string; notnull: number; pk: number }>(
       sql`select * from pragma_table_info(${name})`,

@@ -24,6 +24,7 @@ import { modActionRoutes } from "./routes/mod-actions/handlers.ts";
 import { moderationRoutes } from "./routes/moderation/handlers.ts";
 import { postWriteRoutes } from "./routes/posts/handlers.ts";
 import { reportRoutes } from "./routes/reports/handlers.ts";
+import { searchRoutes } from "./routes/search/handlers.ts";
 import { structureRoutes } from "./routes/structure/handlers.ts";
 import { topicRoutes } from "./routes/topics/handlers.ts";
 import { writeLimiter } from "../writing/limits.ts";
@@ -121,6 +122,7 @@ export function createApp({
   app.route("/api/categories", categoryRoutes(database));
   app.route("/api/boards", boardRoutes(database));
   app.route("/api/topics", topicRoutes(database));
+  app.route("/api/search", searchRoutes(database));
   app.route("/api/users", userRoutes(database, forumDid));
   app.route("/api/members", memberRoutes(database, forumDid));
   app.route("/api/roles", roleRoutes(database));

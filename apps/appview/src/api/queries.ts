@@ -60,7 +60,7 @@ const postColumns = (post: Schema["posts"], author: Schema["users"]) => ({
 
 export type PostRow = RowOf<ReturnType<typeof postColumns>>;
 
-const postShape = (post: Schema["posts"], author: Schema["users"]) => rowShape(postColumns(post, author));
+export const postShape = (post: Schema["posts"], author: Schema["users"]) => rowShape(postColumns(post, author));
 
 /** What the forum index shows of a category or a board. */
 const placeColumns = (place: Schema["categories"] | Schema["boards"]) => ({

@@ -70,6 +70,15 @@ async function requests(): Promise<[method: string, path: string][]> {
     "/api/mod-actions?offset=13",
     "/api/mod-actions?offset=1000000&limit=100",
     "/api/mod-actions?limit=100",
+    // Search by "newest": the engines rank differently (docs/search.md), so
+    // only the order both dialects share is recorded.
+    "/api/search?q=reply&order=newest",
+    "/api/search?q=reply&order=newest&offset=2&limit=3",
+    "/api/search?q=%22the+opening+post%22&topics=only&order=newest",
+    "/api/search?q=reply+-edited&order=newest",
+    "/api/search?q=-reply",
+    "/api/search?q=reply&board=abc",
+    "/api/search?q=reply&since=yesterday",
   ];
   for (const category of (await json("/api/categories")).categories) {
     paths.push(`/api/categories/${category.id}`, `/api/categories/${category.id}/boards`);

@@ -1,0 +1,126 @@
+// Search as two statements, each rendered once per dialect: the page's post
+// ids in order (the engine's match, moderation and filters, ranked), then
+// those posts' rows read by id like every other page of posts.
+import { aliasedTable, countCell, jsonCell, jsonSql, type DatabaseHandle } from "@atbb/db";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { postShape, type PostRow } from "../queries.ts";
+import { fts5Query, tsQuery, type SearchTerms } from "./terms.ts";
+
+export type SearchOrder = "relevance" | "newest";
+
+export interface SearchFilters {
+  boardId: number | null;
+  authorDid: string | null;
+  topicsOnly: boolean;
+  /** Posted at or after, in ms since the epoch. */
+  since: number | null;
+  /** Posted before, in ms since the epoch. */
+  until: number | null;
+}
+
+export interface SearchHit {
+  post: PostRow;
+  /** The topic a reply belongs to (a topic is its own). */
+  topicId: number;
+}
+
+export interface SearchPage {
+  total: number;
+  hits: SearchHit[];
+}
+
+// Parameters by position: 1 the engine's query, 2 board, 3 author, 4 topics
+// only (0/1), 5 since, 6 until, 7 now (all ms), 8 limit, 9 offset.
+function idsQuery(database: DatabaseHandle, order: SearchOrder): SQL {
+  const { dialect, schema } = database;
+  const { posts, users } = schema;
+  const q = jsonSql[dialect];
+  const pg = dialect === "postgresql";
+  const param = (n: number, type: string) => (pg ? sql`cast(${q.param(n)} as ${sql.raw(type)})` : q.param(n));
+  const topic = aliasedTable(posts, "topic");
+  const t = topic.table;
+  const ms = (column: SQLWrapper) => q.epochMs(column);
+  // The index's own expression (schema.ts posts_search_idx), for the planner to match.
+  const vector = sql`to_tsvector('simple', coalesce(${posts.title}, '') || ' ' || ${posts.text})`;
+  const match = pg
+    ? sql`${vector} @@ to_tsquery('simple', ${param(1, "text")})`
+    : sql`${posts.id} in (select rowid from posts_search where posts_search match ${q.param(1)})`;
+  const rank = pg
+    ? sql`ts_rank(${vector}, to_tsquery('simple', ${param(1, "text")})) desc,`
+    : sql`(select bm25(posts_search) from posts_search where posts_search match ${q.param(1)} and rowid = ${posts.id}),`;
+  const seenAfter = (moment: SQL) =>
+    sql`(${moment} is not null and not (${posts.seenAt} is not null and ${posts.seenAt} <= ${moment}))`;
+  // The same rules as bodies/posts.ts hiddenReason: a post whose content a
+  // thread would not show is not found either.
+  const visible = sql`${posts.deletedByUser} = false and ${posts.deletedByMod} = false
+    and not (${posts.bannedByMod} = true and (${users.banExpiresAt} is null or ${ms(users.banExpiresAt)} > ${param(7, "int8")}))
+    and (${users.accountStatus} is null or ${users.accountStatus} = 'active')
+    and (${posts.rootId} is null or not (${seenAfter(sql`${t.lockedAt}`)} or ${seenAfter(sql`${t.deletedAt}`)}))`;
+  const board = sql`coalesce(${t.boardId}, ${posts.boardId})`;
+  const filters = sql`${board} is not null
+    and (${posts.rootUri} is null or ${posts.rootId} is not null)
+    and (${param(2, "int8")} is null or ${board} = ${param(2, "int8")})
+    and (${param(3, "text")} is null or ${posts.did} = ${param(3, "text")})
+    and (${param(4, "int4")} = 0 or ${posts.rootUri} is null)
+    and (${param(5, "int8")} is null or ${ms(posts.postedAt)} >= ${param(5, "int8")})
+    and (${param(6, "int8")} is null or ${ms(posts.postedAt)} < ${param(6, "int8")})`;
+  // Ties (and the whole order, for "newest") by when posted, then id: the same on both dialects.
+  const orderBy = sql`${order === "relevance" ? rank : sql``} ${posts.postedAt} desc, ${posts.id} desc`;
+  return sql`select ${posts.id}, coalesce(${posts.rootId}, ${posts.id}), count(*) over ()
+    from ${posts} left join ${users} on ${users.did} = ${posts.did} left join ${topic.from} on ${t.id} = ${posts.rootId}
+    where ${match} and ${visible} and ${filters}
+    order by ${orderBy} limit ${param(8, "int8")} offset ${param(9, "int8")}`;
+}
+
+export function searchPosts(database: DatabaseHandle) {
+  const { dialect, schema, values, sqlText } = database;
+  const { posts, users } = schema;
+  const q = jsonSql[dialect];
+  const post = postShape(posts, users);
+  const idTexts = {
+    relevance: sqlText(idsQuery(database, "relevance")),
+    newest: sqlText(idsQuery(database, "newest")),
+  };
+  const idList =
+    dialect === "postgresql"
+      ? sql`any(cast(${q.param(1)} as int8[]))`
+      : sql`(select value from json_each(${q.param(1)}))`;
+  const postOp = dialect === "postgresql" ? sql`=` : sql`in`;
+  const rowsText = sqlText(
+    sql`select ${q.arrayOf(post.json(dialect), sql`${posts.id}`)} from ${posts} left join ${users} on ${users.did} = ${posts.did} where ${posts.id} ${postOp} ${idList}`,
+  );
+  return async (
+    terms: SearchTerms,
+    filters: SearchFilters,
+    order: SearchOrder,
+    offset: number,
+    limit: number,
+  ): Promise<SearchPage> => {
+    const engineQuery = dialect === "postgresql" ? tsQuery(terms) : fts5Query(terms);
+    const found = await values(idTexts[order], [
+      engineQuery,
+      filters.boardId,
+      filters.authorDid,
+      filters.topicsOnly ? 1 : 0,
+      filters.since,
+      filters.until,
+      Date.now(),
+      limit,
+      offset,
+    ]);
+    if (found.length === 0) return { total: 0, hits: [] };
+    const ids = found.map((row) => Number(row[0]));
+    const [[cell]] = (await values(rowsText, [
+      dialect === "postgresql" ? `{${ids.join(",")}}` : JSON.stringify(ids),
+    ])) as [[unknown]];
+    const byId = new Map(
+      jsonCell<unknown[][]>(cell)
+        .map((r) => post.decode(r))
+        .map((p) => [p.id, p]),
+    );
+    return {
+      total: countCell(found[0]![2]),
+      hits: found.map((row) => ({ post: byId.get(Number(row[0]))!, topicId: Number(row[1]) })),
+    };
+  };
+}
