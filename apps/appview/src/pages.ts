@@ -17,11 +17,13 @@ import { lastRepliers, postForAuthor } from "./api/post-reads.ts";
 import { memberProfiles } from "./api/profiles.ts";
 import { boardTopicsPage, forumIndex, forumOrder, topicPage } from "./api/queries.ts";
 import { endLogin, startLogin } from "./api/routes/auth/login-flow.ts";
+import type { ForumWriter } from "./forum-agent/writer.ts";
 import type { Logger } from "./logger.ts";
 import type { MemberAccess } from "./login/access.ts";
 import { SESSION_COOKIE } from "./login/member-sessions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES } from "./writing/limits.ts";
 import { Refusal, type PostWriting } from "./writing/posts.ts";
+import { staffActions } from "./staff-pages.ts";
 
 const RECENT_POSTS = 10;
 
@@ -29,6 +31,8 @@ export interface PageOptions {
   database: DatabaseHandle;
   forumDid: string | null;
   members: MemberAccess | null;
+  /** The forum account's writer, for moderators' actions; null without a forum account. */
+  forumWriter: (() => Promise<ForumWriter>) | null;
   logger: Logger;
 }
 
@@ -44,6 +48,10 @@ export function forumPages(options: PageOptions): (writing: PostWriting | null) 
     webRoutes({
       reads: reads(options),
       members: options.members && writing ? memberActions(options, options.members, writing) : null,
+      staff:
+        options.members && options.forumDid !== null
+          ? staffActions(options.database, options.forumDid, options.forumWriter)
+          : null,
       onError: (error, path) => options.logger.error({ err: error, path }, "page failed"),
     });
 }

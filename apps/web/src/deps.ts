@@ -4,6 +4,7 @@
 // AppView, so the AppView can import it without a circle. Posts arrive as the
 // API shows them (moderation applied, `hidden` saying why).
 import type { Context } from "hono";
+import type { StaffActions } from "./staff-deps.ts";
 
 export interface AuthorView {
   did: string;
@@ -27,6 +28,7 @@ export interface PostView {
 export interface TopicView extends PostView {
   boardId: string | null;
   locked: boolean;
+  pinned: boolean;
   replyCount: number;
   lastReplyAt: string | null;
   lastActivityAt: string;
@@ -136,6 +138,8 @@ export interface WebDeps {
   reads: ForumReads;
   /** null without a forum to join (no FORUM_DID): the pages only read. */
   members: MemberActions | null;
+  /** null when nobody can moderate here (no forum to join, or no forum account to write with). */
+  staff: StaffActions | null;
   /** Logs a page that failed (the error page is shown). */
   onError(error: unknown, path: string): void;
 }

@@ -8,10 +8,12 @@ import { frameOf } from "./frame.ts";
 import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
 import { readRoutes } from "./read-routes.tsx";
 import { CONTENT_SECURITY_POLICY, pageHeaders } from "./security.ts";
+import { staffRoutes } from "./staff-routes.tsx";
 import { staticFiles } from "./static-files.ts";
 import { writeRoutes } from "./write-routes.tsx";
 
 export type * from "./deps.ts";
+export type * from "./staff-deps.ts";
 export { CONTENT_SECURITY_POLICY } from "./security.ts";
 
 export interface WebPages {
@@ -29,6 +31,7 @@ export function webRoutes(deps: WebDeps): WebPages {
   const files = staticFiles(app);
   readRoutes(app, deps, files);
   if (deps.members) writeRoutes(app, deps, deps.members, files);
+  if (deps.members && deps.staff) staffRoutes(app, deps, deps.members, deps.staff, files);
   const framed = async (c: Context) => {
     // The error page must show even when the database that names the forum is what failed.
     try {

@@ -56,9 +56,10 @@ export function readRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
     if (!at) return notFound(c, "There is no such page of this topic.");
     const page = at.page === 1 ? first : await reads.topic(id, offsetOf(at.page, at.size), at.size);
     if (!page) return notFound(c, "There is no such topic.");
-    return c.html(
-      <TopicPageView frame={await frameOf(c, deps, files)} page={page} paging={at} members={deps.members} />,
-    );
+    const frame = await frameOf(c, deps, files);
+    // Moderators see the tools their role allows; everyone else sees none.
+    const may = frame.viewer && deps.staff ? await deps.staff.capabilities(frame.viewer.did) : null;
+    return c.html(<TopicPageView frame={frame} page={page} paging={at} members={deps.members} may={may} />);
   });
 
   app.get("/u/:did", async (c) => {

@@ -1,6 +1,7 @@
 // One post as a thread shows it: author, when, its Markdown rendered safely,
 // or why it is hidden, as the API says.
 import { raw } from "hono/html";
+import type { Child } from "hono/jsx";
 import type { PostView, Viewer } from "../deps.ts";
 import { authorName, When } from "../layout.tsx";
 import { renderMarkdown } from "../markdown.ts";
@@ -16,7 +17,14 @@ const HIDDEN: Record<string, string> = {
 
 export const hiddenSentence = (reason: string | null): string => (reason && HIDDEN[reason]) ?? "Hidden.";
 
-export function Post(props: { post: PostView; number: number; viewer: Viewer | null; topicId: string }) {
+export function Post(props: {
+  post: PostView;
+  number: number;
+  viewer: Viewer | null;
+  topicId: string;
+  /** A moderator's links for this post, beside the author's own. */
+  tools?: Child;
+}) {
   const { post, number, viewer } = props;
   const own = viewer !== null && viewer.did === post.author.did && post.hidden === null;
   return (
@@ -45,10 +53,15 @@ export function Post(props: { post: PostView; number: number; viewer: Viewer | n
           raw(renderMarkdown(post.text))
         )}
       </div>
-      {own ? (
+      {own || props.tools ? (
         <footer>
-          <a href={`/p/${post.id}/edit`}>Edit</a>
-          <a href={`/p/${post.id}/delete`}>Delete</a>
+          {own ? (
+            <>
+              <a href={`/p/${post.id}/edit`}>Edit</a>
+              <a href={`/p/${post.id}/delete`}>Delete</a>
+            </>
+          ) : null}
+          {props.tools}
         </footer>
       ) : null}
     </article>

@@ -5,6 +5,8 @@ import { Crumbs, type Frame, Layout } from "../layout.tsx";
 import { PageNumbers, type Paging } from "../paging.tsx";
 import { boardHref } from "./board.tsx";
 import { type Problem, TextField, WritingForm } from "./compose.tsx";
+import type { StaffCapabilities } from "../staff-deps.ts";
+import { PostTools, TopicTools } from "./moderation.tsx";
 import { hiddenSentence, Post } from "./posts.tsx";
 
 export const topicHref = (id: string, page = 1) => (page === 1 ? `/t/${id}` : `/t/${id}?page=${page}`);
@@ -12,25 +14,49 @@ export const topicHref = (id: string, page = 1) => (page === 1 ? `/t/${id}` : `/
 /** Post numbers: the opening post is #1, the reply at offset k (from 0) is #k+2. */
 export const replyNumber = (offset: number) => offset + 2;
 
-export function TopicPageView(props: { frame: Frame; page: TopicPage; paging: Paging; members: MemberActions | null }) {
+export function TopicPageView(props: {
+  frame: Frame;
+  page: TopicPage;
+  paging: Paging;
+  members: MemberActions | null;
+  /** What the viewer may moderate (null: nothing). */
+  may?: StaffCapabilities | null;
+}) {
   const { topic, board, replies } = props.page;
   const { viewer } = props.frame;
   const title = topic.title ?? hiddenSentence(topic.hidden);
   const href = (page: number) => topicHref(topic.id, page);
   const first = (props.paging.page - 1) * props.paging.size;
+  const back = href(props.paging.page);
+  const may = props.may ?? null;
+  const tools = (post: TopicPage["replies"][number] | TopicPage["topic"], number: number) =>
+    // Nobody moderates their own posts (the hierarchy refuses it): no tools on them.
+    may && post.author.did !== viewer?.did ? (
+      <PostTools may={may} post={post} number={number} back={`${back}#${number}`} />
+    ) : null;
   return (
     <Layout frame={props.frame} title={title}>
       <Crumbs
         trail={[...(board ? [{ href: boardHref(board.id), name: board.name }] : []), { href: href(1), name: title }]}
       />
       <h1>
+        {topic.pinned ? <span class="badge">Pinned</span> : null}
         {topic.locked ? <span class="badge">Locked</span> : null} {title}
       </h1>
+      {may ? <TopicTools may={may} topic={topic} back={back} /> : null}
       <PageNumbers paging={props.paging} href={href} label="Pages of this topic (top)" />
-      {props.paging.page === 1 ? <Post post={topic} number={1} viewer={viewer} topicId={topic.id} /> : null}
+      {props.paging.page === 1 ? (
+        <Post post={topic} number={1} viewer={viewer} topicId={topic.id} tools={tools(topic, 1)} />
+      ) : null}
       {replies.length === 0 && props.paging.page === 1 ? <p class="muted">No replies yet.</p> : null}
       {replies.map((reply, i) => (
-        <Post post={reply} number={replyNumber(first + i)} viewer={viewer} topicId={topic.id} />
+        <Post
+          post={reply}
+          number={replyNumber(first + i)}
+          viewer={viewer}
+          topicId={topic.id}
+          tools={tools(reply, replyNumber(first + i))}
+        />
       ))}
       <PageNumbers paging={props.paging} href={href} label="Pages of this topic (bottom)" />
       <ReplyArea {...props} />
