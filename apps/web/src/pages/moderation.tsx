@@ -69,7 +69,7 @@ export function PostTools(props: {
       {may.canBan ? (
         <a
           href={moderateHref(banned ? "unban" : "ban", "u", post.author.did, back)}
-          aria-label={`${banned ? "Unban" : "Ban"} the author of post ${props.number}`}
+          aria-label={`${banned ? "Unban" : "Ban"} author of post ${props.number}`}
         >
           {banned ? "Unban author" : "Ban author"}
         </a>
