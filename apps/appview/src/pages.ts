@@ -21,12 +21,14 @@ import { boardTopicsPage, forumIndex, forumOrder, topicPage } from "./api/querie
 import { searchPosts } from "./api/search/reads.ts";
 import { highlightedWords, parseSearch } from "./api/search/terms.ts";
 import { endLogin, startLogin } from "./api/routes/auth/login-flow.ts";
+import type { ForumWriter } from "./forum-agent/writer.ts";
 import type { Logger } from "./logger.ts";
 import type { MemberAccess } from "./login/access.ts";
 import { pageReadMarks } from "./read-marks/page-marks.ts";
 import { SESSION_COOKIE } from "./login/member-sessions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES } from "./writing/limits.ts";
 import { Refusal, type PostWriting } from "./writing/posts.ts";
+import { staffActions } from "./staff-pages.ts";
 
 const RECENT_POSTS = 10;
 
@@ -34,6 +36,8 @@ export interface PageOptions {
   database: DatabaseHandle;
   forumDid: string | null;
   members: MemberAccess | null;
+  /** The forum account's writer, for moderators' actions; null without a forum account. */
+  forumWriter: (() => Promise<ForumWriter>) | null;
   logger: Logger;
 }
 
@@ -50,6 +54,10 @@ export function forumPages(options: PageOptions): (writing: PostWriting | null) 
       reads: reads(options),
       members: options.members && writing ? memberActions(options, options.members, writing) : null,
       readMarks: options.members ? pageReadMarks(options.database) : null,
+      staff:
+        options.members && options.forumDid !== null
+          ? staffActions(options.database, options.forumDid, options.forumWriter)
+          : null,
       onError: (error, path) => options.logger.error({ err: error, path }, "page failed"),
     });
 }

@@ -238,7 +238,7 @@ async function serveUntilStopped(
 
   // The pages load only when served: WEB=off leaves JSX, Markdown and HTMX unloaded.
   const pages = config.web
-    ? (await import("./pages.ts")).forumPages({ database, forumDid: config.forumDid, members, logger })
+    ? (await import("./pages.ts")).forumPages({ database, forumDid: config.forumDid, members, forumWriter, logger })
     : undefined;
   const app = createApp({
     database,

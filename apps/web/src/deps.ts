@@ -4,6 +4,7 @@
 // AppView, so the AppView can import it without a circle. Posts arrive as the
 // API shows them (moderation applied, `hidden` saying why).
 import type { Context } from "hono";
+import type { StaffActions } from "./staff-deps.ts";
 
 export interface AuthorView {
   did: string;
@@ -170,6 +171,8 @@ export interface WebDeps {
   members: MemberActions | null;
   /** Kept for members only: null when nobody can log in. */
   readMarks: ReadMarks | null;
+  /** null when nobody can moderate here (no forum to join, or no forum account to write with). */
+  staff: StaffActions | null;
   /** Logs a page that failed (the error page is shown). */
   onError(error: unknown, path: string): void;
 }

@@ -10,10 +10,12 @@ import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
 import { readMarkRoutes } from "./read-mark-routes.tsx";
 import { readRoutes } from "./read-routes.tsx";
 import { CONTENT_SECURITY_POLICY, pageHeaders } from "./security.ts";
+import { staffRoutes } from "./staff-routes.tsx";
 import { staticFiles } from "./static-files.ts";
 import { writeRoutes } from "./write-routes.tsx";
 
 export type * from "./deps.ts";
+export type * from "./staff-deps.ts";
 export { CONTENT_SECURITY_POLICY } from "./security.ts";
 
 export interface WebPages {
@@ -33,6 +35,7 @@ export function webRoutes(deps: WebDeps): WebPages {
   feedRoutes(app, deps, files);
   if (deps.members) writeRoutes(app, deps, deps.members, files);
   if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
+  if (deps.members && deps.staff) staffRoutes(app, deps, deps.members, deps.staff, files);
   const framed = async (c: Context) => {
     // The error page must show even when the database that names the forum is what failed.
     try {

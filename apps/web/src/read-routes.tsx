@@ -62,8 +62,17 @@ export function readRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
     if (!page) return notFound(c, "There is no such topic.");
     const frame = await frameOf(c, deps, files);
     const firstUnread = await readTopicPage(deps.readMarks, frame.viewer, page, at);
+    // Moderators see the tools their role allows; everyone else sees none.
+    const may = frame.viewer && deps.staff ? await deps.staff.capabilities(frame.viewer.did) : null;
     return c.html(
-      <TopicPageView frame={frame} page={page} paging={at} members={deps.members} firstUnread={firstUnread} />,
+      <TopicPageView
+        frame={frame}
+        page={page}
+        paging={at}
+        members={deps.members}
+        firstUnread={firstUnread}
+        may={may}
+      />,
     );
   });
 

@@ -40,7 +40,7 @@ export async function memberApp(database: DatabaseHandle, stream: ForumStream) {
     migrationsFolder: migrationsFolder(database.dialect),
     forumDid: stream.forumDid,
     members,
-    pages: forumPages({ database, forumDid: stream.forumDid, members, logger: silentLogger }),
+    pages: forumPages({ database, forumDid: stream.forumDid, members, forumWriter: null, logger: silentLogger }),
   });
   return { app, origin: members.login.origin, catchUp, close: () => members.login.close() };
 }

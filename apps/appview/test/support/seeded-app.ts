@@ -24,6 +24,8 @@ export async function seededApp(
     logger,
     migrationsFolder: migrationsFolders[database.dialect],
     forumDid: stream.forumDid,
-    pages: options.pages ? forumPages({ database, forumDid: stream.forumDid, members: null, logger }) : undefined,
+    pages: options.pages
+      ? forumPages({ database, forumDid: stream.forumDid, members: null, forumWriter: null, logger })
+      : undefined,
   });
 }

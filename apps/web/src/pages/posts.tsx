@@ -1,6 +1,7 @@
 // One post as a thread shows it: author, when, its Markdown rendered safely,
 // or why it is hidden, as the API says.
 import { raw } from "hono/html";
+import type { Child } from "hono/jsx";
 import type { PostView, Viewer } from "../deps.ts";
 import { authorName, When } from "../layout.tsx";
 import { renderMarkdown } from "../markdown.ts";
@@ -25,6 +26,8 @@ export function Post(props: {
   quoted?: PostView | undefined;
   /** Whether the viewer may reply here (so may quote it). */
   canQuote?: boolean;
+  /** A moderator's links for this post, beside the author's own. */
+  tools?: Child;
 }) {
   const { post, number, viewer } = props;
   const quotable = props.canQuote === true && post.hidden === null;
@@ -56,7 +59,7 @@ export function Post(props: {
           raw(renderMarkdown(post.text))
         )}
       </div>
-      {own || quotable ? (
+      {own || quotable || props.tools ? (
         <footer>
           {quotable ? (
             <a href={quoteHref(props.topicId, post.id)} aria-label={`Quote post ${number}`}>
@@ -69,6 +72,7 @@ export function Post(props: {
               <a href={`/p/${post.id}/delete`}>Delete</a>
             </>
           ) : null}
+          {props.tools}
         </footer>
       ) : null}
     </article>

@@ -5,6 +5,8 @@ import { Crumbs, type Frame, Layout } from "../layout.tsx";
 import { PageNumbers, type Paging } from "../paging.tsx";
 import { boardHref } from "./board.tsx";
 import { type Draft, type Problem, TextField, WritingForm } from "./compose.tsx";
+import type { StaffCapabilities } from "../staff-deps.ts";
+import { PostTools, TopicTools } from "./moderation.tsx";
 import { hiddenSentence, Post, Quote } from "./posts.tsx";
 
 export const topicHref = (id: string, page = 1) => (page === 1 ? `/t/${id}` : `/t/${id}?page=${page}`);
@@ -23,6 +25,8 @@ export function TopicPageView(props: {
   members: MemberActions | null;
   /** The viewer's first unread post (#N), before this page was shown; null when none or not logged in. */
   firstUnread: number | null;
+  /** What the viewer may moderate (null: nothing). */
+  may?: StaffCapabilities | null;
 }) {
   const { topic, board, replies, quoted } = props.page;
   const { viewer } = props.frame;
@@ -30,12 +34,20 @@ export function TopicPageView(props: {
   const href = (page: number) => topicHref(topic.id, page);
   const first = (props.paging.page - 1) * props.paging.size;
   const canReply = props.members !== null && viewer !== null && !topic.locked;
+  const back = href(props.paging.page);
+  const may = props.may ?? null;
+  const tools = (post: TopicPage["replies"][number] | TopicPage["topic"], number: number) =>
+    // Nobody moderates their own posts (the hierarchy refuses it): no tools on them.
+    may && post.author.did !== viewer?.did ? (
+      <PostTools may={may} post={post} number={number} back={`${back}#${number}`} />
+    ) : null;
   return (
     <Layout frame={props.frame} title={title} feed={{ href: `/t/${topic.id}/feed`, title: `${title} (Atom)` }}>
       <Crumbs
         trail={[...(board ? [{ href: boardHref(board.id), name: board.name }] : []), { href: href(1), name: title }]}
       />
       <h1>
+        {topic.pinned ? <span class="badge">Pinned</span> : null}
         {topic.locked ? <span class="badge">Locked</span> : null} {title}
       </h1>
       {/* A topic never opened is all new: the jump would only lead to the top of this very page. */}
@@ -46,9 +58,10 @@ export function TopicPageView(props: {
           </a>
         </p>
       ) : null}
+      {may ? <TopicTools may={may} topic={topic} back={back} /> : null}
       <PageNumbers paging={props.paging} href={href} label="Pages of this topic (top)" />
       {props.paging.page === 1 ? (
-        <Post post={topic} number={1} viewer={viewer} topicId={topic.id} canQuote={canReply} />
+        <Post post={topic} number={1} viewer={viewer} topicId={topic.id} canQuote={canReply} tools={tools(topic, 1)} />
       ) : null}
       {replies.length === 0 && props.paging.page === 1 ? <p class="muted">No replies yet.</p> : null}
       {replies.map((reply, i) => (
@@ -59,6 +72,7 @@ export function TopicPageView(props: {
           topicId={topic.id}
           quoted={reply.quote ? quoted[reply.quote] : undefined}
           canQuote={canReply}
+          tools={tools(reply, replyNumber(first + i))}
         />
       ))}
       <PageNumbers paging={props.paging} href={href} label="Pages of this topic (bottom)" />
