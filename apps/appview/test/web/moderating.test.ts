@@ -255,7 +255,9 @@ describe(`a moderator's pages in a real browser (${dialect})`, () => {
     await page.goto(`${base}/moderate/hide/p/${replyId}?back=/t/${id}`);
     await page.getByLabel("Reason").fill("I do not like it");
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Hide post" }).click()]);
-    expect(await page.getByRole("alert").innerText()).toContain("does not let you hide posts");
+    expect(await page.getByRole("alert").innerText()).toContain(
+      "You cannot hide posts: your role (Member) does not permit it",
+    );
     expect((await forumActions()).length).toBe(before);
     // A form from another site, or without the token, is refused before anything is looked at.
     const crossSite = await fetch(`${base}/moderate/hide/p/${replyId}`, {
