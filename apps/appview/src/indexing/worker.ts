@@ -2,7 +2,7 @@
 // connection, so that SQLite's synchronous work — libsql runs each statement
 // on the calling thread — blocks this thread's event loop, never the API's.
 import "../load-hooks.ts";
-import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, threadId, workerData } from "node:worker_threads";
 import type { FromIndexing, IndexingThreadData, LocalWrite, ToIndexing } from "./messages.ts";
 
 const STATUS_EVERY_MS = 250;
@@ -20,6 +20,7 @@ const { config, forumDid, prettyLogs, localWrites } = workerData as IndexingThre
 const tell = (message: FromIndexing) => parent.postMessage(message);
 const logger = createLogger(config.logLevel, prettyLogs);
 const database = await createDb(config.databaseUrl, { create: false });
+logger.info({ thread: threadId }, "indexing in a thread of its own");
 
 let applyLocalWrite: (write: LocalWrite) => Promise<void> = async () => {};
 const running = await startIndexing(config, forumDid, database, logger, {
