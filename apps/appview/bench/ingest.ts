@@ -21,12 +21,19 @@ export interface Stream {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** p50/p99/max of request times, in ms. */
+export interface Latency {
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
 /**
  * Asks `url` one request after another until `stop` is set, each timed: how
- * long a reader waits on the serving process while it indexes (SQLite's
- * local driver is synchronous, so its writes hold the event loop).
+ * long a reader waits on the serving process while it indexes.
  */
-async function probeLatency(url: string, stop: { done: boolean }) {
+async function probeLatency(url: string, stop: { done: boolean }): Promise<Latency> {
   const times: number[] = [];
   while (!stop.done) {
     const started = performance.now();
@@ -37,6 +44,30 @@ async function probeLatency(url: string, stop: { done: boolean }) {
   times.sort((a, b) => a - b);
   const at = (q: number) => +(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0).toFixed(1);
   return { requests: times.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: +(times.at(-1) ?? 0).toFixed(1) };
+}
+
+/** The same probe on an idle server, for `ms`. */
+async function probeIdle(url: string, ms: number): Promise<Latency> {
+  const stop = { done: false };
+  const probing = probeLatency(url, stop);
+  await sleep(ms);
+  stop.done = true;
+  return probing;
+}
+
+/** The first board the stream creates, once the indexer has committed it. */
+async function firstBoard(url: string, stop: { done: boolean }): Promise<string | null> {
+  const observer = await createDb(url, { create: false });
+  try {
+    while (!stop.done) {
+      const [board] = await observer.db.select({ id: observer.schema.boards.id }).from(observer.schema.boards).limit(1);
+      if (board) return String(board.id);
+      await sleep(20);
+    }
+    return null;
+  } finally {
+    await observer.close();
+  }
 }
 
 /** Timed from the indexer's connection to the committed cursor covering the stream; the database is left for ceiling(). */
@@ -50,6 +81,11 @@ export async function ours(dialect: Dialect, stream: Stream) {
     const started = performance.now();
     const probing = { done: false };
     const live = probeLatency(`${server.base}/api/health/live`, probing);
+    // A read route that reads the database: the board topics' first page, from when the board exists.
+    const boardId = firstBoard(url, probing);
+    const topics = boardId.then((id) =>
+      id === null ? null : probeLatency(`${server.base}/api/boards/${id}/topics`, probing),
+    );
     const target = finalCursor(stream.messages);
     for (;;) {
       const { indexer } = (await (await fetch(`${server.base}/api/health`)).json()) as { indexer: IndexerStatus };
@@ -58,12 +94,20 @@ export async function ours(dialect: Dialect, stream: Stream) {
     }
     const seconds = (performance.now() - started) / 1000;
     probing.done = true;
+    const serverPeakRssMb = peakRssMb(server.child.pid!);
+    const healthLiveDuringIngest = await live;
+    const boardTopicsDuringIngest = await topics;
+    const id = await boardId;
+    const idleMs = Math.max(2_000, Math.min(10_000, seconds * 1000));
     return {
       url,
       eventsPerSecond: stream.messages.length / seconds,
       seconds,
-      serverPeakRssMb: peakRssMb(server.child.pid!),
-      healthLiveDuringIngest: await live,
+      serverPeakRssMb,
+      healthLiveDuringIngest,
+      healthLiveIdle: await probeIdle(`${server.base}/api/health/live`, idleMs),
+      boardTopicsDuringIngest,
+      boardTopicsIdle: id === null ? null : await probeIdle(`${server.base}/api/boards/${id}/topics`, idleMs),
     };
   } finally {
     await stopServer(server.child);

@@ -128,6 +128,9 @@ async function main() {
         oursSeconds: +oursRun.seconds.toFixed(1),
         serverPeakRssMb: oursRun.serverPeakRssMb,
         healthLiveDuringIngest: oursRun.healthLiveDuringIngest,
+        healthLiveIdle: oursRun.healthLiveIdle,
+        boardTopicsDuringIngest: oursRun.boardTopicsDuringIngest,
+        boardTopicsIdle: oursRun.boardTopicsIdle,
       };
     }
     if (o.parts.has("api")) {

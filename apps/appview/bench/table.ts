@@ -1,6 +1,7 @@
 // The bench's results as the markdown tables docs/performance.md holds.
 import type { Dialect } from "@atbb/db";
 import type { ApiResult } from "./api.ts";
+import type { Latency } from "./ingest.ts";
 import type { LifecycleResult } from "./lifecycle.ts";
 import type { PagesResult } from "./pages.ts";
 import type { SeededForum } from "./seed.ts";
@@ -17,8 +18,12 @@ export interface DialectResult {
     oursOverNaive: number;
     oursSeconds: number;
     serverPeakRssMb: number;
-    /** GET /api/health/live asked one request after another while `ours` ingests. */
-    healthLiveDuringIngest: { requests: number; p50Ms: number; p99Ms: number; maxMs: number };
+    /** GET /api/health/live asked one request after another while `ours` ingests, and on the idle server after. */
+    healthLiveDuringIngest: Latency;
+    healthLiveIdle: Latency;
+    /** The first board's topics, first page, likewise (null if the stream made no board). */
+    boardTopicsDuringIngest: Latency | null;
+    boardTopicsIdle: Latency | null;
   };
   api?: ApiResult & { seed: SeededForum & { aggregateMismatches: number } };
   pages?: PagesResult;
@@ -81,14 +86,33 @@ export function printTables(results: [Dialect, DialectResult][]): void {
       ]),
     );
     table(
-      ["dialect", "/api/health/live during ingest: requests", "p50 ms", "p99 ms", "max ms"],
-      withIngest.map(([d, { ingest: i }]) => [
-        d,
-        i!.healthLiveDuringIngest.requests,
-        i!.healthLiveDuringIngest.p50Ms,
-        i!.healthLiveDuringIngest.p99Ms,
-        i!.healthLiveDuringIngest.maxMs,
-      ]),
+      [
+        "dialect",
+        "route",
+        "during ingest: requests",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "idle: p99 ms",
+        "p99 during / idle",
+      ],
+      withIngest.flatMap(([d, { ingest: i }]) =>
+        (
+          [
+            ["/api/health/live", i!.healthLiveDuringIngest, i!.healthLiveIdle],
+            ["board topics, first page", i!.boardTopicsDuringIngest, i!.boardTopicsIdle],
+          ] as const
+        ).map(([route, during, idle]) => [
+          d,
+          route,
+          during?.requests ?? "—",
+          during?.p50Ms ?? "—",
+          during?.p99Ms ?? "—",
+          during?.maxMs ?? "—",
+          idle?.p99Ms ?? "—",
+          during && idle ? (during.p99Ms / Math.max(idle.p99Ms, 0.1)).toFixed(1) : "—",
+        ]),
+      ),
     );
   }
   const withApi = results.filter(([, r]) => r.api);

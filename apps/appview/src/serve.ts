@@ -16,13 +16,11 @@ import {
 import { createApp } from "./api/app.ts";
 import { startForumAgent } from "./forum-agent/account.ts";
 import type { Config } from "./config.ts";
-import type { HandleKeeper } from "./handles.ts";
 import type { Indexer } from "./indexer/indexer.ts";
-import { electLeader, type Leadership } from "./leader.ts";
+import type { Indexing } from "./indexing/run.ts";
 import type { Logger } from "./logger.ts";
 import type { MemberAccess } from "./login/access.ts";
 import { migrationsFolder } from "./migrations.ts";
-import type { EventSource } from "./source/index.ts";
 
 const SHUTDOWN_BOUND_MS = 10_000;
 const FILE_CHECK_MS = 2_000;
@@ -117,45 +115,23 @@ function listenForApi(
   });
 }
 
-interface IndexingParts {
-  source: EventSource;
-  indexer: Indexer;
-  handles: HandleKeeper;
-}
-
 /**
- * What a process that indexes runs beside the API. Loaded only by such a
- * process: a serving-only one (--no-indexer, or no FORUM_DID) needs neither
- * the live source, nor the indexer with the lexicon validators, nor identity
- * resolution, which together take ~0.5 s and ~50 MB to load.
+ * Starts indexing: in a thread of its own, with its own connection, so that
+ * the database's synchronous work never stalls the API (docs/indexer.md); in
+ * this thread only for an in-memory database, which no other connection sees.
  */
-async function loadIndexing(
+async function startIndexingFor(
   config: Config,
   forumDid: string,
   database: DatabaseHandle,
   logger: Logger,
-): Promise<IndexingParts> {
-  const [{ createSource }, { createIndexer }, { createHandleKeeper }, { identityFor }] = await Promise.all([
-    import("./source/index.ts"),
-    import("./indexer/indexer.ts"),
-    import("./handles.ts"),
-    import("./identity.ts"),
-  ]);
-  const source = await createSource(config, logger);
-  const indexer = createIndexer({
-    database,
-    forumDid,
-    service: source.name,
-    logger: logger.child({ part: "indexer" }),
-  });
-  // Handles are verified beside the indexer, by whichever process writes.
-  const handles = createHandleKeeper({
-    database,
-    identity: identityFor(config, logger),
-    logger: logger.child({ part: "handles" }),
-    recheckMs: config.handles.recheckHours * 3_600_000,
-  });
-  return { source, indexer, handles };
+): Promise<Indexing> {
+  if (isInMemory(config.databaseUrl)) {
+    const { startIndexing, indexingHere } = await import("./indexing/run.ts");
+    return indexingHere(await startIndexing(config, forumDid, database, logger));
+  }
+  const { startIndexingThread } = await import("./indexing/thread.ts");
+  return startIndexingThread(config, forumDid, logger);
 }
 
 /**
@@ -167,10 +143,10 @@ async function loadIndexing(
 async function localApplier(
   forumDid: string,
   database: DatabaseHandle,
-  indexer: Indexer | null,
+  indexing: Indexing | null,
   logger: Logger,
 ): Promise<Pick<Indexer, "applyLocal">> {
-  if (indexer) return indexer;
+  if (indexing) return indexing;
   const { createIndexer } = await import("./indexer/indexer.ts");
   return createIndexer({ database, forumDid, logger: logger.child({ part: "indexer" }) });
 }
@@ -219,13 +195,11 @@ async function serveUntilStopped(
 ): Promise<{ cursor: number | null; exitCode: number }> {
   const forumDid = options.indexer ? config.forumDid : null;
   if (options.indexer && !forumDid) logger.warn("FORUM_DID is not set: serving the API without indexing");
-  const parts = forumDid ? await loadIndexing(config, forumDid, database, logger) : null;
-  const indexer = parts?.indexer ?? null;
-  const handles = parts?.handles ?? null;
+  const indexing = forumDid ? await startIndexingFor(config, forumDid, database, logger) : null;
 
   // The forum account logs in beside the API, so /api/health can say whether the forum can write.
   const forumAgent = await startForumAgent(config, logger);
-  const local = config.forumDid ? await localApplier(config.forumDid, database, indexer, logger) : null;
+  const local = config.forumDid ? await localApplier(config.forumDid, database, indexing, logger) : null;
   const members =
     config.forumDid && local ? await loadMemberAccess(config, config.forumDid, database, local, logger) : null;
   if (!config.forumDid) logger.warn("FORUM_DID is not set: members cannot log in");
@@ -250,7 +224,7 @@ async function serveUntilStopped(
     forumWriter,
     members,
     pages,
-    ...(indexer ? { indexer } : {}),
+    ...(indexing ? { indexer: indexing } : {}),
   });
   const { server, port } = await listenForApi(app.fetch, config);
   logger.info(
@@ -258,7 +232,7 @@ async function serveUntilStopped(
       host: config.host,
       port,
       database: databaseLocation(config.databaseUrl),
-      indexing: indexer !== null,
+      indexing: indexing !== null,
       pages: config.web,
     },
     "atbb serving",
@@ -280,48 +254,18 @@ async function serveUntilStopped(
   }, FILE_CHECK_MS);
   fileWatch.unref();
 
-  let leadership: Leadership | null = null;
-  let indexing: Promise<void> | null = null;
-  const stopBackfill = new AbortController();
-  let backfillRetries: Promise<void> = Promise.resolve();
-  if (parts && indexer) {
-    const { source } = parts;
-    const startIndexing = () => {
-      handles?.start();
-      indexing = (async () => {
-        if (config.backfill.auto) {
-          const { backfillWithRetries } = await import("./backfill/index.ts");
-          // The forum's own records first; the members' are read beside the live stream.
-          const backfill = backfillWithRetries(
-            { config, database, indexer, source, logger: logger.child({ part: "backfill" }) },
-            stopBackfill.signal,
-          );
-          backfillRetries = backfill.settled;
-          await backfill.forumDone;
-        }
-        if (!stopping) await indexer.run(source);
-      })().catch((error: unknown) => {
-        // An indexer that cannot go on must not leave a process that looks alive: exit non-zero, so the supervisor restarts it.
-        logger.fatal({ err: error }, "indexer stopped on an error; shutting down");
-        exitCode = 1;
-        requestShutdown("indexer failed");
-      });
-    };
-    if (config.dialect === "postgresql") {
-      leadership = electLeader(config.databaseUrl, logger);
-      leadership.acquired.then(startIndexing, () => {});
-      void leadership.lost.then(() => Promise.all([indexer.stop(), handles?.stop()]));
-    } else {
-      startIndexing();
-    }
-  }
+  // An indexer that cannot go on must not leave a process that looks alive: exit non-zero, so the supervisor restarts it.
+  void indexing?.failure.then((error) => {
+    logger.fatal({ err: error }, "indexer stopped on an error; shutting down");
+    exitCode = 1;
+    requestShutdown("indexer failed");
+  });
 
   return new Promise((resolve) => {
     const shutdown = (signal: string) => {
       if (stopping) return;
       logger.info({ signal }, "shutting down");
       stopping = true;
-      stopBackfill.abort();
       const force = setTimeout(() => {
         logger.error("shutdown took too long; exiting");
         process.exit(1);
@@ -335,12 +279,9 @@ async function serveUntilStopped(
         clearInterval(fileWatch);
         forumAgent.stop();
         // The batch in progress commits with its cursor, or rolls back; nothing partial.
-        await Promise.all([indexer?.stop(), handles?.stop()]);
-        await indexing;
-        await backfillRetries;
-        await leadership?.release();
+        const cursor = (await indexing?.stop()) ?? null;
         await members?.login.close();
-        resolve({ cursor: indexer?.status().cursor ?? null, exitCode });
+        resolve({ cursor, exitCode });
       })();
     };
     requestShutdown = shutdown;

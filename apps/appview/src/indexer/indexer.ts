@@ -41,6 +41,12 @@ export interface IndexerOptions {
   retry?: { baseMs?: number; maxMs?: number; giveUpAfterMs?: number };
   /** How long a reply whose root is not a topic of this forum is kept (orphans.ts). */
   waitingReplyRetentionMs?: number;
+  /**
+   * Run before each live batch, once the previous one has committed: where a
+   * thread that indexes applies the local writes waiting for it, so that they
+   * wait for one batch at most, never for a whole catch-up.
+   */
+  betweenBatches?: () => Promise<void>;
 }
 
 export interface Indexer {
@@ -330,6 +336,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       while (!stopping) {
         const batch = await collect();
         await writing;
+        await options.betweenBatches?.();
         if (batch.length > 0) {
           writing = applyLive(batch);
           // Observed by the next await; until then a failure must not count as unhandled.
