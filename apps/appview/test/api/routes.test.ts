@@ -196,6 +196,7 @@ describe(`the read API (${dialect})`, () => {
       "/api/reports/mine",
       "/api/reports/{id}/resolution",
       "/api/roles",
+      "/api/search",
       "/api/topics",
       "/api/topics/{id}",
       "/api/topics/{id}/replies",
