@@ -274,8 +274,14 @@ async function serveUntilStopped(
       void (async () => {
         const closed = new Promise<void>((done) => server.close(() => done()));
         // Idle keep-alive sockets would hold close() open until they time out.
-        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        const connections = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+        connections.closeIdleConnections?.();
+        // A browser's keep-alive connection that is not idle at this moment would hold close() open until the
+        // shutdown bound, and the process would exit 1: give requests in flight a moment, then cut the rest.
+        const cut = setTimeout(() => connections.closeAllConnections?.(), 2_000);
+        cut.unref();
         await closed;
+        clearTimeout(cut);
         clearInterval(fileWatch);
         forumAgent.stop();
         // The batch in progress commits with its cursor, or rolls back; nothing partial.
