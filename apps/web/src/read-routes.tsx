@@ -61,9 +61,11 @@ export function readRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
     const page = at.page === 1 ? first : await reads.topic(id, offsetOf(at.page, at.size), at.size);
     if (!page) return notFound(c, "There is no such topic.");
     const frame = await frameOf(c, deps, files);
-    const firstUnread = await readTopicPage(deps.readMarks, frame.viewer, page, at);
-    // Moderators see the tools their role allows; everyone else sees none.
-    const may = frame.viewer && deps.staff ? await deps.staff.capabilities(frame.viewer.did) : null;
+    // Moderators see the tools their role allows; everyone else sees none. Neither read waits for the other.
+    const [firstUnread, may] = await Promise.all([
+      readTopicPage(deps.readMarks, frame.viewer, page, at),
+      frame.viewer && deps.staff ? deps.staff.capabilities(frame.viewer.did) : null,
+    ]);
     return c.html(
       <TopicPageView
         frame={frame}

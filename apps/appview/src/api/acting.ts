@@ -69,19 +69,7 @@ export async function asForum<T>(write: () => Promise<T>): Promise<T> {
 function answerOf(error: unknown): unknown {
   if (error instanceof StructureRefusal)
     return new ApiError(error.kind === "not_found" ? 404 : 409, error.kind, capitalised(error.message));
-  if (!(error instanceof ForumWriteError)) return error;
-  switch (error.problem) {
-    case "conflict":
-      return new ApiError(409, "conflict", capitalised(error.message));
-    case "invalid":
-      return new ApiError(400, "invalid_request", capitalised(error.message));
-    default:
-      return new ApiError(
-        503,
-        "forum_account_unavailable",
-        `The forum account could not write, so nothing was written: ${error.message}. Try again shortly.`,
-      );
-  }
+  return error instanceof ForumWriteError ? error.refusal() : error;
 }
 
 const capitalised = (message: string) => message.charAt(0).toUpperCase() + message.slice(1);

@@ -62,6 +62,18 @@ export type PostRow = RowOf<ReturnType<typeof postColumns>>;
 
 export const postShape = (post: Schema["posts"], author: Schema["users"]) => rowShape(postColumns(post, author));
 
+/** The posts that `which` (a condition on the posts table) picks, each with its author's moderation state; in no set order. */
+export async function postRows({ db, dialect, schema }: DatabaseHandle, which: SQL | undefined): Promise<PostRow[]> {
+  const { posts, users } = schema;
+  const post = postShape(posts, users);
+  const rows = await db
+    .select({ row: post.json(dialect) })
+    .from(posts)
+    .leftJoin(users, sql`${users.did} = ${posts.did}`)
+    .where(which);
+  return rows.map(({ row }) => post.decode(jsonCell<unknown[]>(row)));
+}
+
 /** What the forum index shows of a category or a board. */
 const placeColumns = (place: Schema["categories"] | Schema["boards"]) => ({
   id: place.id,

@@ -5,7 +5,7 @@
 import type { DatabaseHandle } from "@atbb/db";
 import { ids } from "@atbb/lexicon";
 import { and, eq, inArray, or, type SQL } from "drizzle-orm";
-import type { PostRow } from "./queries.ts";
+import { postRows, type PostRow } from "./queries.ts";
 
 const POST_URI = /^at:\/\/(did:[a-z]+:[a-zA-Z0-9._:%-]+)\/([^/]+)\/([^/]+)$/;
 
@@ -35,38 +35,7 @@ export async function threadPost(database: DatabaseHandle, topicId: number, post
   return row ?? null;
 }
 
-function threadPostRows({ db, schema }: DatabaseHandle, topicId: number, which: SQL | undefined): Promise<PostRow[]> {
-  const { posts, users } = schema;
-  return db
-    .select({
-      id: posts.id,
-      did: posts.did,
-      rkey: posts.rkey,
-      cid: posts.cid,
-      title: posts.title,
-      text: posts.text,
-      boardId: posts.boardId,
-      rootId: posts.rootId,
-      parentId: posts.parentId,
-      quoteUri: posts.quoteUri,
-      createdAt: posts.createdAt,
-      seenAt: posts.seenAt,
-      updatedAt: posts.updatedAt,
-      deletedByUser: posts.deletedByUser,
-      deletedByMod: posts.deletedByMod,
-      bannedByMod: posts.bannedByMod,
-      locked: posts.locked,
-      lockedAt: posts.lockedAt,
-      pinned: posts.pinned,
-      deletedAt: posts.deletedAt,
-      replyCount: posts.replyCount,
-      lastReplyAt: posts.lastReplyAt,
-      lastActivityAt: posts.lastActivityAt,
-      handle: users.handle,
-      accountStatus: users.accountStatus,
-      banExpiresAt: users.banExpiresAt,
-    })
-    .from(posts)
-    .leftJoin(users, eq(users.did, posts.did))
-    .where(and(which, or(eq(posts.id, topicId), eq(posts.rootId, topicId))));
+function threadPostRows(database: DatabaseHandle, topicId: number, which: SQL | undefined): Promise<PostRow[]> {
+  const { posts } = database.schema;
+  return postRows(database, and(which, or(eq(posts.id, topicId), eq(posts.rootId, topicId))));
 }

@@ -10,6 +10,7 @@ import { ids, validatePublishedRecord, type Collection, type PublishedRecordType
 import { validate, type Verdict } from "../events/index.ts";
 import type { Indexer } from "../indexer/indexer.ts";
 import { errorChain } from "../backfill/pds.ts";
+import { Refusal } from "../writing/refusal.ts";
 import type { ForumSession } from "./session.ts";
 
 export type ForumWriteProblem = "invalid" | "conflict" | "refused" | "unreachable" | "login";
@@ -20,6 +21,18 @@ export class ForumWriteError extends Error {
     super(message);
     this.name = "ForumWriteError";
     this.problem = problem;
+  }
+
+  /** This failure as the refusal a member is answered with: in each, nothing was written. */
+  refusal(): Refusal {
+    const message = this.message.charAt(0).toUpperCase() + this.message.slice(1);
+    if (this.problem === "invalid") return new Refusal(400, "invalid_request", message);
+    if (this.problem === "conflict") return new Refusal(409, "conflict", message);
+    return new Refusal(
+      503,
+      "forum_account_unavailable",
+      `The forum account could not write, so nothing was written: ${this.message}. Try again shortly.`,
+    );
   }
 }
 

@@ -82,14 +82,7 @@ function checkedDetails(verb: ModVerb, input: ModRequest, now: Date): ModRequest
 
 /** The forum account's failures as refusals: none of them wrote anything. */
 function forumRefusal(error: unknown): never {
-  if (!(error instanceof ForumWriteError)) throw error;
-  if (error.problem === "invalid") throw new Refusal(400, "invalid_request", error.message);
-  if (error.problem === "conflict") throw new Refusal(409, "conflict", error.message);
-  throw new Refusal(
-    503,
-    "forum_account_unavailable",
-    `The forum account cannot write now (${error.message}); nothing was written. Try again later.`,
-  );
+  throw error instanceof ForumWriteError ? error.refusal() : error;
 }
 
 export function moderation(

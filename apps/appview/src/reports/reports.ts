@@ -5,6 +5,7 @@
 // once (a report already resolved is not resolved again).
 import type { DatabaseHandle } from "@atbb/db";
 import { and, asc, count, desc, eq, isNull, sql } from "drizzle-orm";
+import { postRows } from "../api/queries.ts";
 
 export const REPORT_REASONS = ["spam", "harassment", "off_topic", "illegal", "other"] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
@@ -65,11 +66,7 @@ export function reportStore(database: DatabaseHandle) {
 
   return {
     async post(id: number): Promise<ReportedPost | null> {
-      const [row] = await db
-        .select(postColumns)
-        .from(posts)
-        .leftJoin(users, eq(users.did, posts.did))
-        .where(eq(posts.id, id));
+      const [row] = await postRows(database, eq(posts.id, id));
       return row ?? null;
     },
 
