@@ -42,12 +42,16 @@ function idsQuery(database: DatabaseHandle, order: SearchOrder): SQL {
   const ms = (column: SQLWrapper) => q.epochMs(column);
   // The index's own expression (schema.ts posts_search_idx), for the planner to match.
   const vector = sql`to_tsvector('simple', coalesce(${posts.title}, '') || ' ' || ${posts.text})`;
-  const match = pg
-    ? sql`${vector} @@ to_tsquery('simple', ${param(1, "text")})`
-    : sql`${posts.id} in (select rowid from posts_search where posts_search match ${q.param(1)})`;
-  const rank = pg
-    ? sql`ts_rank(${vector}, to_tsquery('simple', ${param(1, "text")})) desc,`
-    : sql`(select bm25(posts_search) from posts_search where posts_search match ${q.param(1)} and rowid = ${posts.id}),`;
+  // On SQLite the match is made once, in a subquery that also scores each
+  // hit (bm25 can only be read there, in the FTS5 table's own scan); a
+  // scoring subquery per post found instead re-ran the match for each one,
+  // quadratic in the number of matches.
+  const found = pg
+    ? sql`${posts}`
+    : sql`(select rowid as id, bm25(posts_search) as score from posts_search where posts_search match ${q.param(1)}) as hit
+      join ${posts} on ${posts.id} = hit.id`;
+  const match = pg ? sql`${vector} @@ to_tsquery('simple', ${param(1, "text")})` : sql`true`;
+  const rank = pg ? sql`ts_rank(${vector}, to_tsquery('simple', ${param(1, "text")})) desc,` : sql`hit.score,`;
   const seenAfter = (moment: SQL) =>
     sql`(${moment} is not null and not (${posts.seenAt} is not null and ${posts.seenAt} <= ${moment}))`;
   // The same rules as bodies/posts.ts hiddenReason: a post whose content a
@@ -67,7 +71,7 @@ function idsQuery(database: DatabaseHandle, order: SearchOrder): SQL {
   // Ties (and the whole order, for "newest") by when posted, then id: the same on both dialects.
   const orderBy = sql`${order === "relevance" ? rank : sql``} ${posts.postedAt} desc, ${posts.id} desc`;
   return sql`select ${posts.id}, coalesce(${posts.rootId}, ${posts.id}), count(*) over ()
-    from ${posts} left join ${users} on ${users.did} = ${posts.did} left join ${topic.from} on ${t.id} = ${posts.rootId}
+    from ${found} left join ${users} on ${users.did} = ${posts.did} left join ${topic.from} on ${t.id} = ${posts.rootId}
     where ${match} and ${visible} and ${filters}
     order by ${orderBy} limit ${param(8, "int8")} offset ${param(9, "int8")}`;
 }
