@@ -77,6 +77,15 @@ export function apiRoutes(forum: SeededForum): { route: string; path: string }[]
       path: `/api/topics/${thread.id}?offset=${lastThreadPage}`,
     },
     { route: "categories", path: "/api/categories" },
+    // The seeded replies say "A reply in topic N, with some words to index.":
+    // a phrase names one thread's posts, a word is in every reply (ranking
+    // and counting all of them is search's worst case).
+    // (The measured thread is the seed's topic 1.)
+    {
+      route: "search, a phrase (the measured thread's posts)",
+      path: `/api/search?q=${encodeURIComponent('"topic 1"')}`,
+    },
+    { route: "search, a word in every reply", path: "/api/search?q=words" },
   ];
 }
 

@@ -6,6 +6,7 @@ import { startPostgresCluster, type PostgresCluster } from "@atbb/testing/postgr
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { migrationsFolder } from "../src/migrations.ts";
 
@@ -57,4 +58,22 @@ export async function serverVersion(): Promise<string> {
   const [row] = await client<{ server_version: string }[]>`show server_version`;
   await client.end();
   return row!.server_version;
+}
+
+/**
+ * Takes the search index off a migrated database (SQLite: the FTS5 table and
+ * the triggers that keep it; PostgreSQL: the GIN index), so that ingest can be
+ * timed without it: what keeping the index costs.
+ */
+export async function dropSearchIndex(database: DatabaseHandle): Promise<void> {
+  const statements =
+    database.dialect === "sqlite"
+      ? [
+          "drop trigger posts_search_insert",
+          "drop trigger posts_search_delete",
+          "drop trigger posts_search_update",
+          "drop table posts_search",
+        ]
+      : ["drop index posts_search_idx"];
+  for (const statement of statements) await database.rows(sql.raw(statement));
 }

@@ -11,7 +11,7 @@ import { silentLogger } from "../src/logger.ts";
 import { FakeJetstream } from "../test/support/jetstream-server.ts";
 import { finalCursor } from "../test/support/run-indexer.ts";
 import { peakRssMb, startServer, stopServer } from "./atbb-process.ts";
-import { migrated } from "./databases.ts";
+import { dropSearchIndex, migrated } from "./databases.ts";
 import { naiveIndexer } from "./naive.ts";
 
 export interface Stream {
@@ -70,9 +70,18 @@ async function firstBoard(url: string, stop: { done: boolean }): Promise<string 
   }
 }
 
-/** Timed from the indexer's connection to the committed cursor covering the stream; the database is left for ceiling(). */
-export async function ours(dialect: Dialect, stream: Stream) {
+/**
+ * Timed from the indexer's connection to the committed cursor covering the
+ * stream; the database is left for ceiling(). With `searchIndex: false` the
+ * search index is dropped first (what keeping it costs).
+ */
+export async function ours(
+  dialect: Dialect,
+  stream: Stream,
+  options: { searchIndex: boolean } = { searchIndex: true },
+) {
   const { url, database } = await migrated(dialect);
+  if (!options.searchIndex) await dropSearchIndex(database);
   await database.close();
   const jetstream = await FakeJetstream.start(stream.messages);
   const server = await startServer(url, { indexer: { forumDid: stream.forumDid, jetstreamUrl: jetstream.url } });

@@ -2,7 +2,8 @@
 //
 // On each dialect: the lifecycle (`atbb migrate` on an empty database, `atbb
 // serve` to its first healthy answer; lifecycle.ts); ingest through the real
-// path beside a naive baseline and a ceiling (ingest.ts); the read API on a
+// path beside a naive baseline and a ceiling (ingest.ts); upkeep: the same
+// ingest without the search index, for what keeping it costs; the read API on a
 // seeded forum of --topics topics and ten times as many replies, served by
 // `atbb serve` and loaded by autocannon, each in its own process (seed.ts,
 // api.ts); the pages: a topic page of 50 replies rendered in-process, and
@@ -21,7 +22,7 @@ import { checkSeed, seedForum } from "./seed.ts";
 import { printTables, type DialectResult } from "./table.ts";
 import { forumWorkload } from "./workload.ts";
 
-const PARTS = ["lifecycle", "ingest", "api", "pages"] as const;
+const PARTS = ["lifecycle", "ingest", "upkeep", "api", "pages"] as const;
 type Part = (typeof PARTS)[number];
 const DIALECTS = ["sqlite", "postgresql"] as const;
 /** Naive ingest is slow and steady: its rate on the stream's first events stands for the whole. */
@@ -89,13 +90,14 @@ async function main() {
   // Sized so the stream has a little more than --events events: a topic per
   // ten, the long tail's rounding drops some replies, deletes and mod actions
   // add ~1.5%.
-  const stream = o.parts.has("ingest")
-    ? forumWorkload({
-        members: Math.max(100, Math.round(o.events / 200)),
-        topics: Math.round(o.events / 10),
-        replies: Math.round(o.events * 0.95),
-      })
-    : null;
+  const stream =
+    o.parts.has("ingest") || o.parts.has("upkeep")
+      ? forumWorkload({
+          members: Math.max(100, Math.round(o.events / 200)),
+          topics: Math.round(o.events / 10),
+          replies: Math.round(o.events * 0.95),
+        })
+      : null;
   if (stream) {
     results.events = stream.messages.length;
     console.log(`ingest workload: ${stream.messages.length} events (seeded)`);
@@ -106,17 +108,19 @@ async function main() {
     const result: DialectResult = {};
     byDialect.push([dialect, result]);
     results[dialect] = result;
+    let oursWithIndex: Awaited<ReturnType<typeof ours>> | null = null;
     if (dialect === "postgresql") result.serverVersion = await serverVersion();
     if (o.parts.has("lifecycle")) {
       console.log(`\n${dialect}: lifecycle (atbb migrate, atbb serve → healthy)…`);
       result.lifecycle = await lifecycle(dialect);
     }
-    if (stream) {
+    if (stream && o.parts.has("ingest")) {
       console.log(
         `${dialect}: ingest — naive (first ${NAIVE_SAMPLE} events), ours (${stream.messages.length}), ceiling…`,
       );
       const naiveRun = await naive(dialect, stream, NAIVE_SAMPLE);
       const oursRun = await ours(dialect, stream);
+      oursWithIndex = oursRun;
       const ceilingRun = await ceiling(dialect, stream, oursRun.url);
       result.ingest = {
         ours: Math.round(oursRun.eventsPerSecond),
@@ -131,6 +135,19 @@ async function main() {
         healthLiveIdle: oursRun.healthLiveIdle,
         boardTopicsDuringIngest: oursRun.boardTopicsDuringIngest,
         boardTopicsIdle: oursRun.boardTopicsIdle,
+      };
+    }
+    if (stream && o.parts.has("upkeep")) {
+      console.log(
+        `${dialect}: upkeep — ours (${stream.messages.length}) with the search index (unless ingest ran it), then without it…`,
+      );
+      // The ingest part's run is the one with the index, when it ran.
+      const withIndex = oursWithIndex ?? (await ours(dialect, stream));
+      const without = await ours(dialect, stream, { searchIndex: false });
+      result.upkeep = {
+        withSearchIndex: Math.round(withIndex.eventsPerSecond),
+        withoutSearchIndex: Math.round(without.eventsPerSecond),
+        searchIndexCost: +(1 - withIndex.eventsPerSecond / without.eventsPerSecond).toFixed(3),
       };
     }
     if (o.parts.has("api")) {

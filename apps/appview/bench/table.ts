@@ -25,6 +25,8 @@ export interface DialectResult {
     boardTopicsDuringIngest: Latency | null;
     boardTopicsIdle: Latency | null;
   };
+  /** Ingest (ours) with the search index and without it: the share of throughput keeping the index costs. */
+  upkeep?: { withSearchIndex: number; withoutSearchIndex: number; searchIndexCost: number };
   api?: ApiResult & { seed: SeededForum & { aggregateMismatches: number } };
   pages?: PagesResult;
 }
@@ -113,6 +115,18 @@ export function printTables(results: [Dialect, DialectResult][]): void {
           during && idle ? (during.p99Ms / Math.max(idle.p99Ms, 0.1)).toFixed(1) : "—",
         ]),
       ),
+    );
+  }
+  const withUpkeep = results.filter(([, r]) => r.upkeep);
+  if (withUpkeep.length > 0) {
+    table(
+      ["dialect", "ingest with the search index (ev/s)", "without it (ev/s)", "cost of keeping it"],
+      withUpkeep.map(([d, { upkeep: u }]) => [
+        d,
+        u!.withSearchIndex,
+        u!.withoutSearchIndex,
+        `${(u!.searchIndexCost * 100).toFixed(1)} %`,
+      ]),
     );
   }
   const withApi = results.filter(([, r]) => r.api);
