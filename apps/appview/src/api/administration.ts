@@ -40,8 +40,7 @@ export function administration(
   const writerNow = () => forumWriterFrom(forumWriter);
   const structureOf = (writer: ForumWriter) => forumStructure(writer, database, cascadeHint);
   const standing = (did: string) => standingOf({ ...database, forumDid }, did);
-  const mayManage = (actor: Standing, what: string) =>
-    refuseUnlessPermitted(actor, PERMISSION.manageCategories, what);
+  const mayManage = (actor: Standing, what: string) => refuseUnlessPermitted(actor, PERMISSION.manageCategories, what);
 
   /** The record behind a row shown here, as the forum's repository holds it now. */
   async function stored<C extends Collection>(
@@ -79,7 +78,10 @@ export function administration(
     return String(row.id);
   }
 
-  const written = async (table: typeof forums | typeof categories | typeof boards, record: StoredRecord<Collection>) => ({
+  const written = async (
+    table: typeof forums | typeof categories | typeof boards,
+    record: StoredRecord<Collection>,
+  ) => ({
     id: await idOf(table, record.rkey),
     uri: record.uri,
     cid: record.cid,
