@@ -84,7 +84,7 @@ export function MembersPage(props: {
                       <form method="post" action={`/admin/members/${encodeURIComponent(member.did)}/revoke`}>
                         <input type="hidden" name="csrf" value={token} />
                         <input type="hidden" name="back" value={back} />
-                        <button type="submit" class="quiet" aria-label={`Revoke the role of ${nameOf(member)}`}>
+                        <button type="submit" class="quiet" aria-label={`Revoke role of ${nameOf(member)}`}>
                           Revoke role
                         </button>
                       </form>

@@ -88,17 +88,20 @@ export const placeFormOf = (place: { name: string; description: string | null; s
 
 export const EMPTY_PLACE: PlaceForm = { name: "", description: "", sortOrder: "" };
 
+/** Each field's part of its element's id (`{form}-{part}`, its refusal `{form}-{part}-error`). */
+const FIELD_IDS: Record<keyof PlaceForm, string> = { name: "name", description: "description", sortOrder: "sort" };
+
 /** Name, description and sort order, each with its refusal beside it. */
 export function PlaceFields(props: { id: string; value: PlaceForm; problem: FieldProblem | null }) {
   const { id, value, problem } = props;
   const error = (field: keyof PlaceForm) =>
     problem?.field === field ? (
-      <p class="error" id={`${id}-${field}-error`}>
+      <p class="error" id={`${id}-${FIELD_IDS[field]}-error`}>
         {problem.message}
       </p>
     ) : null;
   const invalid = (field: keyof PlaceForm) =>
-    problem?.field === field ? { "aria-invalid": "true", "aria-describedby": `${id}-${field}-error` } : {};
+    problem?.field === field ? { "aria-invalid": "true", "aria-describedby": `${id}-${FIELD_IDS[field]}-error` } : {};
   return (
     <>
       <div>
