@@ -7,7 +7,7 @@
 import type { Context, Hono } from "hono";
 import type { AdminActions, AdminCapabilities, AdminRefusal, PlaceInput } from "./admin-deps.ts";
 import type { MemberActions, Viewer, WebDeps } from "./deps.ts";
-import { type Frame } from "./layout.tsx";
+import type { Frame } from "./layout.tsx";
 import { frameOf } from "./frame.ts";
 import { offsetOf, type Paging, paging } from "./paging.tsx";
 import {

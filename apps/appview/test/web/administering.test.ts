@@ -44,6 +44,11 @@ describe(`an administrator's pages in a real browser (${dialect})`, () => {
     boards: await rows("boards"),
     grants: await rows("roleGrants"),
   });
+  /** The state before a refusal, once the firehose has echoed every earlier write (an echo re-stamps indexedAt). */
+  const settled = async () => {
+    await forum.echoed();
+    return everywhere();
+  };
 
   beforeAll(async () => {
     [forum, browser] = await Promise.all([
@@ -109,7 +114,7 @@ describe(`an administrator's pages in a real browser (${dialect})`, () => {
       await press(page, page.getByRole("link", { name: "Categories and boards" }));
 
       // A category without a name is refused beside the field, the description kept, nothing written.
-      const before = await everywhere();
+      const before = await settled();
       await page.locator("#new-category-description").fill("What the forum says.");
       await press(page, page.getByRole("button", { name: "Create category" }));
       expect(await page.locator("#new-category-name-error").innerText()).toContain("The name is empty");
@@ -166,7 +171,7 @@ describe(`an administrator's pages in a real browser (${dialect})`, () => {
       expect((await forum.read("/api/categories")).categories[0].name).toBe(categoryName);
 
       // Deleting the board that holds carol's topic is refused, and says why; nothing is deleted.
-      const kept = await everywhere();
+      const kept = await settled();
       await press(page, page.getByRole("link", { name: `Delete board ${busyBoard.name}` }));
       await press(page, page.getByRole("button", { name: "Delete board" }));
       expect(await page.getByRole("alert").innerText()).toContain(`holds 1 topic(s)`);
@@ -198,7 +203,7 @@ describe(`an administrator's pages in a real browser (${dialect})`, () => {
       const [granted] = await db.select().from(schema.roleGrants).where(eq(schema.roleGrants.rkey, member.did));
       expect(String(granted!.roleId)).toBe(moderator.id);
 
-      const unchanged = await everywhere();
+      const unchanged = await settled();
       await rowOf().getByRole("combobox").selectOption({ label: "Admin (priority 10)" });
       await press(page, rowOf().getByRole("button", { name: "Grant role" }));
       expect(await rowOf().getByRole("alert").innerText()).toContain("Only a role below your own can be granted");
@@ -234,7 +239,7 @@ describe(`an administrator's pages in a real browser (${dialect})`, () => {
     const adas = await browsing(people.ada, false);
     await adas.page.goto(`${forum.base}/admin/structure`);
     const adasToken = (await adas.page.locator('input[name="csrf"]').first().getAttribute("value"))!;
-    const before = await everywhere();
+    const before = await settled();
     const post = (who: Member, path: string, body: Record<string, string>, origin = forum.base) =>
       fetch(`${forum.base}${path}`, {
         method: "POST",
