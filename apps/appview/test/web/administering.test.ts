@@ -267,6 +267,14 @@ describe(`an administrator's pages in a real browser (${dialect})`, () => {
   it("passes axe's WCAG 2.1 AA rules on every administration page, in light and dark, with the CSP", async () => {
     const { page, problems } = await browsing(people.ada, true);
     const categoryId = (await forum.read("/api/categories")).categories[0].id as string;
+    // A moderator's action for the log to show: the operator locks carol's topic.
+    const topic = (await forum.read(`/api/boards/${busyBoard.id}/topics`)).topics[0];
+    await forum.atbb("mod", "lock", topic.uri, "--reason", "Enough said.");
+    await waitFor("the lock in the log", async () => (await forum.read("/api/mod-actions")).total === 1);
+    await page.goto(`${forum.base}/admin/log`);
+    const log = await page.getByRole("list", { name: "Moderation actions" }).innerText();
+    expect(log).toContain(`lock of the post ${topic.uri}`);
+    expect(log).toContain("Enough said.");
     const pages = [
       "/admin",
       "/admin/structure",
