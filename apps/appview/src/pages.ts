@@ -29,6 +29,7 @@ import { SESSION_COOKIE } from "./login/member-sessions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES } from "./writing/limits.ts";
 import { Refusal, type PostWriting } from "./writing/posts.ts";
 import { staffActions } from "./staff-pages.ts";
+import { adminActions } from "./admin-pages.ts";
 
 const RECENT_POSTS = 10;
 
@@ -57,6 +58,10 @@ export function forumPages(options: PageOptions): (writing: PostWriting | null) 
       staff:
         options.members && options.forumDid !== null
           ? staffActions(options.database, options.forumDid, options.forumWriter)
+          : null,
+      admin:
+        options.members && options.forumDid !== null
+          ? adminActions(options.database, options.forumDid, options.forumWriter)
           : null,
       onError: (error, path) => options.logger.error({ err: error, path }, "page failed"),
     });

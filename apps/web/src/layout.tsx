@@ -12,6 +12,8 @@ export interface Frame {
   viewer: Viewer | null;
   /** Whether members can log in here at all. */
   canLogIn: boolean;
+  /** Whether the member logged in may use the administration pages (the link to them shows). */
+  administers: boolean;
   files: StaticFiles;
   /** The path of this page, to come back to after logging in or out. */
   path: string;
@@ -91,6 +93,7 @@ function SessionLinks({ frame }: { frame: Frame }) {
         <span>
           Logged in as <a href={`/u/${viewer.did}`}>{viewer.handle ?? viewer.did}</a>
         </span>
+        {frame.administers ? <a href="/admin">Administration</a> : null}
         <form method="post" action="/logout">
           <input type="hidden" name="csrf" value={csrfToken(viewer.sessionId)} />
           <button type="submit" class="quiet">
