@@ -119,7 +119,18 @@ export function printTables(results: [Dialect, DialectResult][]): void {
   if (withApi.length > 0) {
     // Each route beside the fixed-body limit at the same connection count: req/s as a share of its, p99 as a multiple.
     table(
-      ["dialect", "route", "cache", "connections", "req/s", "p50 ms", "p99 ms", "failures", "× limit req/s", "× limit p99"],
+      [
+        "dialect",
+        "route",
+        "cache",
+        "connections",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "failures",
+        "× limit req/s",
+        "× limit p99",
+      ],
       withApi.flatMap(([d, { api }]) =>
         api!.routes.map((x) => {
           const limit = api!.routes.find((l) => l.cache === "limit" && l.connections === x.connections);

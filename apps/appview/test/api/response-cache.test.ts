@@ -62,8 +62,11 @@ describe(`the hot reads from memory (${dialect})`, () => {
     database = await createMigratedTestDatabase();
     const fresh = await seededApp(database.handle, stream, { pages: true });
     paths = await everyGetPath(fresh);
-    const { boards } = (await (await fresh.request("/api/categories")).json()).categories[0];
-    paths.push("/", `/b/${boards[0].id}`, `/b/${boards[0].id}?page=1`, `/t/${paths.find(isTopic)!.split("/")[3]}`);
+    const { categories } = (await (await fresh.request("/api/categories")).json()) as {
+      categories: { boards: { id: string }[] }[];
+    };
+    const { boards } = categories[0]!;
+    paths.push("/", `/b/${boards[0]!.id}`, `/b/${boards[0]!.id}?page=1`, `/t/${paths.find(isTopic)!.split("/")[3]}`);
   });
   afterAll(async () => database?.drop());
   const isTopic = (path: string) => /^\/api\/topics\/\d+$/.test(path);
