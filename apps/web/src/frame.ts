@@ -9,11 +9,13 @@ const UNNAMED = "atBB";
 
 export async function frameOf(c: Context, deps: WebDeps, files: StaticFiles): Promise<Frame> {
   const [forum, viewer] = await Promise.all([deps.reads.forum(), deps.members?.viewer(c) ?? null]);
+  const unreadNotifications = viewer && deps.notifications ? await deps.notifications.unread(viewer.did) : null;
   return {
     forumName: forum?.name ?? UNNAMED,
     viewer,
     canLogIn: deps.members !== null,
     files,
     path: new URL(c.req.url).pathname,
+    unreadNotifications,
   };
 }

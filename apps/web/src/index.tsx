@@ -7,6 +7,7 @@ import type { WebDeps } from "./deps.ts";
 import { feedRoutes } from "./feeds.tsx";
 import { frameOf } from "./frame.ts";
 import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
+import { notificationRoutes } from "./notification-routes.tsx";
 import { readMarkRoutes } from "./read-mark-routes.tsx";
 import { readRoutes } from "./read-routes.tsx";
 import { CONTENT_SECURITY_POLICY, pageHeaders } from "./security.ts";
@@ -35,13 +36,21 @@ export function webRoutes(deps: WebDeps): WebPages {
   feedRoutes(app, deps, files);
   if (deps.members) writeRoutes(app, deps, deps.members, files);
   if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
+  if (deps.members && deps.notifications) notificationRoutes(app, deps, deps.members, deps.notifications, files);
   if (deps.members && deps.staff) staffRoutes(app, deps, deps.members, deps.staff, files);
   const framed = async (c: Context) => {
     // The error page must show even when the database that names the forum is what failed.
     try {
       return await frameOf(c, deps, files);
     } catch {
-      return { forumName: "atBB", viewer: null, canLogIn: false, files, path: new URL(c.req.url).pathname };
+      return {
+        forumName: "atBB",
+        viewer: null,
+        canLogIn: false,
+        files,
+        path: new URL(c.req.url).pathname,
+        unreadNotifications: null,
+      };
     }
   };
   // These answer from the app's own fallbacks, outside the pages' middleware.
