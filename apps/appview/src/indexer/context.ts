@@ -1,7 +1,7 @@
 import type { Database, Dialect, Schema } from "@atbb/db";
 import type { Collection, RecordTypes } from "@atbb/lexicon";
 import type { DeleteOp } from "../events/index.ts";
-import type { Notices } from "./notifications.ts";
+import type { Notices } from "./notices.ts";
 
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 

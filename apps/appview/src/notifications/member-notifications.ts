@@ -6,7 +6,7 @@
 // a moderator's action is always shown to the member it concerns.
 import { aliasedTable, type DatabaseHandle } from "@atbb/db";
 import { and, count, desc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import type { NotificationKind } from "../indexer/notifications.ts";
+import type { NotificationKind } from "../indexer/notices.ts";
 
 export interface NotificationRow {
   id: number;

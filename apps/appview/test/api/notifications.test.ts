@@ -98,11 +98,13 @@ describe(`a member's notifications (${dialect})`, () => {
   it("show on every page as the bell's count, and the page lists them and marks them read with its form", async () => {
     const get = (path: string) => forum.app.request(path, { headers: { cookie: cookie.bob } });
     const index = await (await get("/")).text();
-    expect(index).toMatch(/href="\/notifications"[^]*?<span class="badge unread">1<span class="visually-hidden"> unread/);
+    expect(index).toMatch(
+      /href="\/notifications"[\s\S]*?<span class="badge unread">1<span class="visually-hidden"> unread/,
+    );
 
     const listed = await (await get("/notifications")).text();
     expect(listed).toContain(`href="/t/`);
-    expect(listed).toMatch(/replied to your post[^]*?href="\/t\/\d+#3"/);
+    expect(listed).toMatch(/replied to your post[\s\S]*?href="\/t\/\d+#3"/);
     const csrf = /name="csrf" value="([^"]+)"/.exec(listed)![1]!;
     const upTo = /name="upTo" value="(\d+)"/.exec(listed)![1]!;
     const post = (form: Record<string, string>, origin = forum.origin) =>

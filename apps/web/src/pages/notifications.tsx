@@ -66,8 +66,8 @@ export function NotificationsPage(props: {
         <ol class="list" aria-label="Your notifications">
           {notifications.map((notification) => (
             <li class={notification.read ? undefined : "unread"}>
-              {notification.read ? null : <span class="badge unread">New</span>}{" "}
-              <Actor notification={notification} /> {what(notification)}
+              {notification.read ? null : <span class="badge unread">New</span>} <Actor notification={notification} />{" "}
+              {what(notification)}
               {notification.post ? (
                 <>
                   {": "}
@@ -83,7 +83,11 @@ export function NotificationsPage(props: {
           ))}
         </ol>
       )}
-      <PageNumbers paging={paging} href={(page) => (page === 1 ? "/notifications" : `/notifications?page=${page}`)} label="Pages of notifications" />
+      <PageNumbers
+        paging={paging}
+        href={(page) => (page === 1 ? "/notifications" : `/notifications?page=${page}`)}
+        label="Pages of notifications"
+      />
     </Layout>
   );
 }

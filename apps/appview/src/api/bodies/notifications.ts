@@ -1,6 +1,6 @@
 // A member's notifications, as the API writes them.
 import { z } from "@hono/zod-openapi";
-import { NOTIFICATION_KINDS } from "../../indexer/notifications.ts";
+import { NOTIFICATION_KINDS } from "../../indexer/notices.ts";
 import type { NotificationRow } from "../../notifications/member-notifications.ts";
 import { AtUri, Id, iso, Timestamp } from "./time.ts";
 

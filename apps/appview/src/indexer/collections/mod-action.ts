@@ -2,7 +2,8 @@ import { ids, modActionKindOf, parseRecordUri, recordUri } from "@atbb/lexicon";
 import { and, eq, sql } from "drizzle-orm";
 import type { ApplyContext, CollectionIndexer } from "../context.ts";
 import { recomputeBan, recomputePostModeration } from "../moderation.ts";
-import { authorOf, type NoticeDraft } from "../notifications.ts";
+import type { NoticeDraft } from "../notices.ts";
+import { authorOf } from "../notifications.ts";
 
 async function applyEffects(ctx: ApplyContext, subject: { did: string | null; postUri: string | null }) {
   if (subject.did) await recomputeBan(ctx, subject.did);
@@ -33,9 +34,8 @@ async function noticeOf(
     actorDid: values.createdBy ?? forumDid,
     postId: post?.id ?? null,
     // As a post's: the earlier of the claimed time and when the network saw it.
-    createdAt: values.createdAt < values.seenAt ? values.createdAt : values.seenAt,
-    direct:
-      recipientDid && recipientDid !== forumDid ? [{ recipientDid, kind: "moderation", action }] : [],
+    createdAt: new Date(Math.min(values.createdAt.getTime(), values.seenAt.getTime())),
+    direct: recipientDid && recipientDid !== forumDid ? [{ recipientDid, kind: "moderation", action }] : [],
     mentionedHandles: [],
   };
 }

@@ -4,7 +4,8 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ApplyContext, CollectionIndexer, RecordWrite } from "../context.ts";
 import { jsonTable, runStatement, upsertRows } from "../bulk.ts";
 import { moderationOf } from "../moderation.ts";
-import { authorOf, mentionedHandles, type NoticeDraft, type NotificationKind } from "../notifications.ts";
+import type { NoticeDraft, NotificationKind } from "../notices.ts";
+import { authorOf, mentionedHandles } from "../notifications.ts";
 import { idsOf, rowsByUri } from "../references.ts";
 
 export const postIndexer: CollectionIndexer<typeof ids.post> = {
