@@ -6,7 +6,8 @@
 // read state. A replay or the firehose echo of a local write finds its rows
 // already there. A few statements per batch, whatever its size.
 import { parseRecordUri } from "@atbb/lexicon";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { upsertRows } from "./bulk.ts";
 import type { ApplyContext } from "./context.ts";
 import type { NoticeDraft } from "./notices.ts";
 
@@ -83,9 +84,12 @@ export async function applyNotices(ctx: ApplyContext): Promise<void> {
   }
   for (let i = 0; i < stale.length; i += CHUNK)
     await tx.delete(notifications).where(inArray(notifications.id, stale.slice(i, i + CHUNK)));
+  // One JSON parameter per statement (bulk.ts). What is held already keeps its
+  // time and read state; the rest follows the record's latest version.
   for (let i = 0; i < wanted.length; i += CHUNK)
-    await tx
-      .insert(notifications)
-      .values(wanted.slice(i, i + CHUNK))
-      .onConflictDoNothing({ target: [notifications.recipientDid, notifications.kind, notifications.causeUri] });
+    await upsertRows(ctx, notifications, wanted.slice(i, i + CHUNK), {
+      target: ["recipientDid", "kind", "causeUri"],
+      set: { createdAt: sql`${notifications.createdAt}` },
+      returning: ["id"],
+    });
 }

@@ -5,7 +5,7 @@ import { createIndexer } from "../../src/indexer/indexer.ts";
 import { mentionedHandles } from "../../src/indexer/notifications.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { memberNotifications } from "../../src/notifications/member-notifications.ts";
-import { applyMessages } from "../support/apply-messages.ts";
+import { applyMessages, localCandidate } from "../support/apply-messages.ts";
 import { ForumStream } from "../support/forum-events.ts";
 import { sampleUsers } from "../support/sample-forum.ts";
 
@@ -141,6 +141,18 @@ describe(`notifications derived by the indexer (${dialect})`, () => {
     await applyMessages(indexer, s.messages);
     expect(await told(database)).toEqual(first);
     expect(await memberNotifications(database.handle).unread(alice)).toBe(0);
+  });
+
+  it("make none twice when the firehose echoes a reply the AppView wrote and applied itself", async () => {
+    const { database, s, board, indexer, catchUp } = await forum();
+    const topic = s.topic(alice, board, "Hello");
+    await catchUp();
+    const reply = s.reply(bob, topic, topic, "Hi @carol.test");
+    await indexer.applyLocal(localCandidate(s.messages.at(-1)!));
+    const local = await told(database);
+    await catchUp();
+    expect(local).toEqual([row(alice, "topic_reply", reply.uri, bob), row(carol, "mention", reply.uri, bob)]);
+    expect(await told(database)).toEqual(local);
   });
 
   it("give the same rows whether the events come in one batch or one at a time", async () => {
