@@ -11,6 +11,5 @@ CREATE TABLE `notifications` (
 	FOREIGN KEY (`post_id`) REFERENCES `posts`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `notifications_recipient_kind_cause_idx` ON `notifications` (`recipient_did`,`kind`,`cause_uri`);--> statement-breakpoint
-CREATE INDEX `notifications_recipient_id_idx` ON `notifications` (`recipient_did`,`id`);--> statement-breakpoint
-CREATE INDEX `notifications_cause_idx` ON `notifications` (`cause_uri`);
+CREATE UNIQUE INDEX `notifications_cause_recipient_kind_idx` ON `notifications` (`cause_uri`,`recipient_did`,`kind`);--> statement-breakpoint
+CREATE INDEX `notifications_recipient_id_idx` ON `notifications` (`recipient_did`,`id`);

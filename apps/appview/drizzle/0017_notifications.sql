@@ -11,6 +11,5 @@ CREATE TABLE "notifications" (
 );
 --> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_post_id_posts_id_fk" FOREIGN KEY ("post_id") REFERENCES "public"."posts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "notifications_recipient_kind_cause_idx" ON "notifications" USING btree ("recipient_did","kind","cause_uri");--> statement-breakpoint
-CREATE INDEX "notifications_recipient_id_idx" ON "notifications" USING btree ("recipient_did","id");--> statement-breakpoint
-CREATE INDEX "notifications_cause_idx" ON "notifications" USING btree ("cause_uri");
+CREATE UNIQUE INDEX "notifications_cause_recipient_kind_idx" ON "notifications" USING btree ("cause_uri","recipient_did","kind");--> statement-breakpoint
+CREATE INDEX "notifications_recipient_id_idx" ON "notifications" USING btree ("recipient_did","id");

@@ -358,10 +358,10 @@ export const notifications = sqliteTable(
     readAt: ms("read_at"),
   },
   (t) => [
-    // A replayed or echoed record finds its notification there already.
-    uniqueIndex("notifications_recipient_kind_cause_idx").on(t.recipientDid, t.kind, t.causeUri),
+    // A replayed or echoed record finds its notification there already; the
+    // indexer finds a record's notifications by its prefix.
+    uniqueIndex("notifications_cause_recipient_kind_idx").on(t.causeUri, t.recipientDid, t.kind),
     // A member's list, newest first, is a backward scan of this.
     index("notifications_recipient_id_idx").on(t.recipientDid, t.id),
-    index("notifications_cause_idx").on(t.causeUri),
   ],
 );

@@ -11,6 +11,8 @@ export interface NoticeDraft {
   /** Recipients the record names, most specific first (a member hears of a record once). */
   direct: { recipientDid: string; kind: NotificationKind; action?: string }[];
   mentionedHandles: string[];
+  /** The record was not held before this batch, so no notification of it is either. */
+  firstSeen?: boolean;
 }
 
 /** Causing records of this batch, by URI: the latest draft of each, or null once it is gone. */

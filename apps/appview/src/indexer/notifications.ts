@@ -68,7 +68,8 @@ export async function applyNotices(ctx: ApplyContext): Promise<void> {
     `${row.recipientDid} ${row.kind} ${row.causeUri}`;
   const wantedKeys = new Set(wanted.map(key));
 
-  const causes = [...notices.keys()];
+  // A record seen for the first time has nothing held yet: only the others are looked up.
+  const causes = [...notices].filter(([, draft]) => !draft?.firstSeen).map(([uri]) => uri);
   const stale: number[] = [];
   for (let i = 0; i < causes.length; i += CHUNK) {
     const held = await tx
@@ -88,7 +89,7 @@ export async function applyNotices(ctx: ApplyContext): Promise<void> {
   // time and read state; the rest follows the record's latest version.
   for (let i = 0; i < wanted.length; i += CHUNK)
     await upsertRows(ctx, notifications, wanted.slice(i, i + CHUNK), {
-      target: ["recipientDid", "kind", "causeUri"],
+      target: ["causeUri", "recipientDid", "kind"],
       set: { createdAt: sql`${notifications.createdAt}` },
       returning: ["id"],
     });

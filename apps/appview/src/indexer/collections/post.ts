@@ -155,7 +155,10 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
   const idByUri = new Map(inserted.map((p) => [recordUri(p.did, ids.post, p.rkey), p.id]));
   const rootUriOf = new Map(rows.map((row, i) => [own[i]!.uri, row.rootUri]));
   for (const [i, { did, record }] of writes.entries())
-    ctx.notices.set(own[i]!.uri, noticeOf(did, record, idByUri.get(own[i]!.uri)!, rows[i]!.postedAt));
+    ctx.notices.set(own[i]!.uri, {
+      ...noticeOf(did, record, idByUri.get(own[i]!.uri)!, rows[i]!.postedAt),
+      firstSeen: !postRows.has(own[i]!.uri) && !ctx.notices.has(own[i]!.uri),
+    });
   await linkWithinRun(ctx, rows, idByUri, rootUriOf);
   await linkWaiting(ctx, idByUri, rootUriOf);
   // Every topic written, and the topic of every reply written, needs its counts.
