@@ -24,6 +24,7 @@ import { endLogin, startLogin } from "./api/routes/auth/login-flow.ts";
 import type { ForumWriter } from "./forum-agent/writer.ts";
 import type { Logger } from "./logger.ts";
 import type { MemberAccess } from "./login/access.ts";
+import { pageNotifications } from "./notifications/page-notifications.ts";
 import { pageReadMarks } from "./read-marks/page-marks.ts";
 import { SESSION_COOKIE } from "./login/member-sessions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES } from "./writing/limits.ts";
@@ -55,6 +56,7 @@ export function forumPages(options: PageOptions): (writing: PostWriting | null) 
       reads: reads(options),
       members: options.members && writing ? memberActions(options, options.members, writing) : null,
       readMarks: options.members ? pageReadMarks(options.database) : null,
+      notifications: options.members ? pageNotifications(options.database) : null,
       staff:
         options.members && options.forumDid !== null
           ? staffActions(options.database, options.forumDid, options.forumWriter)

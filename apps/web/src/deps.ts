@@ -166,12 +166,33 @@ export interface ReadMarks {
   boardRead(did: string, boardId: string): Promise<void>;
 }
 
+/** A notification as the API's /api/notifications writes it. */
+export interface NotificationView {
+  id: string;
+  kind: "post_reply" | "topic_reply" | "quote" | "mention" | "moderation";
+  action: string | null;
+  actor: { did: string; handle: string | null };
+  post: { id: string; topicId: string; topicTitle: string | null; number: number } | null;
+  createdAt: string;
+  read: boolean;
+}
+
+/** A member's notifications (AppView-local): the bell's count, the list, marking them read. */
+export interface MemberNotifications {
+  unread(did: string): Promise<number>;
+  page(did: string, offset: number, limit: number): Promise<{ total: number; notifications: NotificationView[] }>;
+  /** Marks those up to this id read (the newest the member was shown). */
+  markRead(did: string, upTo: string): Promise<void>;
+}
+
 export interface WebDeps {
   reads: ForumReads;
   /** null without a forum to join (no FORUM_DID): the pages only read. */
   members: MemberActions | null;
   /** Kept for members only: null when nobody can log in. */
   readMarks: ReadMarks | null;
+  /** Kept for members only: null when nobody can log in. */
+  notifications: MemberNotifications | null;
   /** null when nobody can moderate here (no forum to join, or no forum account to write with). */
   staff: StaffActions | null;
   /** null when nobody can administer here (no forum to join, or no forum account to write with). */

@@ -10,7 +10,11 @@ const UNNAMED = "atBB";
 
 export async function frameOf(c: Context, deps: WebDeps, files: StaticFiles): Promise<Frame> {
   const [forum, viewer] = await Promise.all([deps.reads.forum(), deps.members?.viewer(c) ?? null]);
-  const may = viewer && deps.admin ? await deps.admin.capabilities(viewer.did) : null;
+  // The two per-member lookups of every page, side by side.
+  const [may, unreadNotifications] = await Promise.all([
+    viewer && deps.admin ? deps.admin.capabilities(viewer.did) : null,
+    viewer && deps.notifications ? deps.notifications.unread(viewer.did) : null,
+  ]);
   return {
     forumName: forum?.name ?? UNNAMED,
     viewer,
@@ -18,5 +22,6 @@ export async function frameOf(c: Context, deps: WebDeps, files: StaticFiles): Pr
     administers: may !== null && administers(may),
     files,
     path: new URL(c.req.url).pathname,
+    unreadNotifications,
   };
 }

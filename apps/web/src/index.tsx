@@ -8,6 +8,7 @@ import type { WebDeps } from "./deps.ts";
 import { feedRoutes } from "./feeds.tsx";
 import { frameOf } from "./frame.ts";
 import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
+import { notificationRoutes } from "./notification-routes.tsx";
 import { readMarkRoutes } from "./read-mark-routes.tsx";
 import { readRoutes } from "./read-routes.tsx";
 import { CONTENT_SECURITY_POLICY, pageHeaders } from "./security.ts";
@@ -37,6 +38,7 @@ export function webRoutes(deps: WebDeps): WebPages {
   feedRoutes(app, deps, files);
   if (deps.members) writeRoutes(app, deps, deps.members, files);
   if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
+  if (deps.members && deps.notifications) notificationRoutes(app, deps, deps.members, deps.notifications, files);
   if (deps.members && deps.staff) staffRoutes(app, deps, deps.members, deps.staff, files);
   if (deps.members && deps.admin) adminRoutes(app, deps, deps.members, deps.admin, files);
   const framed = async (c: Context) => {
@@ -51,6 +53,7 @@ export function webRoutes(deps: WebDeps): WebPages {
         administers: false,
         files,
         path: new URL(c.req.url).pathname,
+        unreadNotifications: null,
       };
     }
   };

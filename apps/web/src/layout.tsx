@@ -17,6 +17,8 @@ export interface Frame {
   files: StaticFiles;
   /** The path of this page, to come back to after logging in or out. */
   path: string;
+  /** The logged-in member's unread notifications (null: nobody logged in, or none kept here). */
+  unreadNotifications: number | null;
 }
 
 // HTMX would add a <style> element for its request indicators, which the CSP refuses; and it needs no eval.
@@ -93,6 +95,7 @@ function SessionLinks({ frame }: { frame: Frame }) {
         <span>
           Logged in as <a href={`/u/${viewer.did}`}>{viewer.handle ?? viewer.did}</a>
         </span>
+        {frame.unreadNotifications === null ? null : <Bell unread={frame.unreadNotifications} />}
         {frame.administers ? <a href="/admin">Administration</a> : null}
         <form method="post" action="/logout">
           <input type="hidden" name="csrf" value={csrfToken(viewer.sessionId)} />
@@ -105,6 +108,21 @@ function SessionLinks({ frame }: { frame: Frame }) {
   }
   if (!frame.canLogIn) return <span class="muted">Reading only</span>;
   return <a href="/login">Log in</a>;
+}
+
+/** The link to the member's notifications, with how many are unread. */
+function Bell({ unread }: { unread: number }) {
+  return (
+    <a class="bell" href="/notifications">
+      <span aria-hidden="true">🔔</span> Notifications
+      {unread > 0 ? (
+        <span class="badge unread">
+          {unread}
+          <span class="visually-hidden"> unread</span>
+        </span>
+      ) : null}
+    </a>
+  );
 }
 
 /** A trail of links from the forum index to this page. */

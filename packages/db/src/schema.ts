@@ -396,3 +396,36 @@ export const topicReads = pgTable(
   },
   (t) => [primaryKey({ columns: [t.did, t.topicId] })],
 );
+
+/**
+ * What a member is told (AppView-local, never on a PDS): a reply to their
+ * topic or post, a quote of them, a mention, a moderator's action on their
+ * post or account. Derived by the indexer in the transaction of the record
+ * that causes it (indexer/notifications.ts), and gone with that record.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    recipientDid: text("recipient_did").notNull(),
+    /** topic_reply, post_reply, quote, mention or moderation (indexer/notifications.ts). */
+    kind: text("kind").notNull(),
+    /** The record that causes it: the post, or the forum's space.atbb.modAction. */
+    causeUri: text("cause_uri").notNull(),
+    /** The post to show: the causing post, or the one a moderator acted on (null for an account). */
+    postId: idRef("post_id").references(() => posts.id, { onDelete: "cascade" }),
+    /** Moderation only: the action's short verb (ban, lock, delete…). */
+    action: text("action"),
+    actorDid: text("actor_did").notNull(),
+    createdAt: ms("created_at").notNull(),
+    /** null while unread. */
+    readAt: ms("read_at"),
+  },
+  (t) => [
+    // A replayed or echoed record finds its notification there already; the
+    // indexer finds a record's notifications by its prefix.
+    uniqueIndex("notifications_cause_recipient_kind_idx").on(t.causeUri, t.recipientDid, t.kind),
+    // A member's list, newest first, is a backward scan of this.
+    index("notifications_recipient_id_idx").on(t.recipientDid, t.id),
+  ],
+);

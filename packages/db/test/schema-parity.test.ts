@@ -134,6 +134,7 @@ describe("the PostgreSQL and SQLite schemas", () => {
       "member_sessions",
       "memberships",
       "mod_actions",
+      "notifications",
       "oauth_sessions",
       "oauth_states",
       "posts",

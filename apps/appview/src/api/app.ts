@@ -23,6 +23,7 @@ import { healthRoutes } from "./routes/health/handlers.ts";
 import { memberRoutes, roleRoutes, userRoutes } from "./routes/members/handlers.ts";
 import { modActionRoutes } from "./routes/mod-actions/handlers.ts";
 import { moderationRoutes } from "./routes/moderation/handlers.ts";
+import { notificationRoutes } from "./routes/notifications/handlers.ts";
 import { postWriteRoutes } from "./routes/posts/handlers.ts";
 import { reportRoutes } from "./routes/reports/handlers.ts";
 import { searchRoutes } from "./routes/search/handlers.ts";
@@ -83,6 +84,7 @@ const STATE_CHANGING_PATHS = [
   "/api/members/:did/role",
   "/api/posts/:id/reports",
   "/api/reports/:id/resolution",
+  "/api/notifications/read",
 ];
 
 export function createApp({
@@ -140,6 +142,7 @@ export function createApp({
   app.route("/api", grantRoutes(database, members, forumWriter));
   app.route("/api/backfill", backfillRoutes(database, members));
   app.route("/api", reportRoutes(database, members, forumWriter));
+  app.route("/api", notificationRoutes(database, members));
   app.route("/", clientMetadataRoutes(members));
 
   // Every route is mounted: the document describes them all, and is made once.

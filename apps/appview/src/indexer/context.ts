@@ -1,6 +1,7 @@
 import type { Database, Dialect, Schema } from "@atbb/db";
 import type { Collection, RecordTypes } from "@atbb/lexicon";
 import type { DeleteOp } from "../events/index.ts";
+import type { Notices } from "./notices.ts";
 
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
@@ -16,6 +17,8 @@ export interface ApplyContext {
   dirtyTopics: Set<number>;
   /** Boards whose topic_count must be recomputed before the batch commits. */
   dirtyBoards: Set<number>;
+  /** Records that cause notifications, written or deleted in this batch (notifications.ts). */
+  notices: Notices;
 }
 
 export interface RecordWrite<C extends Collection> {

@@ -20,6 +20,7 @@ import {
 import { collectionIndexers } from "./collections/index.ts";
 import { recomputeAggregates } from "./aggregates.ts";
 import type { ApplyContext, Transaction } from "./context.ts";
+import { applyNotices } from "./notifications.ts";
 import type { IndexerStatus } from "./status.ts";
 import { waitingReplySweep } from "./orphans.ts";
 import { rejectionLog } from "./rejection-log.ts";
@@ -181,6 +182,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       now: new Date(),
       dirtyTopics: new Set(),
       dirtyBoards: new Set(),
+      notices: new Map(),
     };
     ops = await withoutSuperseded(ctx, ops);
     // Every author is a user, whatever they wrote: one statement for the batch.
@@ -198,6 +200,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       i += Math.max(1, run.length);
     }
     await recomputeAggregates(ctx);
+    await applyNotices(ctx);
     await sweepWaitingReplies(ctx);
     await alongside?.(tx);
     if (batchCursor !== null) {

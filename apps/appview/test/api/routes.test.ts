@@ -190,6 +190,8 @@ describe(`the read API (${dialect})`, () => {
       "/api/moderation/topics/{id}/pin",
       "/api/moderation/topics/{id}/unlock",
       "/api/moderation/topics/{id}/unpin",
+      "/api/notifications",
+      "/api/notifications/read",
       "/api/posts/{id}",
       "/api/posts/{id}/reports",
       "/api/reports",

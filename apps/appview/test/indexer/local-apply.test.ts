@@ -2,10 +2,9 @@ import { ids } from "@atbb/lexicon";
 import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CommitCandidate } from "../../src/events/index.ts";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
-import { applyMessages } from "../support/apply-messages.ts";
+import { applyMessages, localCandidate } from "../support/apply-messages.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { cidFor, ForumStream, tid, type Written } from "../support/forum-events.ts";
 
@@ -31,25 +30,6 @@ function forumWithBoard() {
   const board = s.board(s.category("General"), "Chat");
   s.join(alice, forum);
   return { s, board, structure: s.messages.length };
-}
-
-/** What a local write applies: the record as the AppView sent it, with the uri and cid its PDS answered. */
-function localCandidate(message: string): CommitCandidate {
-  const { did, commit } = JSON.parse(message) as {
-    did: string;
-    commit: Omit<CommitCandidate, "kind" | "timeUs" | "did">;
-  };
-  return {
-    kind: "commit",
-    timeUs: Date.now() * 1000,
-    did,
-    collection: commit.collection,
-    rkey: commit.rkey,
-    operation: commit.operation,
-    cid: commit.cid,
-    rev: commit.rev,
-    record: commit.record,
-  };
 }
 
 const topicRecord = (board: Written, title: string, createdAt: string) => ({

@@ -220,10 +220,12 @@ export class ForumStream {
       createdAt: this.isoNow(),
     });
   }
-  reply(did: string, root: Written, parent: Written, text: string): Written<typeof ids.post> {
+  /** A reply; `quote` names a post of the thread it quotes. */
+  reply(did: string, root: Written, parent: Written, text: string, quote?: Written): Written<typeof ids.post> {
     return this.commit(did, ids.post, {
       text,
       reply: { $type: "space.atbb.post#replyRef", root: root.ref, parent: parent.ref },
+      ...(quote ? { quote: { $type: "space.atbb.post#quoteRef", post: quote.ref } } : {}),
       createdAt: this.isoNow(),
     });
   }

@@ -4,6 +4,8 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ApplyContext, CollectionIndexer, RecordWrite } from "../context.ts";
 import { jsonTable, runStatement, upsertRows } from "../bulk.ts";
 import { moderationOf } from "../moderation.ts";
+import type { NoticeDraft, NotificationKind } from "../notices.ts";
+import { authorOf, mentionedHandles } from "../notifications.ts";
 import { idsOf, rowsByUri } from "../references.ts";
 
 export const postIndexer: CollectionIndexer<typeof ids.post> = {
@@ -14,8 +16,10 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
 
   upsertMany: upsertPosts,
 
-  async remove({ tx, schema, dirtyTopics }, { did, rkey, timeUs, rev }) {
+  async remove({ tx, schema, dirtyTopics, notices }, { did, rkey, timeUs, rev }) {
     const { posts } = schema;
+    // The words are gone: so is whatever they told anyone.
+    notices.set(recordUri(did, ids.post, rkey), null);
     // A tombstone keeps the thread's shape; the words go, as their author asked.
     // A topic's deletion also closes it: replies the network sees later are hidden.
     const [post] = await tx
@@ -150,6 +154,11 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
 
   const idByUri = new Map(inserted.map((p) => [recordUri(p.did, ids.post, p.rkey), p.id]));
   const rootUriOf = new Map(rows.map((row, i) => [own[i]!.uri, row.rootUri]));
+  for (const [i, { did, record }] of writes.entries())
+    ctx.notices.set(own[i]!.uri, {
+      ...noticeOf(did, record, idByUri.get(own[i]!.uri)!, rows[i]!.postedAt),
+      firstSeen: !postRows.has(own[i]!.uri) && !ctx.notices.has(own[i]!.uri),
+    });
   await linkWithinRun(ctx, rows, idByUri, rootUriOf);
   await linkWaiting(ctx, idByUri, rootUriOf);
   // Every topic written, and the topic of every reply written, needs its counts.
@@ -162,6 +171,25 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
       if (rootId !== undefined) dirtyTopics.add(rootId);
     }
   }
+}
+
+/**
+ * Whom a post concerns: the author of the post it answers (when the reply
+ * names a parent other than its root), the topic's author, the quoted
+ * post's author, and the members its text mentions.
+ */
+function noticeOf(did: string, record: PostWrite["record"], postId: number, postedAt: Date): NoticeDraft {
+  const { reply } = record;
+  const direct: NoticeDraft["direct"] = [];
+  const add = (recipientDid: string | null, kind: NotificationKind) => {
+    if (recipientDid) direct.push({ recipientDid, kind });
+  };
+  if (reply) {
+    if (reply.parent.uri !== reply.root.uri) add(authorOf(reply.parent.uri), "post_reply");
+    add(authorOf(reply.root.uri), "topic_reply");
+    add(authorOf(record.quote?.post.uri), "quote");
+  }
+  return { actorDid: did, postId, createdAt: postedAt, direct, mentionedHandles: mentionedHandles(record.text) };
 }
 
 type PostReferences = {
