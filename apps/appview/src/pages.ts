@@ -28,6 +28,8 @@ import { pageReadMarks } from "./read-marks/page-marks.ts";
 import { SESSION_COOKIE } from "./login/member-sessions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES } from "./writing/limits.ts";
 import { Refusal, type PostWriting } from "./writing/posts.ts";
+import { reportActions } from "./report-pages.ts";
+import type { Reporting } from "./reports/reporting.ts";
 import { staffActions } from "./staff-pages.ts";
 
 const RECENT_POSTS = 10;
@@ -47,9 +49,9 @@ const place = (row: { id: number; name: string; description: string | null }) =>
   description: row.description,
 });
 
-/** The pages, made with the API's writer (createApp's `pages`). */
-export function forumPages(options: PageOptions): (writing: PostWriting | null) => WebPages {
-  return (writing) =>
+/** The pages, made with the API's writer and reports (createApp's `pages`). */
+export function forumPages(options: PageOptions): (writing: PostWriting | null, reporting: Reporting) => WebPages {
+  return (writing, reporting) =>
     webRoutes({
       reads: reads(options),
       members: options.members && writing ? memberActions(options, options.members, writing) : null,
@@ -58,6 +60,7 @@ export function forumPages(options: PageOptions): (writing: PostWriting | null) 
         options.members && options.forumDid !== null
           ? staffActions(options.database, options.forumDid, options.forumWriter)
           : null,
+      reports: options.members && options.forumDid !== null ? reportActions(reporting) : null,
       onError: (error, path) => options.logger.error({ err: error, path }, "page failed"),
     });
 }

@@ -4,6 +4,7 @@
 // AppView, so the AppView can import it without a circle. Posts arrive as the
 // API shows them (moderation applied, `hidden` saying why).
 import type { Context } from "hono";
+import type { ReportActions } from "./report-deps.ts";
 import type { StaffActions } from "./staff-deps.ts";
 
 export interface AuthorView {
@@ -173,6 +174,8 @@ export interface WebDeps {
   readMarks: ReadMarks | null;
   /** null when nobody can moderate here (no forum to join, or no forum account to write with). */
   staff: StaffActions | null;
+  /** null when nobody can log in to report (no forum to join). */
+  reports: ReportActions | null;
   /** Logs a page that failed (the error page is shown). */
   onError(error: unknown, path: string): void;
 }

@@ -13,6 +13,7 @@ export async function frameOf(c: Context, deps: WebDeps, files: StaticFiles): Pr
     forumName: forum?.name ?? UNNAMED,
     viewer,
     canLogIn: deps.members !== null,
+    canResolveReports: viewer !== null && deps.reports !== null && (await deps.reports.mayResolve(viewer.did)),
     files,
     path: new URL(c.req.url).pathname,
   };

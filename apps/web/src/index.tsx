@@ -9,12 +9,14 @@ import { frameOf } from "./frame.ts";
 import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
 import { readMarkRoutes } from "./read-mark-routes.tsx";
 import { readRoutes } from "./read-routes.tsx";
+import { reportRoutes } from "./report-routes.tsx";
 import { CONTENT_SECURITY_POLICY, pageHeaders } from "./security.ts";
 import { staffRoutes } from "./staff-routes.tsx";
 import { staticFiles } from "./static-files.ts";
 import { writeRoutes } from "./write-routes.tsx";
 
 export type * from "./deps.ts";
+export type * from "./report-deps.ts";
 export type * from "./staff-deps.ts";
 export { CONTENT_SECURITY_POLICY } from "./security.ts";
 
@@ -36,12 +38,20 @@ export function webRoutes(deps: WebDeps): WebPages {
   if (deps.members) writeRoutes(app, deps, deps.members, files);
   if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
   if (deps.members && deps.staff) staffRoutes(app, deps, deps.members, deps.staff, files);
+  if (deps.members && deps.reports) reportRoutes(app, deps, deps.members, deps.reports, files);
   const framed = async (c: Context) => {
     // The error page must show even when the database that names the forum is what failed.
     try {
       return await frameOf(c, deps, files);
     } catch {
-      return { forumName: "atBB", viewer: null, canLogIn: false, files, path: new URL(c.req.url).pathname };
+      return {
+        forumName: "atBB",
+        viewer: null,
+        canLogIn: false,
+        canResolveReports: false,
+        files,
+        path: new URL(c.req.url).pathname,
+      };
     }
   };
   // These answer from the app's own fallbacks, outside the pages' middleware.

@@ -12,6 +12,8 @@ export interface Frame {
   viewer: Viewer | null;
   /** Whether members can log in here at all. */
   canLogIn: boolean;
+  /** Whether the viewer may read the report queue (the header links to it). */
+  canResolveReports: boolean;
   files: StaticFiles;
   /** The path of this page, to come back to after logging in or out. */
   path: string;
@@ -91,6 +93,7 @@ function SessionLinks({ frame }: { frame: Frame }) {
         <span>
           Logged in as <a href={`/u/${viewer.did}`}>{viewer.handle ?? viewer.did}</a>
         </span>
+        {frame.canResolveReports ? <a href="/reports">Reports</a> : null}
         <form method="post" action="/logout">
           <input type="hidden" name="csrf" value={csrfToken(viewer.sessionId)} />
           <button type="submit" class="quiet">

@@ -74,6 +74,8 @@ export function readRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
         members={deps.members}
         firstUnread={firstUnread}
         may={may}
+        canReport={deps.members !== null && deps.reports !== null}
+        reported={c.req.query("reported") === "1"}
       />,
     );
   });
