@@ -2,8 +2,7 @@
 // same request bodies as the API's /api/reports routes (so a form is held
 // to the API's limits, in graphemes), and the same serialization. No HTTP hop.
 import type { ReportActions, ReportView } from "@atbb/web";
-import { NewReport, ReportResolution, serializeReport } from "./api/bodies/reports.ts";
-import { REPORT_TEXT_MAX } from "./api/bodies/reports.ts";
+import { NewReport, REPORT_TEXT_MAX, ReportResolution, serializeReport } from "./api/bodies/reports.ts";
 import { ApiError } from "./api/errors.ts";
 import { parse } from "./api/validation.ts";
 import { REPORT_REASONS, type ReportRow } from "./reports/reports.ts";
@@ -12,11 +11,9 @@ import { Refusal } from "./writing/refusal.ts";
 
 const viewOf = (row: ReportRow): ReportView => {
   const body = serializeReport(row);
-  const post = row.post?.id == null ? null : row.post;
-  return {
-    ...body,
-    post: { ...body.post, topicId: post ? String(post.rootId ?? post.id) : null },
-  } as ReportView;
+  // A post gone from the index leaves only the report's own copy of its address: nothing to read it in.
+  const topicId = row.post?.id ? String(row.post.rootId ?? row.post.id) : null;
+  return { ...body, post: { ...body.post, topicId } } as ReportView;
 };
 
 /** A refusal as the pages show it; anything else is a failure and goes on up. */

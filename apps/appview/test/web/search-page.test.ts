@@ -66,7 +66,7 @@ describe(`the search page's filters (${dialect})`, () => {
     // Handles count once verified (beside the indexer, against the DID document): alice's is.
     const { users } = database.handle.schema;
     await database.handle.db.update(users).set({ handle: "alice.test" }).where(eq(users.did, alice));
-    const boards = (await (await app.request("/api/categories")).json()).categories[0].boards;
+    const boards = ((await (await app.request("/api/categories")).json()) as any).categories[0].boards;
     const idOf = (name: string) => boards.find((b: { name: string }) => b.name === name).id as string;
     return { app, chat: idOf("Chat"), oven: idOf("Oven") };
   }
