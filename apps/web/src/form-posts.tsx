@@ -21,6 +21,10 @@ export const NOT_OUR_ORIGIN = "This form did not come from the forum's own pages
 export const NOT_THIS_SESSION =
   "This form's token does not match your login (it may be from before you logged in again): open the page again and resend it.";
 
+/** Only a path of this forum is a place for a form to go back to (never another site, nor //host). */
+export const safeBack = (back: string | undefined): string =>
+  back !== undefined && /^\/(?![/\\])/.test(back) ? back : "/";
+
 /** The check, bound to the pages' dependencies: the member and their form, or the answer already made (a 403 page, or the way to log in). */
 export function formPosts(deps: WebDeps, members: MemberActions, files: StaticFiles) {
   const refused = async (c: Context, message: string) =>

@@ -5,7 +5,7 @@
 // the AppView checks the permission, the limits and the hierarchy again.
 import type { Context, Hono } from "hono";
 import type { MemberActions, Viewer, WebDeps } from "./deps.ts";
-import { formPosts } from "./form-posts.tsx";
+import { formPosts, safeBack } from "./form-posts.tsx";
 import { frameOf } from "./frame.ts";
 import { offsetOf, paging } from "./paging.tsx";
 import { BadRequestPage, NotFoundPage } from "./pages/problems.tsx";
@@ -19,7 +19,6 @@ import {
 } from "./pages/reports.tsx";
 import { idOf } from "./read-routes.tsx";
 import type { ReportActions } from "./report-deps.ts";
-import { safeBack } from "./staff-routes.tsx";
 import type { StaticFiles } from "./static-files.ts";
 
 const QUEUE_PAGE_SIZE = 50;

@@ -4,7 +4,7 @@
 // itself checks the role, the target and the hierarchy.
 import type { Context, Hono } from "hono";
 import type { MemberActions, WebDeps } from "./deps.ts";
-import { formPosts } from "./form-posts.tsx";
+import { formPosts, safeBack } from "./form-posts.tsx";
 import { frameOf } from "./frame.ts";
 import { hiddenSentence } from "./pages/posts.tsx";
 import { type ModKind, type ModerateForm, ModeratePage } from "./pages/moderation.tsx";
@@ -25,10 +25,6 @@ const KIND_OF: Record<ModVerb, ModKind> = {
   unban: "u",
 };
 const isVerb = (verb: string): verb is ModVerb => Object.hasOwn(KIND_OF, verb);
-
-/** Only a path of this forum is a place to go back to (never another site, nor //host). */
-export const safeBack = (back: string | undefined): string =>
-  back !== undefined && /^\/(?![/\\])/.test(back) ? back : "/";
 
 /** A form's "Ends" (a datetime-local, read as UTC) as the ISO 8601 the action takes; anything else as sent, to be refused. */
 function expiryOf(value: string | undefined): string | undefined {
