@@ -18,11 +18,12 @@ import {
   type ResolveProblem,
 } from "./pages/reports.tsx";
 import { idOf } from "./read-routes.tsx";
-import type { ReportActions } from "./report-deps.ts";
+import type { ReportActions, ResolveAction } from "./report-deps.ts";
 import type { StaticFiles } from "./static-files.ts";
 
 const QUEUE_PAGE_SIZE = 50;
 const MINE_SHOWN = 100;
+const RESOLVE_ACTIONS: ResolveAction[] = ["dismiss", "hide", "ban"];
 
 /** The page to go back to, with the notice that the report was sent (before its #anchor). */
 export function withReportedNotice(back: string): string {
@@ -98,11 +99,18 @@ export function reportRoutes(
     if (!first.ok) return refused(c, first.status, first.message);
     const at = paging(c.req.query("page"), first.total, QUEUE_PAGE_SIZE);
     if (!at) return notFound(c, "There is no such page of reports.");
-    const list = await reports.queue(viewer.did, offsetOf(at.page, at.size), at.size);
+    const [list, may] = await Promise.all([
+      reports.queue(viewer.did, offsetOf(at.page, at.size), at.size),
+      deps.staff?.capabilities(viewer.did) ?? null,
+    ]);
     if (!list.ok) return refused(c, list.status, list.message);
+    // Only the buttons the role allows (a moderator who may not ban sees no "Ban author").
+    const actions = RESOLVE_ACTIONS.filter(
+      (action) => action === "dismiss" || (action === "hide" ? may?.canHidePosts : may?.canBan),
+    );
     return page(
       c,
-      (f) => <ReportQueuePage frame={f} viewer={viewer} list={list} paging={at} problem={problem} />,
+      (f) => <ReportQueuePage frame={f} viewer={viewer} list={list} paging={at} actions={actions} problem={problem} />,
       status,
     );
   }
@@ -121,8 +129,7 @@ export function reportRoutes(
     const note = post.form.note ?? "";
     const done = await reports.resolve(post.viewer.did, id, { action: post.form.action ?? "", note });
     if (done.ok) return c.redirect(`${queueHref(1)}#report-${id}`, 303);
-    // Without the permission there is no queue to show the refusal in.
-    if (done.status === 403 && done.code === "no_permission") return refused(c, 403, done.message);
+    // Beside the report's note; without the permission to read the queue, the queue's own refusal instead.
     return queuePage(c, post.viewer, { reportId: String(id), note, message: done.message }, done.status);
   });
 

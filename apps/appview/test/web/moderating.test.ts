@@ -250,6 +250,8 @@ describe(`a moderator's pages in a real browser (${dialect})`, () => {
       expect(await report.innerText()).toContain("Open");
       expect(await report.innerText()).toContain(forum.people.bob.handle);
       expect(await report.innerText()).toContain(forum.people.carol.did);
+      // A Moderator may hide and ban: all three resolutions are offered.
+      expect(await report.getByRole("button").allInnerTexts()).toEqual(["Dismiss", "Hide post", "Ban author"]);
       await report.getByLabel(/Note on report/).fill(`Spam (${javaScript}).`);
       await Promise.all([mia.page.waitForNavigation(), report.getByRole("button", { name: /^Hide post/ }).click()]);
       expect(mia.page.url()).toMatch(new RegExp(`^${base}/reports#report-\\d+$`));

@@ -129,11 +129,7 @@ function ReportSummary(props: { report: ReportView; headingLevel: 2 | 3 }) {
   );
 }
 
-const RESOLVE_BUTTONS: { action: ResolveAction; words: string }[] = [
-  { action: "dismiss", words: "Dismiss" },
-  { action: "hide", words: "Hide post" },
-  { action: "ban", words: "Ban author" },
-];
+const RESOLVE_WORDS: Record<ResolveAction, string> = { dismiss: "Dismiss", hide: "Hide post", ban: "Ban author" };
 
 /** A refused resolution: which report, the note kept, and why. */
 export interface ResolveProblem {
@@ -147,6 +143,8 @@ export function ReportQueuePage(props: {
   viewer: Viewer;
   list: ReportList;
   paging: Paging;
+  /** The resolutions the moderator's role allows. */
+  actions: ResolveAction[];
   problem: ResolveProblem | null;
 }) {
   const { list, problem } = props;
@@ -189,9 +187,14 @@ export function ReportQueuePage(props: {
                   ) : null}
                 </div>
                 <div class="actions">
-                  {RESOLVE_BUTTONS.map(({ action, words }) => (
-                    <button type="submit" name="action" value={action} aria-label={`${words} (report ${report.id})`}>
-                      {words}
+                  {props.actions.map((action) => (
+                    <button
+                      type="submit"
+                      name="action"
+                      value={action}
+                      aria-label={`${RESOLVE_WORDS[action]} (report ${report.id})`}
+                    >
+                      {RESOLVE_WORDS[action]}
                     </button>
                   ))}
                 </div>
