@@ -1,13 +1,21 @@
 // The API half: the real `atbb serve` in its own process on a seeded
-// database, loaded by autocannon in another process, at 1 and 50 connections.
+// database, loaded by autocannon in another process, at 1 and 50 connections;
+// once with logged-out readers' answers kept in memory (RESPONSE_CACHE=on,
+// the default) and once without, beside the limit: Hono answering a fixed
+// body (fixed-body.ts) on the same machine.
 import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { SeededForum } from "./seed.ts";
 import { peakRssMb, startServer, stopServer } from "./atbb-process.ts";
 
 export interface RouteResult {
   route: string;
   path: string;
+  /** RESPONSE_CACHE of the server measured; "limit" for the fixed-body server. */
+  cache: "on" | "off" | "limit";
   connections: number;
   /** Median of autocannon's per-second samples. */
   requestsPerSecond: number;
@@ -19,6 +27,7 @@ export interface RouteResult {
 }
 
 export interface ApiResult {
+  /** Each route with the cache off, then on, then the fixed-body limit at each connection count. */
   routes: RouteResult[];
   /** The server's peak resident set (VmHWM) after all routes were loaded. */
   serverPeakRssMb: number;
@@ -30,7 +39,7 @@ async function autocannon(
   url: string,
   connections: number,
   seconds: number,
-): Promise<Omit<RouteResult, "route" | "path">> {
+): Promise<Omit<RouteResult, "route" | "path" | "cache">> {
   const args = [
     autocannonBin,
     "--json",
@@ -86,7 +95,46 @@ export function apiRoutes(forum: SeededForum): { route: string; path: string }[]
       path: `/api/search?q=${encodeURIComponent('"topic 1"')}`,
     },
     { route: "search, a word in every reply", path: "/api/search?q=words" },
+    { route: "board page (HTML)", path: `/b/${busyBoard.id}` },
+    { route: `topic of ${thread.replies} replies, page (HTML)`, path: `/t/${thread.id}` },
   ];
+}
+
+async function measureRoutes(
+  base: string,
+  routes: { route: string; path: string }[],
+  cache: RouteResult["cache"],
+  seconds: number,
+): Promise<RouteResult[]> {
+  const results: RouteResult[] = [];
+  for (const { route, path } of routes) {
+    // Every route must answer before it is timed: a fast 404 is not a result.
+    const probe = await fetch(base + path);
+    if (!probe.ok) throw new Error(`${path} answered ${probe.status}: ${await probe.text()}`);
+    await autocannon(base + path, 10, 0); // warm-up: JIT, caches, pool
+    for (const connections of [1, 50])
+      results.push({ route, path, cache, ...(await autocannon(base + path, connections, seconds)) });
+  }
+  return results;
+}
+
+/** Hono answering `body` and nothing else, in a process of its own: what no route of atbb can beat. */
+async function measureLimit(body: Buffer, contentType: string, seconds: number): Promise<RouteResult[]> {
+  const file = join(mkdtempSync(join(tmpdir(), "atbb-bench-")), "body");
+  writeFileSync(file, body);
+  const child = spawn(process.execPath, [join(import.meta.dirname, "fixed-body.ts"), file, contentType], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+      child.once("exit", (code) => reject(new Error(`the fixed-body server exited with ${code}`)));
+    });
+    const route = `fixed ${(body.byteLength / 1024).toFixed(1)} KB body (Hono)`;
+    return await measureRoutes(`http://127.0.0.1:${port}`, [{ route, path: "/" }], "limit", seconds);
+  } finally {
+    await stopServer(child);
+  }
 }
 
 export async function measureApi(
@@ -94,20 +142,22 @@ export async function measureApi(
   forum: SeededForum,
   options: { seconds: number },
 ): Promise<ApiResult> {
-  const server = await startServer(databaseUrl);
-  try {
-    const routes: RouteResult[] = [];
-    for (const { route, path } of apiRoutes(forum)) {
-      // Every route must answer before it is timed: a fast 404 is not a result.
-      const probe = await fetch(server.base + path);
-      if (!probe.ok) throw new Error(`${path} answered ${probe.status}: ${await probe.text()}`);
-      await autocannon(server.base + path, 10, 0); // warm-up: JIT, caches, pool
-      for (const connections of [1, 50]) {
-        routes.push({ route, path, ...(await autocannon(server.base + path, connections, options.seconds)) });
-      }
+  const routes: RouteResult[] = [];
+  let serverPeakRssMb = 0;
+  for (const cache of ["off", "on"] as const) {
+    const server = await startServer(databaseUrl, { env: { RESPONSE_CACHE: cache } });
+    try {
+      routes.push(...(await measureRoutes(server.base, apiRoutes(forum), cache, options.seconds)));
+      serverPeakRssMb = Math.max(serverPeakRssMb, peakRssMb(server.child.pid!));
+    } finally {
+      await stopServer(server.child);
     }
-    return { routes, serverPeakRssMb: peakRssMb(server.child.pid!) };
-  } finally {
-    await stopServer(server.child);
   }
+  // The limit answers the first route's body, so that both move the same bytes.
+  const server = await startServer(databaseUrl);
+  const first = await fetch(server.base + apiRoutes(forum)[0]!.path);
+  const body = Buffer.from(await first.arrayBuffer());
+  await stopServer(server.child);
+  routes.push(...(await measureLimit(body, first.headers.get("content-type") ?? "application/json", options.seconds)));
+  return { routes, serverPeakRssMb };
 }

@@ -41,7 +41,7 @@ async function freePort(): Promise<number> {
 /** Resolves once `atbb serve` answers its health check; readyMs counts from the spawn. */
 export async function startServer(
   databaseUrl: string,
-  options: { indexer?: { forumDid: string; jetstreamUrl: string } } = {},
+  options: { indexer?: { forumDid: string; jetstreamUrl: string }; env?: Record<string, string> } = {},
 ) {
   const port = await freePort();
   const started = performance.now();
@@ -51,6 +51,7 @@ export async function startServer(
     HOST: "127.0.0.1",
     PORT: String(port),
     LOG_LEVEL: "warn",
+    ...options.env,
   };
   // The stream replays from its start: nothing to backfill from PDSes. The
   // members' DIDs are made up: the handle keeper's PLC lookups fail at once on

@@ -77,6 +77,7 @@ export function naiveIndexer(database: DatabaseHandle, forumDid: string, indexer
         .update(posts)
         .set({
           replyCount: sql`(select count(*) ${visible})`,
+          replyTotal: sql`(select count(*) from ${posts} as r where r.root_id = ${topicId})`,
           lastReplyAt,
           lastActivityAt: sql`coalesce(case when ${lastReplyAt} > ${posts.createdAt} then ${lastReplyAt} end, ${posts.createdAt})`,
         })

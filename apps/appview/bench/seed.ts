@@ -140,6 +140,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
   const topicOf = new Int32Array(total).fill(-1); // for replies: the topic index
   const deleted = new Uint8Array(total);
   const replyCount = new Int32Array(size.topics);
+  const replyTotal = new Int32Array(size.topics);
   const lastReplyPos = new Int32Array(size.topics).fill(-1);
   const lastPostOf = new Int32Array(size.topics); // position of the thread's latest post, for parents
   let open = 0;
@@ -166,6 +167,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
     topicOf[p] = t;
     // ~1% of replies deleted by their author: a tombstone, not counted.
     deleted[p] = random() < 0.01 ? 1 : 0;
+    replyTotal[t]!++;
     if (!deleted[p]) {
       replyCount[t]!++;
       lastReplyPos[t] = p;
@@ -243,6 +245,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
           pinned: false,
           locked_at: lockedTopic(t) ? lockedAt(t) : null,
           reply_count: replyCount[t],
+          reply_total: replyTotal[t],
           last_reply_at: lastReplyAt,
           last_activity_at: lastReplyAt && lastReplyAt > createdAt ? lastReplyAt : createdAt,
         },
@@ -285,6 +288,7 @@ export async function seedForum(database: DatabaseHandle, size: SeedSize, seed =
           pinned: false,
           locked_at: null,
           reply_count: 0,
+          reply_total: 0,
           last_reply_at: null,
           last_activity_at: null,
         },
@@ -371,6 +375,7 @@ export async function checkSeed(database: DatabaseHandle): Promise<number> {
                group by p.root_id) r
       on r.root_id = t.id
     where t.root_uri is null and (t.reply_count <> coalesce(r.c, 0) or t.last_reply_at ${differs} r.m
+      or t.reply_total <> (select count(*) from posts every where every.root_id = t.id)
       or t.last_activity_at <> coalesce(case when r.m > t.posted_at then r.m end, t.posted_at))`);
   const [boards] = await database.rows<{ n: number }>(sql`
     select count(*) as n from boards b

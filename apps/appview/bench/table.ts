@@ -131,10 +131,36 @@ export function printTables(results: [Dialect, DialectResult][]): void {
   }
   const withApi = results.filter(([, r]) => r.api);
   if (withApi.length > 0) {
+    // Each route beside the fixed-body limit at the same connection count: req/s as a share of its, p99 as a multiple.
     table(
-      ["dialect", "route", "connections", "req/s", "p50 ms", "p99 ms", "failures"],
+      [
+        "dialect",
+        "route",
+        "cache",
+        "connections",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "failures",
+        "× limit req/s",
+        "× limit p99",
+      ],
       withApi.flatMap(([d, { api }]) =>
-        api!.routes.map((x) => [d, x.route, x.connections, x.requestsPerSecond, x.p50Ms, x.p99Ms, x.failures]),
+        api!.routes.map((x) => {
+          const limit = api!.routes.find((l) => l.cache === "limit" && l.connections === x.connections);
+          return [
+            d,
+            x.route,
+            x.cache,
+            x.connections,
+            x.requestsPerSecond,
+            x.p50Ms,
+            x.p99Ms,
+            x.failures,
+            limit ? (x.requestsPerSecond / limit.requestsPerSecond).toFixed(2) : "—",
+            limit ? (x.p99Ms / Math.max(limit.p99Ms, 1)).toFixed(1) : "—",
+          ];
+        }),
       ),
     );
     console.log("");

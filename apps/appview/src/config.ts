@@ -91,6 +91,12 @@ export interface Config {
   login: LoginConfig;
   /** Serve the forum's pages at / beside the API; off, only /api (and the OAuth client's documents) answer. */
   web: boolean;
+  /**
+   * Logged-out readers' hot reads (forum index, board topics, topic pages; JSON
+   * and pages) kept in memory up to `maxBytes`, each given again only while the
+   * database's data version is unchanged (api/response-cache.ts); null: off.
+   */
+  responseCache: { maxBytes: number } | null;
 }
 
 /** How members log in (AT Protocol OAuth) and how often they may write. */
@@ -183,6 +189,10 @@ const environment = z.object({
   WEB: z
     .enum(["on", "off"], { message: "must be on (serve the forum's pages at /) or off (the API alone)" })
     .default("on"),
+  RESPONSE_CACHE: z
+    .enum(["on", "off"], { message: "must be on (keep logged-out readers' hot pages in memory) or off" })
+    .default("on"),
+  RESPONSE_CACHE_MB: positive("a number of megabytes", 64, 0.01),
   BACKFILL_MAX_AGE_HOURS: positive("a number of hours", 20, 0.01),
   BACKFILL_CONCURRENCY: positive("a whole number", 4, 1, true),
   BACKFILL_RATE: positive("requests per second", 10, 0.1),
@@ -310,5 +320,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       writesPerMinute: e.WRITES_PER_MINUTE,
     },
     web: e.WEB === "on",
+    responseCache: e.RESPONSE_CACHE === "on" ? { maxBytes: Math.round(e.RESPONSE_CACHE_MB * 1_048_576) } : null,
   };
 }

@@ -34,6 +34,7 @@ import { Refusal, type PostWriting } from "./writing/posts.ts";
 import { reportActions } from "./report-pages.ts";
 import type { Reporting } from "./reports/reporting.ts";
 import { staffActions } from "./staff-pages.ts";
+import { adminActions } from "./admin-pages.ts";
 
 const RECENT_POSTS = 10;
 
@@ -64,6 +65,10 @@ export function forumPages(options: PageOptions): (writing: PostWriting | null, 
           ? staffActions(options.database, options.forumDid, options.forumWriter)
           : null,
       reports: options.members && options.forumDid !== null ? reportActions(reporting) : null,
+      admin:
+        options.members && options.forumDid !== null
+          ? adminActions(options.database, options.forumDid, options.forumWriter)
+          : null,
       onError: (error, path) => options.logger.error({ err: error, path }, "page failed"),
     });
 }

@@ -14,6 +14,7 @@ import {
   type DatabaseHandle,
 } from "@atbb/db";
 import { createApp } from "./api/app.ts";
+import { AnswerStore } from "./api/response-cache.ts";
 import { startForumAgent } from "./forum-agent/account.ts";
 import type { Config } from "./config.ts";
 import type { Indexer } from "./indexer/indexer.ts";
@@ -224,6 +225,7 @@ async function serveUntilStopped(
     forumWriter,
     members,
     pages,
+    answers: config.responseCache ? new AnswerStore(config.responseCache.maxBytes) : null,
     ...(indexing ? { indexer: indexing } : {}),
   });
   const { server, port } = await listenForApi(app.fetch, config);

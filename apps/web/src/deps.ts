@@ -5,6 +5,7 @@
 // API shows them (moderation applied, `hidden` saying why).
 import type { Context } from "hono";
 import type { ReportActions } from "./report-deps.ts";
+import type { AdminActions } from "./admin-deps.ts";
 import type { StaffActions } from "./staff-deps.ts";
 
 export interface AuthorView {
@@ -194,6 +195,8 @@ export interface WebDeps {
   staff: StaffActions | null;
   /** null when nobody can log in to report (no forum to join). */
   reports: ReportActions | null;
+  /** null when nobody can administer here (no forum to join, or no forum account to write with). */
+  admin: AdminActions | null;
   /** Logs a page that failed (the error page is shown). */
   onError(error: unknown, path: string): void;
 }

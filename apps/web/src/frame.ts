@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { WebDeps } from "./deps.ts";
 import type { Frame } from "./layout.tsx";
+import { administers } from "./pages/admin.tsx";
 import type { StaticFiles } from "./static-files.ts";
 
 /** The name shown before the forum record is indexed. */
@@ -9,11 +10,13 @@ const UNNAMED = "atBB";
 
 export async function frameOf(c: Context, deps: WebDeps, files: StaticFiles): Promise<Frame> {
   const [forum, viewer] = await Promise.all([deps.reads.forum(), deps.members?.viewer(c) ?? null]);
+  const may = viewer && deps.admin ? await deps.admin.capabilities(viewer.did) : null;
   return {
     forumName: forum?.name ?? UNNAMED,
     viewer,
     canLogIn: deps.members !== null,
     canResolveReports: viewer !== null && deps.reports !== null && (await deps.reports.mayResolve(viewer.did)),
+    administers: may !== null && administers(may),
     files,
     path: new URL(c.req.url).pathname,
   };

@@ -3,6 +3,7 @@
 // AppView imports this package, never the other way round.
 import { Hono, type Context } from "hono";
 import { compress } from "hono/compress";
+import { adminRoutes } from "./admin-routes.tsx";
 import type { WebDeps } from "./deps.ts";
 import { feedRoutes } from "./feeds.tsx";
 import { frameOf } from "./frame.ts";
@@ -18,6 +19,7 @@ import { writeRoutes } from "./write-routes.tsx";
 export type * from "./deps.ts";
 export type * from "./report-deps.ts";
 export type * from "./staff-deps.ts";
+export type * from "./admin-deps.ts";
 export { CONTENT_SECURITY_POLICY } from "./security.ts";
 
 export interface WebPages {
@@ -39,6 +41,7 @@ export function webRoutes(deps: WebDeps): WebPages {
   if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
   if (deps.members && deps.staff) staffRoutes(app, deps, deps.members, deps.staff, files);
   if (deps.members && deps.reports) reportRoutes(app, deps, deps.members, deps.reports, files);
+  if (deps.members && deps.admin) adminRoutes(app, deps, deps.members, deps.admin, files);
   const framed = async (c: Context) => {
     // The error page must show even when the database that names the forum is what failed.
     try {
@@ -49,6 +52,7 @@ export function webRoutes(deps: WebDeps): WebPages {
         viewer: null,
         canLogIn: false,
         canResolveReports: false,
+        administers: false,
         files,
         path: new URL(c.req.url).pathname,
       };

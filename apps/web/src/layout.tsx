@@ -14,6 +14,8 @@ export interface Frame {
   canLogIn: boolean;
   /** Whether the viewer may read the report queue (the header links to it). */
   canResolveReports: boolean;
+  /** Whether the member logged in may use the administration pages (the link to them shows). */
+  administers: boolean;
   files: StaticFiles;
   /** The path of this page, to come back to after logging in or out. */
   path: string;
@@ -94,6 +96,7 @@ function SessionLinks({ frame }: { frame: Frame }) {
           Logged in as <a href={`/u/${viewer.did}`}>{viewer.handle ?? viewer.did}</a>
         </span>
         {frame.canResolveReports ? <a href="/reports">Reports</a> : null}
+        {frame.administers ? <a href="/admin">Administration</a> : null}
         <form method="post" action="/logout">
           <input type="hidden" name="csrf" value={csrfToken(viewer.sessionId)} />
           <button type="submit" class="quiet">

@@ -57,6 +57,20 @@ export interface DatabaseHandle {
    */
   fileProblem(): string | null;
   /**
+   * A token that changes whenever anything committed since it was last read
+   * changes what a read sees, by any connection or process; null where no
+   * such token is cheap (an in-memory or remote SQLite). Equal tokens mean
+   * the same committed data, so whatever was read after the earlier one is
+   * still current (the response cache's exactness rests on this):
+   * - PostgreSQL: the current snapshot (`pg_current_snapshot()`), which
+   *   moves with every transaction that takes an id — every write, on any
+   *   database of the cluster — and never with a read-only one.
+   * - A SQLite file: `PRAGMA data_version` on the reader's connection, which
+   *   changes with every commit by any other connection, in this process or
+   *   another; that connection itself never writes.
+   */
+  dataVersion(): Promise<string | null>;
+  /**
    * A statement written with drizzle's `sql` (columns from `schema`,
    * parameters as `jsonSql[dialect].param(n)`) as this dialect's text, for
    * `values()`. Render it once, where the statement is made, not per call.
@@ -167,6 +181,10 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Data
     rows: async <T extends Record<string, unknown>>(query: SQL) => [...(await db.execute(query))] as T[],
     values: async (text, params) => client.unsafe(text, [...params], { prepare: true }).values(),
     fileProblem: () => null,
+    dataVersion: async () => {
+      const [row] = await client.unsafe("select pg_current_snapshot()::text", [], { prepare: true }).values();
+      return row![0] as string;
+    },
     sqlText: textOf(new PgDialect()),
     close: () => client.end({ timeout: 5 }),
   };
@@ -244,6 +262,7 @@ async function openSqlite(url: string, options: CreateDbOptions): Promise<Databa
         async (text, params) =>
           (await client.execute({ sql: text, args: [...params] })).rows.map((row) => Array.from(row)),
     fileProblem,
+    dataVersion: async () => reader?.dataVersion() ?? null,
     sqlText: textOf(new SQLiteAsyncDialect()),
     close: async () => {
       reader?.close();
@@ -279,7 +298,13 @@ async function openReader(file: string, busyTimeoutMs: number) {
   const { default: Database } = await import("libsql");
   const connection = new Database(file, { timeout: busyTimeoutMs });
   const statements = new Map<string, ReturnType<typeof connection.prepare>>();
+  const dataVersion = connection.prepare("PRAGMA data_version").raw(true);
   return {
+    dataVersion(): string {
+      const [version] = dataVersion.get() as unknown[];
+      if (typeof version !== "number") throw new Error(`PRAGMA data_version answered ${String(version)}, not a number`);
+      return String(version);
+    },
     values(text: string, params: readonly StatementParam[]): unknown[][] {
       let statement = statements.get(text);
       if (!statement) statements.set(text, (statement = connection.prepare(text).raw(true)));

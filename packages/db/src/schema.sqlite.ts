@@ -196,6 +196,7 @@ export const posts = sqliteTable(
     lockedAt: ms("locked_at"),
     deletedAt: ms("deleted_at"),
     replyCount: integer("reply_count").notNull().default(0),
+    replyTotal: integer("reply_total").notNull().default(0),
     lastReplyAt: ms("last_reply_at"),
     lastActivityAt: ms("last_activity_at"),
   },

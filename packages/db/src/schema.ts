@@ -215,6 +215,8 @@ export const posts = pgTable(
     deletedAt: ms("deleted_at"),
     // Topic-only aggregates, kept exact by the indexer in the reply's transaction.
     replyCount: integer("reply_count").notNull().default(0),
+    // Every reply, hidden ones included: a topic page's total (reply_count counts only visible ones).
+    replyTotal: integer("reply_total").notNull().default(0),
     lastReplyAt: ms("last_reply_at"),
     /** max(created_at, last_reply_at) for topics: the board listing's sort key. */
     lastActivityAt: ms("last_activity_at"),

@@ -80,4 +80,21 @@ describe(`upgrading a ${dialect} database to posts with network times`, () => {
       await handle.close();
     }
   });
+
+  it("counts every reply of a topic already indexed in its kept total, the one hidden after the lock included", async () => {
+    const handle = await createDb(database.url);
+    try {
+      const posts = await handle.rows<{ rkey: string; reply_total: unknown }>(
+        sql`select rkey, reply_total from posts order by id`,
+      );
+      expect(posts.map((p) => [p.rkey, Number(p.reply_total)])).toEqual([
+        ["topic", 3],
+        ["before", 0],
+        ["future", 0],
+        ["after", 0],
+      ]);
+    } finally {
+      await handle.close();
+    }
+  });
 });

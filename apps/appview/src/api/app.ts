@@ -12,6 +12,7 @@ import type { IndexerStatus } from "../indexer/status.ts";
 import type { Logger } from "../logger.ts";
 import type { MemberAccess } from "../login/access.ts";
 import { ApiError, errorBody } from "./errors.ts";
+import { hotReads, type AnswerStore } from "./response-cache.ts";
 import { authRoutes, clientMetadataRoutes } from "./routes/auth/handlers.ts";
 import { backfillRoutes } from "./routes/backfill/handlers.ts";
 import { boardRoutes } from "./routes/boards/handlers.ts";
@@ -54,6 +55,8 @@ export interface AppOptions {
    * and reports together.
    */
   pages?: ((writing: PostWriting | null, reports: Reporting) => Pages) | undefined;
+  /** Where logged-out readers' hot reads are kept (RESPONSE_CACHE); null or absent: none are, ETags still answer. */
+  answers?: AnswerStore | null;
 }
 
 /** What the pages give the app: their routes, and their answers for an unknown address and for a failure. */
@@ -95,6 +98,7 @@ export function createApp({
   forumWriter = null,
   members = null,
   pages,
+  answers = null,
 }: AppOptions) {
   const app = new OpenAPIHono();
   // A header the pages set themselves (their Referrer-Policy) is theirs to keep.
@@ -118,6 +122,7 @@ export function createApp({
   for (const path of STATE_CHANGING_PATHS) app.use(path, sameOrigin);
   if (corsOrigins.length > 0)
     app.use("/api/*", cors({ origin: corsOrigins.includes("*") ? "*" : corsOrigins, allowMethods: ["GET"] }));
+  app.use(hotReads(database, answers));
 
   app.route("/api/health", healthRoutes({ database, indexer, forumAgent, migrationsFolder, forumDid }));
   app.route("/api/forum", forumRoutes(database, forumDid));

@@ -171,20 +171,15 @@ export function topicPage(database: DatabaseHandle) {
   const author = aliasedTable(users, "author");
   const topicRow = postShape(topic.table, author.table);
   const reply = postShape(posts, users);
-  const text = sqlText(sql`select ${topicRow.json(dialect)}, (${topicRepliesPageQuery(database)})
+  const text =
+    sqlText(sql`select ${topicRow.json(dialect)}, (${topicRepliesPageQuery(database)}), ${topic.table.replyTotal}
     from ${topic.from} left join ${author.from} on ${author.table.did} = ${topic.table.did}
     where ${topic.table.id} = ${q.param(1)} and ${topic.table.rootUri} is null and ${topic.table.boardId} is not null`);
-  const countText = sqlText(sql`select count(*) from ${posts} where ${posts.rootId} = ${q.param(1)}`);
   return async (topicId: number, offset: number, limit: number): Promise<TopicPage | null> => {
     const [row] = await values(text, [topicId, limit, offset]);
     if (!row) return null;
     const replies = jsonCell<unknown[][]>(row[1]).map(reply.decode);
-    // A page that is not full is the topic's last: offset + its replies are
-    // all there are. Only a full (or empty, past-the-end) page needs a count,
-    // which on a 5,000-reply topic costs as much as the page.
-    const pageEndsTopic = replies.length < limit && (replies.length > 0 || offset === 0);
-    const total = pageEndsTopic ? offset + replies.length : countCell((await values(countText, [topicId]))[0]![0]);
-    return { topic: topicRow.decode(jsonCell<unknown[]>(row[0])), total, replies };
+    return { topic: topicRow.decode(jsonCell<unknown[]>(row[0])), total: countCell(row[2]), replies };
   };
 }
 

@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from "@atbb/db";
 import { migrationsFolders } from "@atbb/testing";
 import { createApp } from "../../src/api/app.ts";
+import type { AnswerStore } from "../../src/api/response-cache.ts";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger, type Logger } from "../../src/logger.ts";
 import { forumPages } from "../../src/pages.ts";
@@ -15,7 +16,7 @@ import { applyMessages } from "./apply-messages.ts";
 export async function seededApp(
   database: DatabaseHandle,
   stream: ForumStream,
-  options: { pages?: boolean; logger?: Logger } = {},
+  options: { pages?: boolean; logger?: Logger; answers?: AnswerStore } = {},
 ) {
   await applyMessages(createIndexer({ database, forumDid: stream.forumDid, logger: silentLogger }), stream.messages);
   const logger = options.logger ?? silentLogger;
@@ -24,6 +25,7 @@ export async function seededApp(
     logger,
     migrationsFolder: migrationsFolders[database.dialect],
     forumDid: stream.forumDid,
+    answers: options.answers ?? null,
     pages: options.pages
       ? forumPages({ database, forumDid: stream.forumDid, members: null, forumWriter: null, logger })
       : undefined,
