@@ -7,7 +7,8 @@ import type { DatabaseHandle } from "@atbb/db";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { eq } from "drizzle-orm";
-import { webRoutes, type MemberActions, type Outcome, type WebPages } from "@atbb/web";
+import type { z } from "@hono/zod-openapi";
+import { webRoutes, type MemberActions, type Outcome, type SearchInput, type WebPages } from "@atbb/web";
 import { serializePost, serializeReply, serializeTopic } from "./api/bodies/posts.ts";
 import { serializeSearchHit } from "./api/bodies/search.ts";
 import { iso } from "./api/bodies/time.ts";
@@ -21,6 +22,8 @@ import { boardTopicsPage, forumIndex, forumOrder, topicPage } from "./api/querie
 import { searchPosts } from "./api/search/reads.ts";
 import { highlightedWords, parseSearch } from "./api/search/terms.ts";
 import { endLogin, startLogin } from "./api/routes/auth/login-flow.ts";
+import { SearchQuery } from "./api/routes/search/routes.ts";
+import { parse } from "./api/validation.ts";
 import type { ForumWriter } from "./forum-agent/writer.ts";
 import type { Logger } from "./logger.ts";
 import type { MemberAccess } from "./login/access.ts";
@@ -29,6 +32,8 @@ import { pageReadMarks } from "./read-marks/page-marks.ts";
 import { SESSION_COOKIE } from "./login/member-sessions.ts";
 import { TEXT_MAX_GRAPHEMES, TITLE_MAX_GRAPHEMES } from "./writing/limits.ts";
 import { Refusal, type PostWriting } from "./writing/posts.ts";
+import { reportActions } from "./report-pages.ts";
+import type { Reporting } from "./reports/reporting.ts";
 import { staffActions } from "./staff-pages.ts";
 import { adminActions } from "./admin-pages.ts";
 
@@ -49,9 +54,9 @@ const place = (row: { id: number; name: string; description: string | null }) =>
   description: row.description,
 });
 
-/** The pages, made with the API's writer (createApp's `pages`). */
-export function forumPages(options: PageOptions): (writing: PostWriting | null) => WebPages {
-  return (writing) =>
+/** The pages, made with the API's writer and reports (createApp's `pages`). */
+export function forumPages(options: PageOptions): (writing: PostWriting | null, reporting: Reporting) => WebPages {
+  return (writing, reporting) =>
     webRoutes({
       reads: reads(options),
       members: options.members && writing ? memberActions(options, options.members, writing) : null,
@@ -61,6 +66,7 @@ export function forumPages(options: PageOptions): (writing: PostWriting | null) 
         options.members && options.forumDid !== null
           ? staffActions(options.database, options.forumDid, options.forumWriter)
           : null,
+      reports: options.members && options.forumDid !== null ? reportActions(reporting) : null,
       admin:
         options.members && options.forumDid !== null
           ? adminActions(options.database, options.forumDid, options.forumWriter)
@@ -75,6 +81,22 @@ function reads({ database, forumDid }: PageOptions) {
   const topicWithReplies = topicPage(database);
   const profiles = memberProfiles(database, forumDid);
   const find = searchPosts(database);
+  /** The search form's author as a DID: a handle is looked up among the members known here. */
+  const authorDidOf = async (author: string): Promise<string> => {
+    if (author === "" || author.startsWith("did:")) return author;
+    const { users } = database.schema;
+    const [user] = await database.db
+      .select({ did: users.did })
+      .from(users)
+      .where(eq(users.handle, author.replace(/^@/, "").toLowerCase()));
+    if (!user)
+      throw new ApiError(
+        400,
+        "invalid_request",
+        `author ${author} is not a handle known here: give a member's handle or their DID`,
+      );
+    return user.did;
+  };
   return {
     async forum() {
       const forum = await forumRecord(database, forumDid);
@@ -154,16 +176,27 @@ function reads({ database, forumDid }: PageOptions) {
       const post = await threadPost(database, topicId, postId);
       return post ? serializePost(post, new Date(), topic ?? undefined) : null;
     },
-    async search(query: string, offset: number, limit: number) {
+    async search(input: SearchInput, offset: number, limit: number) {
       let terms: ReturnType<typeof parseSearch>;
+      let query: z.output<typeof SearchQuery>;
       try {
-        terms = parseSearch(query);
+        const author = await authorDidOf(input.author.trim());
+        // Empty fields are filters not asked for; what is left is checked as GET /api/search checks it.
+        const asked = Object.entries({ ...input, author }).filter(([, value]) => value !== "");
+        query = parse(SearchQuery, Object.fromEntries(asked));
+        terms = parseSearch(query.q);
       } catch (error) {
         if (error instanceof ApiError) return { problem: error.message };
         throw error;
       }
-      const filters = { boardId: null, authorDid: null, topicsOnly: false, since: null, until: null };
-      const page = await find(terms, filters, "relevance", offset, limit);
+      const filters = {
+        boardId: query.board ?? null,
+        authorDid: query.author ?? null,
+        topicsOnly: query.topics === "only",
+        since: query.since ?? null,
+        until: query.until ?? null,
+      };
+      const page = await find(terms, filters, query.order ?? "relevance", offset, limit);
       const now = new Date();
       const words = highlightedWords(terms);
       return { total: page.total, results: page.hits.map((hit) => serializeSearchHit(hit, words, now)) };

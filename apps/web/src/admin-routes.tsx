@@ -1,13 +1,14 @@
 // The administration pages under /admin: each section is shown only to a
 // member whose role permits it (logged out: to the login; else a 403 page),
-// and each form posts, is checked by `postedForm` (the forum's own origin,
-// the session's form token), and is answered with a redirect, or with the
+// and each form posts, is checked by `postedForm` (the forms' one check,
+// then the section's permission), and is answered with a redirect, or with the
 // form again, the text kept and the refusal beside the field it is about.
 // The actions check the permission, the hierarchy and the input again.
 import type { Context, Hono } from "hono";
 import type { AdminActions, AdminCapabilities, AdminRefusal, PlaceInput } from "./admin-deps.ts";
 import type { MemberActions, Viewer, WebDeps } from "./deps.ts";
 import type { Frame } from "./layout.tsx";
+import { formPosts } from "./form-posts.tsx";
 import { frameOf } from "./frame.ts";
 import { offsetOf, type Paging, paging } from "./paging.tsx";
 import {
@@ -24,9 +25,8 @@ import {
 import { BackfillPage, ModLogPage } from "./pages/admin-log.tsx";
 import { type MemberProblem, MembersPage } from "./pages/admin-members.tsx";
 import { BoardPage, CategoryPage, RemovePage, StructurePage } from "./pages/admin-structure.tsx";
-import { BadRequestPage, NotFoundPage } from "./pages/problems.tsx";
+import { NotFoundPage } from "./pages/problems.tsx";
 import { idOf } from "./read-routes.tsx";
-import { fromOrigin, validCsrfToken } from "./security.ts";
 import type { StaticFiles } from "./static-files.ts";
 
 const PAGE_SIZE = 50;
@@ -62,38 +62,18 @@ export function adminRoutes(app: Hono, deps: WebDeps, members: MemberActions, ad
     return { viewer, may };
   }
 
+  const posted = formPosts(deps, members, files);
   /**
-   * Every form posted to /admin comes through here: from the forum's own
-   * origin, by a member admitted to the section, with their session's form
-   * token. Else the answer that says why not, before anything is looked at.
+   * Every form posted to /admin comes through here: the forms' one check
+   * (origin, login, token), then the member must be admitted to the section.
+   * Else the answer that says why not, before anything is looked at.
    */
   async function postedForm(c: Context, section: AdminSection) {
-    if (!fromOrigin(c.req.header("origin"), members.origin))
-      return page(
-        c,
-        (f) => (
-          <BadRequestPage
-            frame={f}
-            message="This form did not come from the forum's own pages: open the page again and resend it."
-          />
-        ),
-        403,
-      );
+    const post = await posted(c);
+    if (post instanceof Response) return post;
     const at = await admitted(c, section);
     if (at instanceof Response) return at;
-    const body = await c.req.parseBody();
-    const field = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
-    if (!validCsrfToken(at.viewer.sessionId, body.csrf))
-      return page(
-        c,
-        (f) => (
-          <BadRequestPage
-            frame={f}
-            message="This form's token does not match your login (it may be from before you logged in again): open the page again and resend it."
-          />
-        ),
-        403,
-      );
+    const field = (name: string) => post.form[name] ?? "";
     const place: PlaceForm = { name: field("name"), description: field("description"), sortOrder: field("sortOrder") };
     return { ...at, field, place };
   }

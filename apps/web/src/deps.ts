@@ -4,6 +4,7 @@
 // AppView, so the AppView can import it without a circle. Posts arrive as the
 // API shows them (moderation applied, `hidden` saying why).
 import type { Context } from "hono";
+import type { ReportActions } from "./report-deps.ts";
 import type { AdminActions } from "./admin-deps.ts";
 import type { StaffActions } from "./staff-deps.ts";
 
@@ -111,8 +112,26 @@ export interface ForumReads {
   ownPost(id: number): Promise<OwnPost | null>;
   /** A post of the topic (the topic itself or a reply) to quote, moderation applied; null when not of this thread. */
   threadPost(topicId: number, postId: number): Promise<PostView | null>;
-  /** Posts found by a search as a person writes it; a query that cannot be read is a problem to show. */
-  search(query: string, offset: number, limit: number): Promise<SearchPageView | { problem: string }>;
+  /** Posts found by a search as a person writes it; a query or a filter that cannot be read is a problem to show. */
+  search(search: SearchInput, offset: number, limit: number): Promise<SearchPageView | { problem: string }>;
+}
+
+/**
+ * A search as the search page's form sends it, unchecked (the AppView checks
+ * it as GET /api/search does): an empty field is no filter. The author may be
+ * a handle known here, or a DID.
+ */
+export interface SearchInput {
+  q: string;
+  board: string;
+  author: string;
+  /** "only": topics, not replies. */
+  topics: string;
+  /** Dates (2026-01-31) or times with their offset, posted at or after `since` and before `until`. */
+  since: string;
+  until: string;
+  /** "relevance" (the default) or "newest". */
+  order: string;
 }
 
 export interface SearchResultView extends PostView {
@@ -195,6 +214,8 @@ export interface WebDeps {
   notifications: MemberNotifications | null;
   /** null when nobody can moderate here (no forum to join, or no forum account to write with). */
   staff: StaffActions | null;
+  /** null when nobody can log in to report (no forum to join). */
+  reports: ReportActions | null;
   /** null when nobody can administer here (no forum to join, or no forum account to write with). */
   admin: AdminActions | null;
   /** Logs a page that failed (the error page is shown). */

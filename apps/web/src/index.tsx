@@ -11,12 +11,14 @@ import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
 import { notificationRoutes } from "./notification-routes.tsx";
 import { readMarkRoutes } from "./read-mark-routes.tsx";
 import { readRoutes } from "./read-routes.tsx";
+import { reportRoutes } from "./report-routes.tsx";
 import { CONTENT_SECURITY_POLICY, pageHeaders } from "./security.ts";
 import { staffRoutes } from "./staff-routes.tsx";
 import { staticFiles } from "./static-files.ts";
 import { writeRoutes } from "./write-routes.tsx";
 
 export type * from "./deps.ts";
+export type * from "./report-deps.ts";
 export type * from "./staff-deps.ts";
 export type * from "./admin-deps.ts";
 export { CONTENT_SECURITY_POLICY } from "./security.ts";
@@ -40,6 +42,7 @@ export function webRoutes(deps: WebDeps): WebPages {
   if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
   if (deps.members && deps.notifications) notificationRoutes(app, deps, deps.members, deps.notifications, files);
   if (deps.members && deps.staff) staffRoutes(app, deps, deps.members, deps.staff, files);
+  if (deps.members && deps.reports) reportRoutes(app, deps, deps.members, deps.reports, files);
   if (deps.members && deps.admin) adminRoutes(app, deps, deps.members, deps.admin, files);
   const framed = async (c: Context) => {
     // The error page must show even when the database that names the forum is what failed.
@@ -50,6 +53,7 @@ export function webRoutes(deps: WebDeps): WebPages {
         forumName: "atBB",
         viewer: null,
         canLogIn: false,
+        canResolveReports: false,
         administers: false,
         files,
         path: new URL(c.req.url).pathname,

@@ -12,6 +12,8 @@ export interface Frame {
   viewer: Viewer | null;
   /** Whether members can log in here at all. */
   canLogIn: boolean;
+  /** Whether the viewer may read the report queue (the header links to it). */
+  canResolveReports: boolean;
   /** Whether the member logged in may use the administration pages (the link to them shows). */
   administers: boolean;
   files: StaticFiles;
@@ -96,6 +98,7 @@ function SessionLinks({ frame }: { frame: Frame }) {
           Logged in as <a href={`/u/${viewer.did}`}>{viewer.handle ?? viewer.did}</a>
         </span>
         {frame.unreadNotifications === null ? null : <Bell unread={frame.unreadNotifications} />}
+        {frame.canResolveReports ? <a href="/reports">Reports</a> : null}
         {frame.administers ? <a href="/admin">Administration</a> : null}
         <form method="post" action="/logout">
           <input type="hidden" name="csrf" value={csrfToken(viewer.sessionId)} />

@@ -8,7 +8,7 @@ import { BoardPageView, MoreTopics } from "./pages/board.tsx";
 import { ForumIndexPage } from "./pages/forum-index.tsx";
 import { MemberPage } from "./pages/member.tsx";
 import { FirstRunPage, NotFoundPage } from "./pages/problems.tsx";
-import { SearchPageView, SEARCH_PAGE_SIZE } from "./pages/search.tsx";
+import { searchInputOf, SearchPageView, SEARCH_PAGE_SIZE } from "./pages/search.tsx";
 import { TopicPageView } from "./pages/topic.tsx";
 import type { StaticFiles } from "./static-files.ts";
 
@@ -74,20 +74,22 @@ export function readRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
         members={deps.members}
         firstUnread={firstUnread}
         may={may}
+        canReport={deps.members !== null && deps.reports !== null}
+        reported={c.req.query("reported") === "1"}
       />,
     );
   });
 
   app.get("/search", async (c) => {
-    const query = c.req.query("q") ?? "";
-    const frame = await frameOf(c, deps, files);
-    if (query.trim() === "") return c.html(<SearchPageView frame={frame} query="" found={null} page={1} />);
-    const page = idOf(c.req.query("page") ?? "1") ?? 1;
-    const found = await reads.search(query, offsetOf(page, SEARCH_PAGE_SIZE), SEARCH_PAGE_SIZE);
-    return c.html(
-      <SearchPageView frame={frame} query={query} found={found} page={page} />,
-      "problem" in found ? 400 : 200,
+    const search = searchInputOf((name) => c.req.query(name));
+    const [frame, boards] = await Promise.all([frameOf(c, deps, files), reads.index()]);
+    const view = (found: Parameters<typeof SearchPageView>[0]["found"], page: number) => (
+      <SearchPageView frame={frame} search={search} boards={boards} found={found} page={page} />
     );
+    if (search.q.trim() === "") return c.html(view(null, 1));
+    const page = idOf(c.req.query("page") ?? "1") ?? 1;
+    const found = await reads.search(search, offsetOf(page, SEARCH_PAGE_SIZE), SEARCH_PAGE_SIZE);
+    return c.html(view(found, page), "problem" in found ? 400 : 200);
   });
 
   app.get("/u/:did", async (c) => {

@@ -1,15 +1,15 @@
 // The moderators' pages: /moderate/{verb}/{t|p|u}/{id} shows the form for one
 // action, and its post takes it, then goes back where the moderator was.
-// Each post must come from the forum's own origin with the session's form
-// token; the action itself checks the role, the target and the hierarchy.
+// Each post passes the forms' one check (form-posts.tsx) first; the action
+// itself checks the role, the target and the hierarchy.
 import type { Context, Hono } from "hono";
 import type { MemberActions, WebDeps } from "./deps.ts";
+import { formPosts, safeBack } from "./form-posts.tsx";
 import { frameOf } from "./frame.ts";
 import { hiddenSentence } from "./pages/posts.tsx";
 import { type ModKind, type ModerateForm, ModeratePage } from "./pages/moderation.tsx";
-import { BadRequestPage, NotFoundPage } from "./pages/problems.tsx";
+import { NotFoundPage } from "./pages/problems.tsx";
 import { idOf } from "./read-routes.tsx";
-import { fromOrigin, validCsrfToken } from "./security.ts";
 import type { ModTarget, ModVerb, StaffActions } from "./staff-deps.ts";
 import type { StaticFiles } from "./static-files.ts";
 
@@ -26,9 +26,6 @@ const KIND_OF: Record<ModVerb, ModKind> = {
 };
 const isVerb = (verb: string): verb is ModVerb => Object.hasOwn(KIND_OF, verb);
 
-/** Only a path of this forum is a place to go back to (never another site, nor //host). */
-const safeBack = (back: string | undefined): string => (back !== undefined && /^\/(?![/\\])/.test(back) ? back : "/");
-
 /** A form's "Ends" (a datetime-local, read as UTC) as the ISO 8601 the action takes; anything else as sent, to be refused. */
 function expiryOf(value: string | undefined): string | undefined {
   if (value === undefined || value.trim() === "") return undefined;
@@ -40,8 +37,7 @@ export function staffRoutes(app: Hono, deps: WebDeps, members: MemberActions, st
   const page = async (c: Context, body: (f: Awaited<ReturnType<typeof frameOf>>) => unknown, status = 200) =>
     c.html(body(await frameOf(c, deps, files)) as string, status as 200);
   const notFound = (c: Context, what: string) => page(c, (f) => <NotFoundPage frame={f} what={what} />, 404);
-  const refused = (c: Context, status: number, message: string) =>
-    page(c, (f) => <BadRequestPage frame={f} message={message} />, status);
+  const posted = formPosts(deps, members, files);
 
   /** The action's target and its words, or null when the address names nothing here. */
   async function targetOf(verb: ModVerb, kind: string, id: string) {
@@ -90,18 +86,11 @@ export function staffRoutes(app: Hono, deps: WebDeps, members: MemberActions, st
   });
 
   app.post("/moderate/:verb/:kind/:id", async (c) => {
-    if (!fromOrigin(c.req.header("origin"), members.origin))
-      return refused(c, 403, "This form did not come from the forum's own pages: open the page again and resend it.");
+    const post = await posted(c);
+    if (post instanceof Response) return post;
     const at = await moderating(c);
     if (at instanceof Response) return at;
-    const body = await c.req.parseBody();
-    const field = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : undefined);
-    if (!validCsrfToken(at.viewer.sessionId, field("csrf")))
-      return refused(
-        c,
-        403,
-        "This form's token does not match your login (it may be from before you logged in again): open the page again and resend it.",
-      );
+    const field = (name: string): string | undefined => post.form[name];
     const form: ModerateForm = {
       verb: at.verb,
       kind: KIND_OF[at.verb],

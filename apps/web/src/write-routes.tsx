@@ -4,6 +4,7 @@
 // forum's own origin and carry the session's form token.
 import type { Context, Hono } from "hono";
 import type { MemberActions, Outcome, Viewer, WebDeps } from "./deps.ts";
+import { formPosts } from "./form-posts.tsx";
 import { frameOf } from "./frame.ts";
 import { BadRequestPage, NotFoundPage } from "./pages/problems.tsx";
 import { type Draft, PREVIEW, type Problem, problemOf } from "./pages/compose.tsx";
@@ -12,17 +13,7 @@ import { hiddenSentence } from "./pages/posts.tsx";
 import { replyNumber, topicHref } from "./pages/topic.tsx";
 import { DeletePage, EditPage, NewTopicPage, ReplyPage } from "./pages/writing.tsx";
 import { idOf, TOPIC_PAGE_SIZE } from "./read-routes.tsx";
-import { fromOrigin, validCsrfToken } from "./security.ts";
 import type { StaticFiles } from "./static-files.ts";
-
-type Form = Record<string, string>;
-
-async function formOf(c: Context): Promise<Form> {
-  const body = await c.req.parseBody();
-  const form: Form = {};
-  for (const [key, value] of Object.entries(body)) if (typeof value === "string") form[key] = value;
-  return form;
-}
 
 export function writeRoutes(app: Hono, deps: WebDeps, members: MemberActions, files: StaticFiles): void {
   const { reads } = deps;
@@ -34,21 +25,7 @@ export function writeRoutes(app: Hono, deps: WebDeps, members: MemberActions, fi
     page(c, (f) => <BadRequestPage frame={f} message={message} />, status);
   const toLogin = (c: Context) => c.redirect("/login", 303);
 
-  /** The member posting this form, or null when the post is not theirs to make (answered already). */
-  async function poster(c: Context): Promise<{ viewer: Viewer; form: Form } | Response> {
-    if (!fromOrigin(c.req.header("origin"), members.origin))
-      return refused(c, 403, "This form did not come from the forum's own pages: open the page again and resend it.");
-    const viewer = await members.viewer(c);
-    if (!viewer) return toLogin(c);
-    const form = await formOf(c);
-    if (!validCsrfToken(viewer.sessionId, form.csrf))
-      return refused(
-        c,
-        403,
-        "This form's token does not match your login (it may be from before you logged in again): open the page again and resend it.",
-      );
-    return { viewer, form };
-  }
+  const poster = formPosts(deps, members, files);
   async function reader(c: Context): Promise<Viewer | Response> {
     return (await members.viewer(c)) ?? toLogin(c);
   }

@@ -29,6 +29,7 @@ import { reportRoutes } from "./routes/reports/handlers.ts";
 import { searchRoutes } from "./routes/search/handlers.ts";
 import { structureRoutes } from "./routes/structure/handlers.ts";
 import { topicRoutes } from "./routes/topics/handlers.ts";
+import { reporting, type Reporting } from "../reports/reporting.ts";
 import { writeLimiter } from "../writing/limits.ts";
 import { postWriting, Refusal, type PostWriting } from "../writing/posts.ts";
 
@@ -51,9 +52,10 @@ export interface AppOptions {
   members?: MemberAccess | null;
   /**
    * The forum's pages (apps/web), mounted at / beside the API: made here from
-   * the writer the API uses, so both count a member's writes together.
+   * the writer and the reports the API uses, so both count a member's writes
+   * and reports together.
    */
-  pages?: ((writing: PostWriting | null) => Pages) | undefined;
+  pages?: ((writing: PostWriting | null, reports: Reporting) => Pages) | undefined;
   /** Where logged-out readers' hot reads are kept (RESPONSE_CACHE); null or absent: none are, ETags still answer. */
   answers?: AnswerStore | null;
 }
@@ -141,14 +143,21 @@ export function createApp({
   app.route("/api", structureRoutes(database, members, forumWriter));
   app.route("/api", grantRoutes(database, members, forumWriter));
   app.route("/api/backfill", backfillRoutes(database, members));
-  app.route("/api", reportRoutes(database, members, forumWriter));
+  // Counted apart from posting, with the same per-minute allowance.
+  const reports = reporting(
+    database,
+    members?.forumDid ?? null,
+    forumWriter,
+    writeLimiter(members?.writesPerMinute ?? 0),
+  );
+  app.route("/api", reportRoutes(database, members, forumWriter, reports));
   app.route("/api", notificationRoutes(database, members));
   app.route("/", clientMetadataRoutes(members));
 
   // Every route is mounted: the document describes them all, and is made once.
   const openApi = openApiDocument(app);
   app.get("/api/openapi.json", (c) => c.json(openApi));
-  const web = pages?.(writing) ?? null;
+  const web = pages?.(writing, reports) ?? null;
   if (web) app.route("/", web.routes);
 
   app.notFound((c) => {

@@ -21,6 +21,8 @@ export interface ReportedPost {
   title: string | null;
   text: string;
   handle: string | null;
+  /** The topic it is in; null for a topic (and for a reply whose topic has not arrived). */
+  rootId: number | null;
   deletedByUser: boolean;
   deletedByMod: boolean;
 }
@@ -51,6 +53,7 @@ export function reportStore(database: DatabaseHandle) {
     title: posts.title,
     text: posts.text,
     handle: users.handle,
+    rootId: posts.rootId,
     deletedByUser: posts.deletedByUser,
     deletedByMod: posts.deletedByMod,
   };

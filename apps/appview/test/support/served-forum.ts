@@ -95,6 +95,12 @@ export class ServedForum<Name extends string> {
     for (const name of names) this.people[name].cookie = await sessionCookieFor(this.handle, this.people[name].did);
   }
 
+  /** A member's session cookie as a browser holds it (for a browser context's addCookies). */
+  browserCookie(name: Name): { name: string; value: string; url: string } {
+    const [cookie, value] = this.people[name].cookie.split("=") as [string, string];
+    return { name: cookie, value, url: this.base };
+  }
+
   /** A request from the forum's own pages (origin = the forum), as `who` (null: nobody logged in). */
   send(
     method: string,

@@ -324,6 +324,7 @@ describe(`the forum's pages in a real browser (${dialect})`, () => {
       `/p/${bobReplyId}/edit`,
       `/p/${bobReplyId}/delete`,
       `/t/${welcomeId}/reply?quote=${welcomeId}`,
+      `/search?q=welcome&board=${chatId}&topics=only&order=newest`,
       "/no/such/page",
     ];
     const anonymous = await browser.newContext();

@@ -111,17 +111,30 @@ export function TitleField(props: { id: string; value: string; max: number; prob
   );
 }
 
-export function TextField(props: { id: string; label: string; value: string; max: number; problem?: Problem | null }) {
+export function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  max: number;
+  problem?: Problem | null;
+  /** Whether the text is rendered as Markdown (a post), or shown as written (a note to the moderators). */
+  markdown?: boolean;
+  optional?: boolean;
+}) {
   const error = props.problem?.field === "text" ? props.problem.message : null;
   return (
     <div>
       <label for={props.id}>
-        {props.label} <span class="hint">(up to {props.max} characters; Markdown)</span>
+        {props.label}{" "}
+        <span class="hint">
+          (up to {props.max} characters{props.markdown === false ? "" : "; Markdown"}
+          {props.optional ? "; optional" : ""})
+        </span>
       </label>
       <textarea
         id={props.id}
         name="text"
-        required
+        required={!props.optional}
         data-max-graphemes={props.max}
         aria-describedby={described(props.id, error)}
         aria-invalid={error ? "true" : undefined}

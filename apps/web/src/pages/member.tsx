@@ -29,6 +29,11 @@ export function MemberPage(props: { frame: Frame; member: MemberView }) {
         <dt>Posts</dt>
         <dd>{member.postCount}</dd>
       </dl>
+      {props.frame.viewer?.did === member.did && props.frame.canLogIn ? (
+        <p>
+          <a href="/reports/mine">Your reports</a> and what became of them (only you see this link).
+        </p>
+      ) : null}
       <h2>Recent posts</h2>
       {member.recent.length === 0 ? (
         <p class="muted">No posts yet.</p>

@@ -8,6 +8,7 @@ import { type Draft, type Problem, TextField, WritingForm } from "./compose.tsx"
 import type { StaffCapabilities } from "../staff-deps.ts";
 import { PostTools, TopicTools } from "./moderation.tsx";
 import { hiddenSentence, Post, Quote } from "./posts.tsx";
+import { reportHref } from "./reports.tsx";
 
 export const topicHref = (id: string, page = 1) => (page === 1 ? `/t/${id}` : `/t/${id}?page=${page}`);
 
@@ -27,6 +28,10 @@ export function TopicPageView(props: {
   firstUnread: number | null;
   /** What the viewer may moderate (null: nothing). */
   may?: StaffCapabilities | null;
+  /** Whether members can report posts here. */
+  canReport?: boolean;
+  /** The viewer just reported a post of this page (?reported=1). */
+  reported?: boolean;
 }) {
   const { topic, board, replies, quoted } = props.page;
   const { viewer } = props.frame;
@@ -36,10 +41,17 @@ export function TopicPageView(props: {
   const canReply = props.members !== null && viewer !== null && !topic.locked;
   const back = href(props.paging.page);
   const may = props.may ?? null;
+  // Nobody moderates nor reports their own posts (the hierarchy refuses it): no tools on them.
   const tools = (post: TopicPage["replies"][number] | TopicPage["topic"], number: number) =>
-    // Nobody moderates their own posts (the hierarchy refuses it): no tools on them.
-    may && post.author.did !== viewer?.did ? (
-      <PostTools may={may} post={post} number={number} back={`${back}#${number}`} />
+    viewer !== null && post.author.did !== viewer.did ? (
+      <>
+        {props.canReport ? (
+          <a href={reportHref(post.id, `${back}#${number}`)} aria-label={`Report post ${number}`}>
+            Report
+          </a>
+        ) : null}
+        {may ? <PostTools may={may} post={post} number={number} back={`${back}#${number}`} /> : null}
+      </>
     ) : null;
   return (
     <Layout frame={props.frame} title={title} feed={{ href: `/t/${topic.id}/feed`, title: `${title} (Atom)` }}>
@@ -56,6 +68,11 @@ export function TopicPageView(props: {
           <a href={postHref(topic.id, props.firstUnread, props.paging.size)}>
             Jump to first unread (#{props.firstUnread})
           </a>
+        </p>
+      ) : null}
+      {props.reported ? (
+        <p class="notice" role="status">
+          Your report was sent to the moderators. <a href="/reports/mine">See your reports</a>
         </p>
       ) : null}
       {may ? <TopicTools may={may} topic={topic} back={back} /> : null}

@@ -15,38 +15,37 @@ const date = z
   .transform((text) => Date.parse(text))
   .optional();
 
+/** What a search asks for, besides the page: the API's query and the search page's form alike. */
+export const SearchQuery = z.object({
+  q: z
+    .string()
+    .describe('Words (all must be there), "quoted phrases", and -word or -"phrase" to exclude; at most 500 characters'),
+  board: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, "must be a board's numeric id")
+    .transform(Number)
+    .optional()
+    .describe("Only posts in this board"),
+  author: z
+    .string()
+    .max(2048)
+    .refine(isDid, "must be a DID such as did:plc:abc123")
+    .optional()
+    .describe("Only this author's posts"),
+  topics: z.enum(["only"]).optional().describe('"only": topics, not replies'),
+  since: date.describe("Posted at or after (ISO-8601 date or time)"),
+  until: date.describe("Posted before (ISO-8601 date or time)"),
+  order: z
+    .enum(["relevance", "newest"])
+    .optional()
+    .describe("relevance (default): the engine's rank; newest: by when posted"),
+});
+
 export const search = createRoute({
   method: "get",
   path: "/",
   summary: "Posts that contain words or phrases, best match first",
-  request: {
-    query: pagination(20, 100).extend({
-      q: z
-        .string()
-        .describe(
-          'Words (all must be there), "quoted phrases", and -word or -"phrase" to exclude; at most 500 characters',
-        ),
-      board: z
-        .string()
-        .regex(/^[1-9]\d{0,15}$/, "must be a board's numeric id")
-        .transform(Number)
-        .optional()
-        .describe("Only posts in this board"),
-      author: z
-        .string()
-        .max(2048)
-        .refine(isDid, "must be a DID such as did:plc:abc123")
-        .optional()
-        .describe("Only this author's posts"),
-      topics: z.enum(["only"]).optional().describe('"only": topics, not replies'),
-      since: date.describe("Posted at or after (ISO-8601 date or time)"),
-      until: date.describe("Posted before (ISO-8601 date or time)"),
-      order: z
-        .enum(["relevance", "newest"])
-        .optional()
-        .describe("relevance (default): the engine's rank; newest: by when posted"),
-    }),
-  },
+  request: { query: pagination(20, 100).extend(SearchQuery.shape) },
   responses: {
     200: answer(
       "A page of the posts found; ties in rank, and the newest order, by when posted and then id",
