@@ -7,10 +7,8 @@ import type { DatabaseHandle } from "@atbb/db";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { eq } from "drizzle-orm";
-import type { z } from "@hono/zod-openapi";
 import { webRoutes, type MemberActions, type Outcome, type SearchInput, type WebPages } from "@atbb/web";
 import { serializePost, serializeReply, serializeTopic } from "./api/bodies/posts.ts";
-import { serializeSearchHit } from "./api/bodies/search.ts";
 import { iso } from "./api/bodies/time.ts";
 import { ApiError } from "./api/errors.ts";
 import { currentMember } from "./api/member.ts";
@@ -19,9 +17,8 @@ import { lastRepliers, postForAuthor } from "./api/post-reads.ts";
 import { quotedPosts, threadPost } from "./api/quoted-posts.ts";
 import { memberProfiles } from "./api/profiles.ts";
 import { boardTopicsPage, forumIndex, forumOrder, topicPage } from "./api/queries.ts";
-import { searchPosts } from "./api/search/reads.ts";
-import { highlightedWords, parseSearch } from "./api/search/terms.ts";
 import { endLogin, startLogin } from "./api/routes/auth/login-flow.ts";
+import { searching } from "./api/routes/search/handlers.ts";
 import { SearchQuery } from "./api/routes/search/routes.ts";
 import { parse } from "./api/validation.ts";
 import type { ForumWriter } from "./forum-agent/writer.ts";
@@ -80,7 +77,7 @@ function reads({ database, forumDid }: PageOptions) {
   const topicsOfBoard = boardTopicsPage(database);
   const topicWithReplies = topicPage(database);
   const profiles = memberProfiles(database, forumDid);
-  const find = searchPosts(database);
+  const search = searching(database);
   /** The search form's author as a DID: a handle is looked up among the members known here. */
   const authorDidOf = async (author: string): Promise<string> => {
     if (author === "" || author.startsWith("did:")) return author;
@@ -177,29 +174,15 @@ function reads({ database, forumDid }: PageOptions) {
       return post ? serializePost(post, new Date(), topic ?? undefined) : null;
     },
     async search(input: SearchInput, offset: number, limit: number) {
-      let terms: ReturnType<typeof parseSearch>;
-      let query: z.output<typeof SearchQuery>;
       try {
         const author = await authorDidOf(input.author.trim());
         // Empty fields are filters not asked for; what is left is checked as GET /api/search checks it.
         const asked = Object.entries({ ...input, author }).filter(([, value]) => value !== "");
-        query = parse(SearchQuery, Object.fromEntries(asked));
-        terms = parseSearch(query.q);
+        return await search(parse(SearchQuery, Object.fromEntries(asked)), offset, limit);
       } catch (error) {
         if (error instanceof ApiError) return { problem: error.message };
         throw error;
       }
-      const filters = {
-        boardId: query.board ?? null,
-        authorDid: query.author ?? null,
-        topicsOnly: query.topics === "only",
-        since: query.since ?? null,
-        until: query.until ?? null,
-      };
-      const page = await find(terms, filters, query.order ?? "relevance", offset, limit);
-      const now = new Date();
-      const words = highlightedWords(terms);
-      return { total: page.total, results: page.hits.map((hit) => serializeSearchHit(hit, words, now)) };
     },
   };
 }
