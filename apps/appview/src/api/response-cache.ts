@@ -18,6 +18,9 @@
 // - With several `atbb serve` processes on one PostgreSQL, or on one SQLite
 //   file, the version is the database's, so another process's writes move
 //   it too.
+// - The clock changes one thing with no write: a ban with an end stops hiding
+//   its member's posts when the end passes. The next such end is part of the
+//   version (answerVersion), so an answer is never kept past it.
 // Where the database has no cheap version (an in-memory or remote SQLite),
 // nothing is kept; ETags still spare the body.
 //
@@ -30,6 +33,7 @@
 // buttons. A request with any cookie or Authorization header is treated as a
 // member's (a stale cookie too: its answer may clear the cookie).
 import type { DatabaseHandle } from "@atbb/db";
+import { gt, min } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { createHash } from "node:crypto";
 
@@ -142,14 +146,15 @@ const notModified = (etag: string) => new Response(null, { status: 304, headers:
  * `store` null: nothing is kept (RESPONSE_CACHE=off), ETags still answer.
  */
 export function hotReads(database: DatabaseHandle, store: AnswerStore | null): MiddlewareHandler {
+  const version = answerVersion(database);
   return async (c, next) => {
     if (c.req.method !== "GET" || !isHotRead(c.req.path)) return next();
     const anonymous = c.req.header("cookie") === undefined && c.req.header("authorization") === undefined;
     // HTMX asks a board page for its rows alone: another answer for the same address.
     const key = `${c.req.url} ${c.req.header("hx-request") ?? ""}`;
-    const version = anonymous && store ? await database.dataVersion() : null;
-    if (version !== null) {
-      const kept = store!.get(key, version);
+    const at = anonymous && store ? await version() : null;
+    if (at !== null) {
+      const kept = store!.get(key, at);
       if (kept) {
         if (matches(c.req.header("if-none-match"), kept.etag)) return notModified(kept.etag);
         const headers = new Headers(kept.headers);
@@ -163,11 +168,38 @@ export function hotReads(database: DatabaseHandle, store: AnswerStore | null): M
     const etag = etagOf(body);
     const headers = new Headers(c.res.headers);
     headers.set("etag", etag);
-    if (version !== null) store!.set(key, version, { body, headers: [...headers], etag });
-    if (version !== null) headers.set(CACHE_HEADER, "miss");
+    if (at !== null) store!.set(key, at, { body, headers: [...headers], etag });
+    if (at !== null) headers.set(CACHE_HEADER, "miss");
     const fresh = new Response(body, { status: 200, headers });
     // Hono copies the earlier answer's headers into the one set here; a 304 must not claim the body's type.
     c.res = undefined;
     c.res = matches(c.req.header("if-none-match"), etag) ? notModified(etag) : fresh;
+  };
+}
+
+/**
+ * The version an answer is kept at: the database's data version, and the
+ * moment the clock alone next changes what the reads show. A ban with an end
+ * stops hiding its member's posts when the end passes, with no write to move
+ * the data version (bodies/posts.ts hiddenReason reads the clock), so until
+ * that moment is part of the version: once it passes, every answer kept
+ * before it is stale. The moment is read again only when the data version
+ * moves or the moment passes. Null: nothing can be kept.
+ */
+export function answerVersion(database: DatabaseHandle): () => Promise<string | null> {
+  const { users } = database.schema;
+  let known: { data: string; until: number } | null = null;
+  return async () => {
+    const data = await database.dataVersion();
+    if (data === null) return null;
+    const now = Date.now();
+    if (known === null || known.data !== data || now >= known.until) {
+      const [row] = await database.db
+        .select({ at: min(users.banExpiresAt) })
+        .from(users)
+        .where(gt(users.banExpiresAt, new Date(now)));
+      known = { data, until: row?.at ? new Date(row.at).getTime() : Number.POSITIVE_INFINITY };
+    }
+    return `${data} ${known.until}`;
   };
 }

@@ -12,6 +12,7 @@ import { applyMessages } from "../support/apply-messages.ts";
 import { ForumStream } from "../support/forum-events.ts";
 import { sampleForum } from "../support/sample-forum.ts";
 import { seededApp } from "../support/seeded-app.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const answer = (text: string) => {
   const body = new TextEncoder().encode(text);
@@ -81,18 +82,30 @@ describe(`the hot reads from memory (${dialect})`, () => {
     const fresh = await seededApp(database.handle, new ForumStream({ forumDid: stream.forumDid }), { pages: true });
     const hot = paths.filter((path) => isHotRead(new URL(path, "http://x").pathname));
     expect(hot.length).toBeGreaterThan(20);
+    // On PostgreSQL the data version is the cluster's: a write to another
+    // database (another test file's, run beside this one) moves it, and the
+    // answers are then rendered again, never stale. So a hit is owed only
+    // while the version stood still; the bytes are owed always.
+    const version = () => database.handle.dataVersion();
+    let stoodStill = true;
     for (const round of ["miss", "hit"]) {
       for (const path of paths) {
+        const before = await version();
         const [a, b] = await Promise.all([cached.request(path), fresh.request(path)]);
+        const still = before === (await version());
+        if (round === "hit") stoodStill &&= still;
         expect([path, a.status]).toEqual([path, b.status]);
         expect([path, await a.text()]).toEqual([path, await b.text()]);
         expect([path, a.headers.get("content-type")]).toEqual([path, b.headers.get("content-type")]);
         expect([path, a.headers.get("etag")]).toEqual([path, b.headers.get("etag")]);
-        if (hot.includes(path)) expect([path, a.headers.get(CACHE_HEADER)]).toEqual([path, round]);
-        else expect([path, a.headers.get(CACHE_HEADER)]).toEqual([path, null]);
+        if (!hot.includes(path)) expect([path, a.headers.get(CACHE_HEADER)]).toEqual([path, null]);
+        else if (round === "miss" || still) expect([path, a.headers.get(CACHE_HEADER)]).toEqual([path, round]);
+        else expect(a.headers.get(CACHE_HEADER)).toMatch(/^(hit|miss)$/);
       }
     }
-    expect(answers.size).toBe(hot.length);
+    // SQLite's version is this database's alone: there it always stands still.
+    if (dialect === "sqlite") expect(stoodStill).toBe(true);
+    if (stoodStill) expect(answers.size).toBe(hot.length);
     expect(answers.bytes).toBeLessThanOrEqual(answers.maxBytes);
   });
 
@@ -140,6 +153,32 @@ describe(`the hot reads from memory (${dialect})`, () => {
     expect(after.headers.get(CACHE_HEADER)).toBe("miss");
     expect(after.headers.get("etag")).not.toBe(etag);
     expect(await after.text()).toContain(reply.uri);
+  });
+
+  it("keeps an answer only until a ban's end passes, though nothing is written then", async () => {
+    const app = await seededApp(database.handle, new ForumStream({ forumDid: stream.forumDid }), {
+      answers: new AnswerStore(1_048_576),
+    });
+    const topicPath = paths.find(isTopic)!;
+    const topicNow = async () => {
+      const response = await app.request(topicPath);
+      const { topic } = (await response.json()) as { topic: { author: { did: string }; hidden: string | null } };
+      return { cache: response.headers.get(CACHE_HEADER), topic };
+    };
+    const { topic } = await topicNow();
+    // The topic's author banned for two seconds: the ban's end is the clock's alone.
+    const ends = new Date(Date.now() + 2_000);
+    const more = new ForumStream({ forumDid: stream.forumDid, startUs: Date.now() * 1000 });
+    more.modAction("ban", { did: topic.author.did }, { expiresAt: ends.toISOString() });
+    await applyMessages(
+      createIndexer({ database: database.handle, forumDid: stream.forumDid, logger: silentLogger }),
+      more.messages,
+    );
+    expect(await topicNow()).toMatchObject({ cache: "miss", topic: { hidden: "author_banned" } });
+    expect(await topicNow()).toMatchObject({ cache: "hit", topic: { hidden: "author_banned" } });
+    await waitFor("the ban's end to pass", async () => Date.now() > ends.getTime() + 50);
+    expect(await topicNow()).toMatchObject({ cache: "miss", topic: { hidden: null } });
+    expect(await topicNow()).toMatchObject({ cache: "hit", topic: { hidden: null } });
   });
 
   it("keeps no member's answer, but tags it", async () => {
