@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { BrowserContext } from "playwright-core";
 import { migrationsFolder } from "../src/migrations.ts";
+import { PERMISSION } from "../src/permissions.ts";
 import { launchChromium } from "../test/support/browser.ts";
 import { ForumStream, type Written } from "../test/support/forum-events.ts";
 import { inProcessContext } from "../test/support/in-process-browser.ts";
@@ -34,9 +35,11 @@ function seededStream(): ForumStream {
   s.board(general, "News", 2);
   s.board(s.category("Help", 2), "Questions", 1);
   const member = s.role("Member", ["space.atbb.permission.createTopics", "space.atbb.permission.createPosts"], 100);
+  // Alice owns the forum, so that the moderators' and administrators' pages show her everything.
+  const owner = s.role("Owner", Object.values(PERMISSION), 0);
   for (const did of [alice, bob, carol]) {
     s.join(did, forum, member);
-    s.grant(did, member);
+    s.grant(did, did === alice ? owner : member);
   }
   const rules = s.topic(
     bob,
@@ -104,6 +107,17 @@ async function main() {
       ["new-topic", "/b/1/new", "member"],
       ["edit", `/p/${own}/edit`, "member"],
       ["delete", `/p/${own}/delete`, "member"],
+      ["report", `/p/${(await api(`/api/topics/${welcome}`)).replies[0].id}/report`, "member"],
+      ["reports", "/reports", "member"],
+      ["reports-mine", "/reports/mine", "member"],
+      ["notifications", "/notifications", "member"],
+      ["search", "/search?q=hello", "reader"],
+      ["admin", "/admin", "member"],
+      ["admin-structure", "/admin/structure", "member"],
+      ["admin-board", "/admin/boards/1", "member"],
+      ["admin-members", "/admin/members", "member"],
+      ["admin-log", "/admin/log", "member"],
+      ["admin-backfill", "/admin/backfill", "member"],
       ["member", `/u/${alice}`, "reader"],
       ["login", "/login", "reader"],
       ["not-found", "/no/such/page", "reader"],

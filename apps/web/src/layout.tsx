@@ -117,7 +117,7 @@ function SessionLinks({ frame }: { frame: Frame }) {
 function Bell({ unread }: { unread: number }) {
   return (
     <a class="bell" href="/notifications">
-      <span aria-hidden="true">🔔</span> Notifications
+      Notifications
       {unread > 0 ? (
         <span class="badge unread">
           {unread}
