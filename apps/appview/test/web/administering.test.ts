@@ -294,6 +294,13 @@ describe(`an administrator's pages in a real browser (${dialect})`, () => {
         expect(response!.headers()["content-security-policy"], path).toBe(CONTENT_SECURITY_POLICY);
         expect(await axeViolations(page), `${path} (${colorScheme})`).toEqual([]);
       }
+    // At a 360 px phone's width nothing runs off the side.
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const path of pages) {
+      await page.goto(`${forum.base}${path}`);
+      expect(await page.evaluate("document.documentElement.scrollWidth"), path).toBeLessThanOrEqual(360);
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
     // A refused form shows its error in the page, and that page passes too.
     await page.goto(`${forum.base}/admin/boards/${busyBoard.id}`);
     await page.locator("#board-name").fill("");

@@ -350,6 +350,13 @@ describe(`a moderator's pages in a real browser (${dialect})`, () => {
         expect(response!.headers()["content-security-policy"], path).toBe(CONTENT_SECURITY_POLICY);
         expect(await axeViolations(page), `${path} (${colorScheme})`).toEqual([]);
       }
+    // At a 360 px phone's width nothing runs off the side.
+    for (const [page, path] of pages) {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.goto(`${base}${path}`);
+      expect(await page.evaluate("document.documentElement.scrollWidth"), path).toBeLessThanOrEqual(360);
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
     // The report form with a refusal beside its note, too.
     await carol.page.goto(`${base}/p/${replyId}/report?back=/t/${id}%232`);
     await carol.page.getByLabel("Reason").selectOption("other");

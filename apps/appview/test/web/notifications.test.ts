@@ -58,6 +58,10 @@ describe(`the notifications a member sees (${dialect})`, () => {
     const link = items.first().getByRole("link", { name: "Alice asks #3" });
     expect(await link.getAttribute("href")).toMatch(/^\/t\/\d+#3$/);
     expect(await axeViolations(page)).toEqual([]);
+    // At a 360 px phone's width nothing runs off the side.
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(360);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     await page.getByRole("button", { name: "Mark all read" }).click();
     await page.waitForURL(`${forum.origin}/notifications`);
