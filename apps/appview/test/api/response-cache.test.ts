@@ -92,7 +92,8 @@ describe(`the hot reads from memory (${dialect})`, () => {
       for (const path of paths) {
         const before = await version();
         const [a, b] = await Promise.all([cached.request(path), fresh.request(path)]);
-        const still = before === (await version());
+        // Between this request and the one that kept the answer, too: only SQLite's version is this database's alone.
+        const still = dialect === "sqlite" && before === (await version());
         if (round === "hit") stoodStill &&= still;
         expect([path, a.status]).toEqual([path, b.status]);
         expect([path, await a.text()]).toEqual([path, await b.text()]);
