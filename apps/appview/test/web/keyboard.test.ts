@@ -3,14 +3,11 @@
 // content; Tab and Enter alone walk from the index to a board, to the
 // new-topic form, and through it to a preview of what was typed. Every focus
 // on the way is visibly outlined.
-import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
-import type { Browser, Page } from "playwright-core";
+import { dialect } from "@atbb/testing";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, pageProblems } from "../support/browser.ts";
+import { browsingMember } from "../support/browsing-member.ts";
 import { ForumStream } from "../support/forum-events.ts";
-import { inProcessContext } from "../support/in-process-browser.ts";
-import { memberApp } from "../support/member-app.ts";
-import { sessionCookieFor } from "../support/member-session.ts";
 import { sampleUsers } from "../support/sample-forum.ts";
 
 const [alice, bob] = sampleUsers as [string, string];
@@ -62,9 +59,8 @@ async function tabTo(
 }
 
 describe(`the pages by keyboard alone (${dialect})`, () => {
-  let database: MigratedTestDatabase;
-  let browser: Browser;
-  let forum: Awaited<ReturnType<typeof memberApp>>;
+  let browsing: Awaited<ReturnType<typeof browsingMember>>;
+  let forum: Awaited<ReturnType<typeof browsingMember>>["forum"];
   let page: Page;
   let problems: string[];
 
@@ -78,19 +74,10 @@ describe(`the pages by keyboard alone (${dialect})`, () => {
       s.grant(did, member);
     }
     s.topic(bob, chat, "Hello by keyboard", "Read me without a mouse.");
-    [database, browser] = await Promise.all([createMigratedTestDatabase(), launchChromium()]);
-    forum = await memberApp(database.handle, s);
-    const [name, value] = (await sessionCookieFor(database.handle, alice)).split("=") as [string, string];
-    const context = await inProcessContext(browser, forum.app, forum.origin);
-    await context.addCookies([{ name, value, url: forum.origin, httpOnly: true }]);
-    page = await context.newPage();
-    problems = pageProblems(page);
+    browsing = await browsingMember(s, alice);
+    ({ forum, page, problems } = browsing);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await forum?.close();
-    await database?.drop();
-  });
+  afterAll(() => browsing?.close());
 
   it("walks from the index to a previewed new topic with Tab and Enter, every focus outlined", async () => {
     await page.goto(`${forum.origin}/`);

@@ -2,23 +2,19 @@
 // the count on every page, the list linking to the posts, "mark all read"
 // (a plain form: test/api/notifications.test.ts posts it as a browser without
 // JavaScript would), and the page accessible (axe-core, WCAG 2.1 AA).
-import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
-import type { Browser, Page } from "playwright-core";
+import { dialect } from "@atbb/testing";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe.ts";
-import { launchChromium, pageProblems } from "../support/browser.ts";
+import { browsingMember } from "../support/browsing-member.ts";
 import { ForumStream } from "../support/forum-events.ts";
-import { inProcessContext } from "../support/in-process-browser.ts";
-import { memberApp } from "../support/member-app.ts";
-import { sessionCookieFor } from "../support/member-session.ts";
 import { sampleUsers } from "../support/sample-forum.ts";
 
 const [alice, bob, carol] = sampleUsers as [string, string, string];
 
 describe(`the notifications a member sees (${dialect})`, () => {
-  let database: MigratedTestDatabase;
-  let browser: Browser;
-  let forum: Awaited<ReturnType<typeof memberApp>>;
+  let browsing: Awaited<ReturnType<typeof browsingMember>>;
+  let forum: Awaited<ReturnType<typeof browsingMember>>["forum"];
   let page: Page;
   let problems: string[];
 
@@ -30,20 +26,11 @@ describe(`the notifications a member sees (${dialect})`, () => {
     const topic = s.topic(alice, chat, "Alice asks");
     s.reply(bob, topic, topic, "Bob answers");
     s.reply(carol, topic, topic, "Carol answers");
-    [database, browser] = await Promise.all([createMigratedTestDatabase(), launchChromium()]);
-    forum = await memberApp(database.handle, s);
-    const [name, value] = (await sessionCookieFor(database.handle, alice)).split("=") as [string, string];
-    const context = await inProcessContext(browser, forum.app, forum.origin);
-    await context.addCookies([{ name, value, url: forum.origin, httpOnly: true }]);
-    page = await context.newPage();
+    browsing = await browsingMember(s, alice);
+    ({ forum, page, problems } = browsing);
     page.setDefaultTimeout(10_000);
-    problems = pageProblems(page);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await forum?.close();
-    await database?.drop();
-  });
+  afterAll(() => browsing?.close());
 
   it("shows the unread count in the bell, lists them linked to the posts, and marks them read", async () => {
     await page.goto(`${forum.origin}/b/1`);
