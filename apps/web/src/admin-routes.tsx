@@ -7,13 +7,11 @@
 import type { Context, Hono } from "hono";
 import type { AdminActions, AdminCapabilities, AdminRefusal, PlaceInput } from "./admin-deps.ts";
 import type { MemberActions, Viewer, WebDeps } from "./deps.ts";
-import type { Frame } from "./layout.tsx";
 import { formPosts } from "./form-posts.tsx";
-import { frameOf } from "./frame.ts";
+import { pageAnswers } from "./answers.tsx";
 import { offsetOf, type Paging, paging } from "./paging.tsx";
 import {
   type AdminSection,
-  AdminForbiddenPage,
   AdminIndexPage,
   administers,
   EMPTY_PLACE,
@@ -25,7 +23,7 @@ import {
 import { BackfillPage, ModLogPage } from "./pages/admin-log.tsx";
 import { type MemberProblem, MembersPage } from "./pages/admin-members.tsx";
 import { BoardPage, CategoryPage, RemovePage, StructurePage } from "./pages/admin-structure.tsx";
-import { NotFoundPage } from "./pages/problems.tsx";
+import { ForbiddenPage } from "./pages/problems.tsx";
 import { idOf } from "./read-routes.tsx";
 import type { StaticFiles } from "./static-files.ts";
 
@@ -48,9 +46,7 @@ const isProblem = (value: PlaceInput | FieldProblem): value is FieldProblem => "
 const problemOf = (refusal: AdminRefusal): FieldProblem => ({ field: refusal.field, message: refusal.message });
 
 export function adminRoutes(app: Hono, deps: WebDeps, members: MemberActions, admin: AdminActions, files: StaticFiles) {
-  const page = async (c: Context, body: (f: Frame) => unknown, status = 200) =>
-    c.html(body(await frameOf(c, deps, files)) as string, status as 200);
-  const notFound = (c: Context, what: string) => page(c, (f) => <NotFoundPage frame={f} what={what} />, 404);
+  const { page, notFound } = pageAnswers(deps, files);
 
   /** The member and what they may administer; else the login (nobody logged in) or the 403 page. */
   async function admitted(c: Context, section: AdminSection | null): Promise<Admitted | Response> {
@@ -58,7 +54,11 @@ export function adminRoutes(app: Hono, deps: WebDeps, members: MemberActions, ad
     if (!viewer) return c.redirect("/login", 303);
     const may = await admin.capabilities(viewer.did);
     if (section === null ? !administers(may) : !mayOpen(section, may))
-      return page(c, (f) => <AdminForbiddenPage frame={f} />, 403);
+      return page(
+        c,
+        (f) => <ForbiddenPage frame={f} message="Your role in this forum does not permit administering it." />,
+        403,
+      );
     return { viewer, may };
   }
 
@@ -278,7 +278,7 @@ export function adminRoutes(app: Hono, deps: WebDeps, members: MemberActions, ad
     });
     if (!listed) return notFound(c, "There is no such page of members.");
     const { read } = listed;
-    if (!read.ok) return page(c, (f) => <AdminForbiddenPage frame={f} message={read.message} />, read.status);
+    if (!read.ok) return page(c, (f) => <ForbiddenPage frame={f} message={read.message} />, read.status);
     const roles = await admin.roles();
     return page(
       c,
@@ -345,7 +345,7 @@ export function adminRoutes(app: Hono, deps: WebDeps, members: MemberActions, ad
     });
     if (!report) return notFound(c, "There is no such page of errors.");
     const { read } = report;
-    if (!read.ok) return page(c, (f) => <AdminForbiddenPage frame={f} message={read.message} />, read.status);
+    if (!read.ok) return page(c, (f) => <ForbiddenPage frame={f} message={read.message} />, read.status);
     return page(c, (f) => <BackfillPage frame={f} may={at.may} report={read} paging={report.paging} />);
   });
 }

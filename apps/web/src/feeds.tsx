@@ -4,12 +4,11 @@
 // (deleted, removed, by a banned author…) are left out, not explained.
 import { Feed } from "feed";
 import type { Context, Hono } from "hono";
+import { pageAnswers } from "./answers.tsx";
 import type { PostView, WebDeps } from "./deps.ts";
-import { frameOf } from "./frame.ts";
 import { authorName } from "./layout.tsx";
 import { renderMarkdown } from "./markdown.ts";
 import { boardHref } from "./pages/board.tsx";
-import { NotFoundPage } from "./pages/problems.tsx";
 import { postHref, topicHref } from "./pages/topic.tsx";
 import { idOf, TOPIC_PAGE_SIZE } from "./read-routes.tsx";
 import type { StaticFiles } from "./static-files.ts";
@@ -26,8 +25,7 @@ export function feedRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
   const { reads } = deps;
   // Feeds are read elsewhere: their links must be absolute, to where the pages are served.
   const originOf = (c: Context) => deps.members?.origin ?? new URL(c.req.url).origin;
-  const notFound = async (c: Context, what: string) =>
-    c.html(<NotFoundPage frame={await frameOf(c, deps, files)} what={what} />, 404);
+  const { notFound } = pageAnswers(deps, files);
   const atom = (c: Context, feed: Feed) => {
     c.header("content-type", "application/atom+xml; charset=utf-8");
     return c.body(feed.atom1());

@@ -3,9 +3,8 @@
 // session's form token (security.ts says why each is needed). Anything else
 // is answered here, before the form's own route looks at anything.
 import type { Context } from "hono";
+import { pageAnswers } from "./answers.tsx";
 import type { MemberActions, Viewer, WebDeps } from "./deps.ts";
-import { frameOf } from "./frame.ts";
-import { BadRequestPage } from "./pages/problems.tsx";
 import { fromOrigin, validCsrfToken } from "./security.ts";
 import type { StaticFiles } from "./static-files.ts";
 
@@ -27,8 +26,8 @@ export const safeBack = (back: string | undefined): string =>
 
 /** The check, bound to the pages' dependencies: the member and their form, or the answer already made (a 403 page, or the way to log in). */
 export function formPosts(deps: WebDeps, members: MemberActions, files: StaticFiles) {
-  const refused = async (c: Context, message: string) =>
-    c.html(<BadRequestPage frame={await frameOf(c, deps, files)} message={message} />, 403);
+  const answers = pageAnswers(deps, files);
+  const refused = (c: Context, message: string) => answers.refused(c, 403, message);
   return async function posted(c: Context): Promise<Posted | Response> {
     if (!fromOrigin(c.req.header("origin"), members.origin)) return refused(c, NOT_OUR_ORIGIN);
     const viewer = await members.viewer(c);

@@ -1,10 +1,11 @@
 // A member's notifications: the list (newest first, by pages) and "mark all
 // read", a plain form (303 back to the list), so it works without JavaScript.
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
+import { pageAnswers } from "./answers.tsx";
 import type { MemberActions, MemberNotifications, WebDeps } from "./deps.ts";
 import { frameOf } from "./frame.ts";
 import { NotificationsPage, NOTIFICATIONS_PAGE_SIZE } from "./pages/notifications.tsx";
-import { BadRequestPage, NotFoundPage } from "./pages/problems.tsx";
+import { NotFoundPage } from "./pages/problems.tsx";
 import { offsetOf, paging } from "./paging.tsx";
 import { idOf, TOPIC_PAGE_SIZE } from "./read-routes.tsx";
 import { fromOrigin, validCsrfToken } from "./security.ts";
@@ -17,8 +18,7 @@ export function notificationRoutes(
   notifications: MemberNotifications,
   files: StaticFiles,
 ): void {
-  const refused = async (c: Context, status: number, message: string) =>
-    c.html(<BadRequestPage frame={await frameOf(c, deps, files)} message={message} />, status as 400);
+  const { refused } = pageAnswers(deps, files);
 
   app.get("/notifications", async (c) => {
     const frame = await frameOf(c, deps, files);

@@ -1,12 +1,11 @@
 // What a member has read: the board's unread markers, the topic's "jump to
 // first unread", and "mark board read". Reading a topic's page marks the posts
 // it showed as read (only ever forward: an earlier page un-reads nothing).
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
+import { pageAnswers } from "./answers.tsx";
 import type { MemberActions, ReadMarks, WebDeps } from "./deps.ts";
 import { formPosts } from "./form-posts.tsx";
-import { frameOf } from "./frame.ts";
 import { boardHref } from "./pages/board.tsx";
-import { NotFoundPage } from "./pages/problems.tsx";
 import { postHref, topicHref } from "./pages/topic.tsx";
 import { idOf, TOPIC_PAGE_SIZE } from "./read-routes.tsx";
 import type { StaticFiles } from "./static-files.ts";
@@ -19,8 +18,7 @@ export function readMarkRoutes(
   files: StaticFiles,
 ): void {
   const posted = formPosts(deps, members, files);
-  const notFound = async (c: Context, what: string) =>
-    c.html(<NotFoundPage frame={await frameOf(c, deps, files)} what={what} />, 404);
+  const { notFound } = pageAnswers(deps, files);
 
   // The board's "New" marker links here: the first post the member has not read.
   app.get("/t/:id/unread", async (c) => {

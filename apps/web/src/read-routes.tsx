@@ -1,5 +1,6 @@
 // The pages that read: the forum index, a board, a topic, a member.
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
+import { pageAnswers } from "./answers.tsx";
 import type { WebDeps } from "./deps.ts";
 import { frameOf } from "./frame.ts";
 import { offsetOf, paging } from "./paging.tsx";
@@ -7,7 +8,7 @@ import { readTopicPage, unreadOfBoard } from "./reading.ts";
 import { BoardPageView, MoreTopics } from "./pages/board.tsx";
 import { ForumIndexPage } from "./pages/forum-index.tsx";
 import { MemberPage } from "./pages/member.tsx";
-import { FirstRunPage, NotFoundPage } from "./pages/problems.tsx";
+import { FirstRunPage } from "./pages/problems.tsx";
 import { searchInputOf, SearchPageView, SEARCH_PAGE_SIZE } from "./pages/search.tsx";
 import { TopicPageView } from "./pages/topic.tsx";
 import type { StaticFiles } from "./static-files.ts";
@@ -24,8 +25,7 @@ export const idOf = (value: string | undefined): number | null =>
 
 export function readRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
   const { reads } = deps;
-  const notFound = async (c: Context, what: string) =>
-    c.html(<NotFoundPage frame={await frameOf(c, deps, files)} what={what} />, 404);
+  const { notFound } = pageAnswers(deps, files);
 
   app.get("/", async (c) => {
     const [frame, forum] = await Promise.all([frameOf(c, deps, files), reads.forum()]);

@@ -4,11 +4,10 @@
 // is a member's own reports. Every post passes the forms' one check first;
 // the AppView checks the permission, the limits and the hierarchy again.
 import type { Context, Hono } from "hono";
+import { pageAnswers } from "./answers.tsx";
 import type { MemberActions, Viewer, WebDeps } from "./deps.ts";
 import { formPosts, safeBack } from "./form-posts.tsx";
-import { frameOf } from "./frame.ts";
 import { offsetOf, paging } from "./paging.tsx";
-import { BadRequestPage, NotFoundPage } from "./pages/problems.tsx";
 import {
   MyReportsPage,
   queueHref,
@@ -40,11 +39,7 @@ export function reportRoutes(
   files: StaticFiles,
 ): void {
   const { reads } = deps;
-  const page = async (c: Context, body: (f: Awaited<ReturnType<typeof frameOf>>) => unknown, status = 200) =>
-    c.html(body(await frameOf(c, deps, files)) as string, status as 200);
-  const notFound = (c: Context, what: string) => page(c, (f) => <NotFoundPage frame={f} what={what} />, 404);
-  const refused = (c: Context, status: number, message: string) =>
-    page(c, (f) => <BadRequestPage frame={f} message={message} />, status);
+  const { page, notFound, refused } = pageAnswers(deps, files);
   const posted = formPosts(deps, members, files);
   const reportForm = (c: Context, viewer: Viewer, form: ReportForm, problem: string | null, status = 200) =>
     page(

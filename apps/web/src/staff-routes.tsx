@@ -3,12 +3,11 @@
 // Each post passes the forms' one check (form-posts.tsx) first; the action
 // itself checks the role, the target and the hierarchy.
 import type { Context, Hono } from "hono";
+import { pageAnswers } from "./answers.tsx";
 import type { MemberActions, WebDeps } from "./deps.ts";
 import { formPosts, safeBack } from "./form-posts.tsx";
-import { frameOf } from "./frame.ts";
 import { hiddenSentence } from "./pages/posts.tsx";
 import { type ModKind, type ModerateForm, ModeratePage } from "./pages/moderation.tsx";
-import { NotFoundPage } from "./pages/problems.tsx";
 import { idOf } from "./read-routes.tsx";
 import type { ModTarget, ModVerb, StaffActions } from "./staff-deps.ts";
 import type { StaticFiles } from "./static-files.ts";
@@ -34,9 +33,7 @@ function expiryOf(value: string | undefined): string | undefined {
 
 export function staffRoutes(app: Hono, deps: WebDeps, members: MemberActions, staff: StaffActions, files: StaticFiles) {
   const { reads } = deps;
-  const page = async (c: Context, body: (f: Awaited<ReturnType<typeof frameOf>>) => unknown, status = 200) =>
-    c.html(body(await frameOf(c, deps, files)) as string, status as 200);
-  const notFound = (c: Context, what: string) => page(c, (f) => <NotFoundPage frame={f} what={what} />, 404);
+  const { page, notFound } = pageAnswers(deps, files);
   const posted = formPosts(deps, members, files);
 
   /** The action's target and its words, or null when the address names nothing here. */

@@ -1,6 +1,5 @@
 // The administration pages' common parts: the way between the sections (only
-// those the member may use), the index of /admin, the refusal for a member
-// whose role permits none of it, and a form's fields for a category or board.
+// those the member may use), the index of /admin, and a form's fields for a category or board.
 import type { Child } from "hono/jsx";
 import type { AdminCapabilities } from "../admin-deps.ts";
 import { Crumbs, type Frame, Layout } from "../layout.tsx";
@@ -53,18 +52,6 @@ export function AdminIndexPage(props: { frame: Frame; may: AdminCapabilities }) 
         not permit is not listed.
       </p>
     </AdminLayout>
-  );
-}
-
-export function AdminForbiddenPage(props: { frame: Frame; message?: string }) {
-  return (
-    <Layout frame={props.frame} title="Not permitted">
-      <h1>Not permitted</h1>
-      <p>{props.message ?? "Your role in this forum does not permit administering it."}</p>
-      <p>
-        <a href="/">Back to the forum index</a>
-      </p>
-    </Layout>
   );
 }
 

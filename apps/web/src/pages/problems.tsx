@@ -1,41 +1,43 @@
 // Pages for when there is nothing to show: an unknown address, a failure on
-// our side, and a forum whose own record has not arrived yet.
+// our side, a refusal, and a forum whose own record has not arrived yet.
 import { type Frame, Layout } from "../layout.tsx";
 
-export function NotFoundPage(props: { frame: Frame; what?: string }) {
+/** A page that says why there is nothing here, and the way back to the index. */
+function ProblemPage(props: { frame: Frame; title: string; message: string }) {
   return (
-    <Layout frame={props.frame} title="Not found">
-      <h1>Not found</h1>
-      <p>{props.what ?? "There is no page at this address."}</p>
-      <p>
-        <a href="/">Back to the forum index</a>
-      </p>
-    </Layout>
-  );
-}
-
-export function ErrorPage(props: { frame: Frame }) {
-  return (
-    <Layout frame={props.frame} title="Something went wrong">
-      <h1>Something went wrong</h1>
-      <p>The page could not be made: the problem is on our side, and it has been logged. Try again in a moment.</p>
-      <p>
-        <a href="/">Back to the forum index</a>
-      </p>
-    </Layout>
-  );
-}
-
-export function BadRequestPage(props: { frame: Frame; message: string }) {
-  return (
-    <Layout frame={props.frame} title="Cannot do that">
-      <h1>Cannot do that</h1>
+    <Layout frame={props.frame} title={props.title}>
+      <h1>{props.title}</h1>
       <p>{props.message}</p>
       <p>
         <a href="/">Back to the forum index</a>
       </p>
     </Layout>
   );
+}
+
+export function NotFoundPage(props: { frame: Frame; what?: string }) {
+  return (
+    <ProblemPage frame={props.frame} title="Not found" message={props.what ?? "There is no page at this address."} />
+  );
+}
+
+export function ErrorPage(props: { frame: Frame }) {
+  return (
+    <ProblemPage
+      frame={props.frame}
+      title="Something went wrong"
+      message="The page could not be made: the problem is on our side, and it has been logged. Try again in a moment."
+    />
+  );
+}
+
+export function BadRequestPage(props: { frame: Frame; message: string }) {
+  return <ProblemPage frame={props.frame} title="Cannot do that" message={props.message} />;
+}
+
+/** A member whose role does not permit what the page is for. */
+export function ForbiddenPage(props: { frame: Frame; message: string }) {
+  return <ProblemPage frame={props.frame} title="Not permitted" message={props.message} />;
 }
 
 /** The forum's record is not indexed: nothing can show until the forum account has published it. */
