@@ -12,7 +12,7 @@ import { administration } from "./api/administration.ts";
 import { CategoryChange, NewCategory } from "./api/bodies/administration.ts";
 import { ApiError } from "./api/errors.ts";
 import { boardActivity } from "./api/places.ts";
-import { forumIndex, forumOrder } from "./api/queries.ts";
+import { forumIndex, forumTree } from "./api/queries.ts";
 import { backfillReport } from "./api/routes/backfill/handlers.ts";
 import { modActionPage } from "./api/routes/mod-actions/handlers.ts";
 import { capabilitiesOf, PERMISSION, refuseUnlessPermitted, standingOf } from "./permissions.ts";
@@ -77,12 +77,9 @@ export function adminActions(database: DatabaseHandle, forumDid: string, forumWr
     },
     async structure() {
       const [{ categories, boards }, activity] = await Promise.all([everyCategoryAndBoard(), boardActivity(database)]);
-      const sortedBoards = forumOrder(boards);
-      return forumOrder(categories).map((category) => ({
-        ...place(category),
-        boards: sortedBoards
-          .filter((board) => board.categoryId === category.id)
-          .map((board) => ({ ...place(board), topicCount: activity.get(board.id)?.topics ?? 0 })),
+      return forumTree(categories, boards, place, (board) => ({
+        ...place(board),
+        topicCount: activity.get(board.id)?.topics ?? 0,
       }));
     },
     async addCategory(did, input) {

@@ -16,7 +16,7 @@ import { boardActivity, boardRecord, forumRecord } from "./api/places.ts";
 import { lastRepliers, postForAuthor } from "./api/post-reads.ts";
 import { quotedPosts, threadPost } from "./api/quoted-posts.ts";
 import { memberProfiles } from "./api/profiles.ts";
-import { boardTopicsPage, forumIndex, forumOrder, topicPage } from "./api/queries.ts";
+import { boardTopicsPage, forumIndex, forumTree, topicPage } from "./api/queries.ts";
 import { endLogin, startLogin } from "./api/routes/auth/login-flow.ts";
 import { searching } from "./api/routes/search/handlers.ts";
 import { SearchQuery } from "./api/routes/search/routes.ts";
@@ -101,21 +101,15 @@ function reads({ database, forumDid }: PageOptions) {
     },
     async index() {
       const [{ categories, boards }, activity] = await Promise.all([everyCategoryAndBoard(), boardActivity(database)]);
-      const sortedBoards = forumOrder(boards);
-      return forumOrder(categories).map((category) => ({
-        ...place(category),
-        boards: sortedBoards
-          .filter((board) => board.categoryId === category.id)
-          .map((board) => {
-            const counts = activity.get(board.id);
-            return {
-              ...place(board),
-              topicCount: counts?.topics ?? 0,
-              postCount: counts?.posts ?? 0,
-              lastActivityAt: iso(counts?.lastActivityAt ?? null),
-            };
-          }),
-      }));
+      return forumTree(categories, boards, place, (board) => {
+        const counts = activity.get(board.id);
+        return {
+          ...place(board),
+          topicCount: counts?.topics ?? 0,
+          postCount: counts?.posts ?? 0,
+          lastActivityAt: iso(counts?.lastActivityAt ?? null),
+        };
+      });
     },
     async board(id: number, offset: number, limit: number) {
       const [board, page] = await Promise.all([boardRecord(database, id), topicsOfBoard(id, offset, limit)]);

@@ -28,6 +28,24 @@ export function forumOrder<T extends { sortOrder: number | null; name: string; i
   );
 }
 
+/**
+ * The forum's tree: categories in forum order, each with its boards in forum
+ * order, both shaped by the caller (the API, the pages and the administration
+ * pages each show them their own way).
+ */
+export function forumTree<
+  C extends { sortOrder: number | null; name: string; id: number },
+  B extends { sortOrder: number | null; name: string; id: number; categoryId: number | null },
+  CategoryShown extends object,
+  BoardShown,
+>(categories: C[], boards: B[], category: (row: C) => CategoryShown, board: (row: B) => BoardShown) {
+  const sortedBoards = forumOrder(boards);
+  return forumOrder(categories).map((row) => ({
+    ...category(row),
+    boards: sortedBoards.filter((b) => b.categoryId === row.id).map(board),
+  }));
+}
+
 /** A post and what moderation needs of its author (read through a left join: a post may come before its author's row). */
 const postColumns = (post: Schema["posts"], author: Schema["users"]) => ({
   id: post.id,

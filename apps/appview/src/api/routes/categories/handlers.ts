@@ -2,7 +2,7 @@ import type { DatabaseHandle } from "@atbb/db";
 import { eq } from "drizzle-orm";
 import { serializeBoard, serializeCategory } from "../../bodies/places.ts";
 import { notFound } from "../../errors.ts";
-import { forumIndex, forumOrder } from "../../queries.ts";
+import { forumIndex, forumOrder, forumTree } from "../../queries.ts";
 import { mount, resource } from "../../resource.ts";
 import * as routes from "./routes.ts";
 
@@ -18,16 +18,7 @@ export function categoryRoutes(database: DatabaseHandle) {
   const app = resource();
   mount(app, routes.list, async (c) => {
     const { categories: allCategories, boards: allBoards } = await everyCategoryAndBoard();
-    const sortedBoards = forumOrder(allBoards);
-    return c.json(
-      {
-        categories: forumOrder(allCategories).map((category) => ({
-          ...serializeCategory(category),
-          boards: sortedBoards.filter((b) => b.categoryId === category.id).map(serializeBoard),
-        })),
-      },
-      200,
-    );
+    return c.json({ categories: forumTree(allCategories, allBoards, serializeCategory, serializeBoard) }, 200);
   });
   mount(app, routes.one, async (c, { params: { id } }) => c.json(serializeCategory(await findCategory(id)), 200));
   mount(app, routes.boards, async (c, { params: { id } }) => {
