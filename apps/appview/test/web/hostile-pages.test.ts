@@ -4,16 +4,13 @@
 // error there), and what the posts became holds only harmless elements and
 // attributes — no handler, no inline style, no HTMX or data attribute, no
 // unsafe link. (The pages' CSS and JS weight is checked in serve.test.ts.)
-import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
+import { dialect } from "@atbb/testing";
 import { ids } from "@atbb/lexicon";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOSTILE } from "../../../web/test/hostile-markdown.ts";
-import { launchChromium, pageProblems } from "../support/browser.ts";
+import { browsingMember } from "../support/browsing-member.ts";
 import { ForumStream } from "../support/forum-events.ts";
-import { inProcessContext } from "../support/in-process-browser.ts";
-import { memberApp } from "../support/member-app.ts";
-import { sessionCookieFor } from "../support/member-session.ts";
 import { sampleUsers } from "../support/sample-forum.ts";
 
 const [alice, bob, carol] = sampleUsers as [string, string, string];
@@ -51,9 +48,8 @@ const UNSAFE_PARTS = `(() => {
 const unsafeParts = (page: Page) => page.evaluate(UNSAFE_PARTS) as Promise<string[]>;
 
 describe(`the hostile-Markdown corpus in the pages, in a real browser (${dialect})`, () => {
-  let database: MigratedTestDatabase;
-  let forum: Awaited<ReturnType<typeof memberApp>>;
-  let browser: Browser;
+  let browsing: Awaited<ReturnType<typeof browsingMember>>;
+  let forum: typeof browsing.forum;
   let page: Page;
   let problems: string[];
   const dialogs: string[] = [];
@@ -77,13 +73,8 @@ describe(`the hostile-Markdown corpus in the pages, in a real browser (${dialect
       quote: { $type: "space.atbb.post#quoteRef", post: replies[0]!.ref },
       createdAt: s.isoNow(),
     });
-    [database, browser] = await Promise.all([createMigratedTestDatabase(), launchChromium()]);
-    forum = await memberApp(database.handle, s);
-    const [name, value] = (await sessionCookieFor(database.handle, alice)).split("=") as [string, string];
-    const context = await inProcessContext(browser, forum.app, forum.origin);
-    await context.addCookies([{ name, value, url: forum.origin, httpOnly: true }]);
-    page = await context.newPage();
-    problems = pageProblems(page);
+    browsing = await browsingMember(s, alice);
+    ({ forum, page, problems } = browsing);
     page.on("dialog", (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
@@ -96,9 +87,7 @@ describe(`the hostile-Markdown corpus in the pages, in a real browser (${dialect
     quotedId = shown[0]!.id;
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await forum?.close();
-    await database?.drop();
+    await browsing?.close();
   });
 
   it("shows every page of the thread, the board, the quote and the member inert", async () => {
