@@ -5,6 +5,7 @@
 // body (fixed-body.ts) on the same machine.
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,18 +35,42 @@ export interface ApiResult {
 }
 
 const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
+/** Requests of a route's warm-up, before it is timed. */
+const WARM_UP_REQUESTS = 200;
+/**
+ * A route whose first answer took longer is timed differently: warmed by that
+ * answer alone, then a few requests one after another, and not at 50
+ * connections (fifty answers of several seconds each would queue for minutes,
+ * and say only that the route is slow).
+ */
+const SLOW_ROUTE_MS = 1000;
+const SLOW_ROUTE_REQUESTS = 3;
 
+/**
+ * Resolves once `url` answers, however long that takes. autocannon stops at
+ * its deadline, but the requests still queued in the server are answered one
+ * after another (SQLite's statements hold its thread): a slow route's backlog
+ * would otherwise be timed as the next route's latency. Plain node:http,
+ * which has no headers timeout (fetch gives up after 300 s).
+ */
+function answered(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    get(url, (response) => response.resume().once("end", resolve)).once("error", reject);
+  });
+}
+
+/** A run of `seconds`, or of `requests` requests each waited for however long it takes. */
 async function autocannon(
   url: string,
   connections: number,
-  seconds: number,
+  run: { seconds: number } | { requests: number },
 ): Promise<Omit<RouteResult, "route" | "path" | "cache">> {
   const args = [
     autocannonBin,
     "--json",
     "-c",
     String(connections),
-    ...(seconds > 0 ? ["-d", String(seconds)] : ["-a", "200"]),
+    ...("seconds" in run ? ["-d", String(run.seconds)] : ["-a", String(run.requests), "-t", "3600"]),
     url,
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"] });
@@ -109,11 +134,21 @@ async function measureRoutes(
   const results: RouteResult[] = [];
   for (const { route, path } of routes) {
     // Every route must answer before it is timed: a fast 404 is not a result.
+    const started = performance.now();
     const probe = await fetch(base + path);
     if (!probe.ok) throw new Error(`${path} answered ${probe.status}: ${await probe.text()}`);
-    await autocannon(base + path, 10, 0); // warm-up: JIT, caches, pool
-    for (const connections of [1, 50])
-      results.push({ route, path, cache, ...(await autocannon(base + path, connections, seconds)) });
+    await probe.arrayBuffer();
+    const firstMs = performance.now() - started;
+    if (firstMs > SLOW_ROUTE_MS) {
+      console.log(`  ${route}: the first answer took ${(firstMs / 1000).toFixed(1)} s; timed at 1 connection only`);
+      results.push({ route, path, cache, ...(await autocannon(base + path, 1, { requests: SLOW_ROUTE_REQUESTS })) });
+      continue;
+    }
+    await autocannon(base + path, 10, { requests: WARM_UP_REQUESTS }); // warm-up: JIT, caches, pool
+    for (const connections of [1, 50]) {
+      results.push({ route, path, cache, ...(await autocannon(base + path, connections, { seconds })) });
+      await answered(base + path);
+    }
   }
   return results;
 }
