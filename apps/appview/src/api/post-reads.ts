@@ -19,11 +19,13 @@ export async function lastRepliers({ db, schema }: DatabaseHandle, topicIds: num
   const { posts, users } = schema;
   const { table: topic } = aliasedTable(posts, "topic");
   const rows = await db
-    .select({ topicId: posts.rootId, id: posts.id, did: posts.did, handle: users.handle, status: users.accountStatus })
-    .from(posts)
-    .innerJoin(topic, eq(topic.id, posts.rootId))
+    .select({ topicId: topic.id, id: posts.id, did: posts.did, handle: users.handle, status: users.accountStatus })
+    .from(topic)
+    .innerJoin(posts, and(eq(posts.rootId, topic.id), eq(posts.postedAt, topic.lastReplyAt)))
     .leftJoin(users, eq(users.did, posts.did))
-    .where(and(inArray(posts.rootId, topicIds), eq(posts.postedAt, topic.lastReplyAt)));
+    // The topics by their ids, then each one's reply at (root_id, posted_at) in posts_root_posted_idx.
+    // (Asked as posts.root_id in (…), PostgreSQL hashed every reply of the topics against a scan of all posts.)
+    .where(inArray(topic.id, topicIds));
   const repliers = new Map<number, Replier & { id: number }>();
   for (const row of rows) {
     const known = repliers.get(row.topicId!);
