@@ -255,10 +255,7 @@ describe(`a real PDS (${dialect})`, () => {
     // Everything else was accepted, and arrived in the published form. (A rejection is counted when the
     // event is read, before its batch commits: the moderation actions before it may not be visible yet.)
     expect(following.indexer.status()).toMatchObject({ rejected: { invalid_record: 1 }, unpublishedForms: {} });
-    await waitFor(
-      "both moderation actions",
-      async () => (await json(app, "/api/mod-actions")).modActions.length === 2,
-    );
+    await waitFor("both moderation actions", async () => (await json(app, "/api/mod-actions")).modActions.length === 2);
     const newsTopics = (
       await json(app, `/api/boards/${(await json(app, "/api/categories")).categories[0].boards[1].id}/topics`)
     ).topics;
