@@ -4,7 +4,7 @@
 // evolve, and this stream must stay byte-for-byte what it was when the bodies
 // were recorded. Every record is in a shape the network has published, so the
 // indexer keeps accepting it.
-import { cidFor, ForumStream, tid } from "../support/forum-events.ts";
+import { cidFor, ForumStream, jetstreamMessage, tid } from "../support/forum-events.ts";
 
 interface Ref {
   uri: string;
@@ -53,14 +53,7 @@ class GoldenStream {
     const key = rkey ?? tid(timeUs);
     const value = { $type: collection, ...record };
     const cid = cidFor(value);
-    this.stream.raw(
-      JSON.stringify({
-        did,
-        time_us: timeUs,
-        kind: "commit",
-        commit: { rev: tid(timeUs), operation, collection, rkey: key, record: value, cid },
-      }),
-    );
+    this.stream.raw(jetstreamMessage.commit(did, timeUs, { operation, collection, rkey: key, record: value, cid }));
     const uri = `at://${did}/${collection}/${key}`;
     return { did, collection, rkey: key, ref: { uri, cid } };
   }
@@ -71,38 +64,17 @@ class GoldenStream {
 
   remove(written: GoldenRecord): void {
     const timeUs = this.#tick();
-    this.stream.raw(
-      JSON.stringify({
-        did: written.did,
-        time_us: timeUs,
-        kind: "commit",
-        commit: { rev: tid(timeUs), operation: "delete", collection: written.collection, rkey: written.rkey },
-      }),
-    );
+    this.stream.raw(jetstreamMessage.delete(written.did, timeUs, written.collection, written.rkey));
   }
 
   identity(did: string, handle: string): void {
     const timeUs = this.#tick();
-    this.stream.raw(
-      JSON.stringify({
-        did,
-        time_us: timeUs,
-        kind: "identity",
-        identity: { did, handle, seq: timeUs, time: this.iso() },
-      }),
-    );
+    this.stream.raw(jetstreamMessage.identity(did, timeUs, handle));
   }
 
   account(did: string, active: boolean, status?: string): void {
     const timeUs = this.#tick();
-    this.stream.raw(
-      JSON.stringify({
-        did,
-        time_us: timeUs,
-        kind: "account",
-        account: { did, active, ...(status ? { status } : {}), seq: timeUs, time: this.iso() },
-      }),
-    );
+    this.stream.raw(jetstreamMessage.account(did, timeUs, active, status));
   }
 }
 

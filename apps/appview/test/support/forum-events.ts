@@ -68,6 +68,51 @@ export interface Written<C extends Collection = Collection> {
   ref: StrongRef;
 }
 
+const isoAt = (timeUs: number) => new Date(Math.floor(timeUs / 1000)).toISOString();
+
+/** Jetstream v1 messages as JSON text, each at the time (µs) it is given; the revision is that time's TID. */
+export const jetstreamMessage = {
+  commit: (
+    did: string,
+    timeUs: number,
+    commit: { operation: string; collection: string; rkey: string; record: object; cid: string },
+  ) =>
+    JSON.stringify({
+      did,
+      time_us: timeUs,
+      kind: "commit",
+      commit: {
+        rev: tid(timeUs),
+        operation: commit.operation,
+        collection: commit.collection,
+        rkey: commit.rkey,
+        record: commit.record,
+        cid: commit.cid,
+      },
+    }),
+  delete: (did: string, timeUs: number, collection: string, rkey: string) =>
+    JSON.stringify({
+      did,
+      time_us: timeUs,
+      kind: "commit",
+      commit: { rev: tid(timeUs), operation: "delete", collection, rkey },
+    }),
+  identity: (did: string, timeUs: number, handle: string) =>
+    JSON.stringify({
+      did,
+      time_us: timeUs,
+      kind: "identity",
+      identity: { did, handle, seq: timeUs, time: isoAt(timeUs) },
+    }),
+  account: (did: string, timeUs: number, active: boolean, status?: string) =>
+    JSON.stringify({
+      did,
+      time_us: timeUs,
+      kind: "account",
+      account: { did, active, ...(status ? { status } : {}), seq: timeUs, time: isoAt(timeUs) },
+    }),
+};
+
 /** A deterministic clock and message factory for one stream. */
 export class ForumStream {
   readonly forumDid: string;
@@ -93,7 +138,7 @@ export class ForumStream {
   }
 
   isoNow(): string {
-    return new Date(Math.floor(this.#timeUs / 1000)).toISOString();
+    return isoAt(this.#timeUs);
   }
 
   /** Appends a raw message (any string) — for hostile input. */
@@ -114,11 +159,12 @@ export class ForumStream {
     const value = { $type: collection, ...written };
     const cid = recordCid(collection, record);
     this.messages.push(
-      JSON.stringify({
-        did,
-        time_us: timeUs,
-        kind: "commit",
-        commit: { rev: tid(timeUs), operation: options.operation ?? "create", collection, rkey, record: value, cid },
+      jetstreamMessage.commit(did, timeUs, {
+        operation: options.operation ?? "create",
+        collection,
+        rkey,
+        record: value,
+        cid,
       }),
     );
     const uri = recordUri(did, collection, rkey);
@@ -131,38 +177,17 @@ export class ForumStream {
 
   remove(written: Pick<Written, "did" | "collection" | "rkey">): void {
     const timeUs = this.#tick();
-    this.messages.push(
-      JSON.stringify({
-        did: written.did,
-        time_us: timeUs,
-        kind: "commit",
-        commit: { rev: tid(timeUs), operation: "delete", collection: written.collection, rkey: written.rkey },
-      }),
-    );
+    this.messages.push(jetstreamMessage.delete(written.did, timeUs, written.collection, written.rkey));
   }
 
   identity(did: string, handle: string): void {
     const timeUs = this.#tick();
-    this.messages.push(
-      JSON.stringify({
-        did,
-        time_us: timeUs,
-        kind: "identity",
-        identity: { did, handle, seq: timeUs, time: this.isoNow() },
-      }),
-    );
+    this.messages.push(jetstreamMessage.identity(did, timeUs, handle));
   }
 
   account(did: string, active: boolean, status?: string): void {
     const timeUs = this.#tick();
-    this.messages.push(
-      JSON.stringify({
-        did,
-        time_us: timeUs,
-        kind: "account",
-        account: { did, active, ...(status ? { status } : {}), seq: timeUs, time: this.isoNow() },
-      }),
-    );
+    this.messages.push(jetstreamMessage.account(did, timeUs, active, status));
   }
 
   // Forum vocabulary on top of commit().
