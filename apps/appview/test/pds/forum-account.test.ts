@@ -10,10 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
-import { identityFor } from "../../src/identity.ts";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
-import { FirehoseSource } from "../../src/source/firehose.ts";
 import { freePort, runCli, startServe } from "../support/cli.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { PdsForum, type Account } from "../support/pds-forum.ts";
@@ -319,18 +317,7 @@ describe(`the forum account acting on a real PDS (${dialect})`, () => {
 
     const { firehoseCursor } = database.handle.schema;
     await database.handle.db.insert(firehoseCursor).values({ service: "firehose", cursor: 0, updatedAt: new Date() });
-    const indexer = createIndexer({
-      database: database.handle,
-      forumDid: pds.forum.did,
-      service: "firehose",
-      logger: silentLogger,
-      batchMaxWaitMs: 20,
-    });
-    const source = new FirehoseSource({
-      url: pds.firehoseUrl,
-      identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }),
-      logger: silentLogger,
-    });
+    const { indexer, source } = pds.firehoseIndexer(database.handle, { batchMaxWaitMs: 20 });
     const running = indexer.run(source);
     // Mallory's grant is the last write: once it is rejected, the stream has caught up; then let the last batch commit.
     const deadline = Date.now() + 30_000;

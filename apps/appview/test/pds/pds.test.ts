@@ -119,18 +119,7 @@ describe(`a real PDS (${dialect})`, () => {
     running: Promise<void>;
     source: FirehoseSource;
   } {
-    const indexer = createIndexer({
-      database: database.handle,
-      forumDid: pds.forum.did,
-      service: "firehose",
-      logger: silentLogger,
-      batchMaxWaitMs: 20,
-    });
-    const source = new FirehoseSource({
-      url: pds.firehoseUrl,
-      identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }),
-      logger: silentLogger,
-    });
+    const { indexer, source } = pds.firehoseIndexer(database.handle, { batchMaxWaitMs: 20 });
     return { indexer, source, running: indexer.run(source) };
   }
 
@@ -293,17 +282,7 @@ describe(`a real PDS (${dialect})`, () => {
     const relayUrl = await pds.relay();
     const target = await fresh();
     const config = loadConfig(cleanEnv(env(target.url, { RELAY_URL: relayUrl })));
-    const indexer = createIndexer({
-      database: target.handle,
-      forumDid: pds.forum.did,
-      service: "firehose",
-      logger: silentLogger,
-    });
-    const source = new FirehoseSource({
-      url: pds.firehoseUrl,
-      identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }),
-      logger: silentLogger,
-    });
+    const { indexer, source } = pds.firehoseIndexer(target.handle);
     const report = await backfillIfNeeded({ config, database: target.handle, indexer, source, logger: silentLogger });
     const errors = await target.handle.db.select().from(target.handle.schema.backfillErrors);
     expect([report, errors]).toMatchObject([{ repos: 3, errors: 1 }, [{}]]);
@@ -471,18 +450,7 @@ describe(`a fresh database on a quiet firehose (${dialect})`, () => {
         ALLOW_LOOPBACK: "true",
       }),
     );
-    const indexer = createIndexer({
-      database: target.handle,
-      forumDid: pds.forum.did,
-      service: "firehose",
-      logger: silentLogger,
-      batchMaxWaitMs: 20,
-    });
-    const source = new FirehoseSource({
-      url: pds.firehoseUrl,
-      identity: identityFor({ plcUrl: pds.plcUrl, allowLoopback: true }),
-      logger: silentLogger,
-    });
+    const { indexer, source } = pds.firehoseIndexer(target.handle, { batchMaxWaitMs: 20 });
     // The members: alice, by a first post the relay-less backfill can find.
     await target.handle.db
       .insert(target.handle.schema.users)

@@ -2,11 +2,16 @@
 // directory, in a child process) and a forum written to it through a real
 // AT Protocol client.
 import { AtpAgent } from "@atproto/api";
+import type { DatabaseHandle } from "@atbb/db";
 import { ids, type Collection } from "@atbb/lexicon";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { identityFor } from "../../src/identity.ts";
+import { createIndexer } from "../../src/indexer/indexer.ts";
+import { silentLogger } from "../../src/logger.ts";
+import { FirehoseSource } from "../../src/source/firehose.ts";
 import { tid } from "./forum-events.ts";
 
 export interface Ref {
@@ -52,6 +57,23 @@ export class PdsForum {
 
   get firehoseUrl(): string {
     return this.pdsUrl.replace(/^http/, "ws");
+  }
+
+  /** An indexer for the forum into `database`, and this PDS's firehose as its source (not yet running). */
+  firehoseIndexer(database: DatabaseHandle, options: { batchMaxWaitMs?: number } = {}) {
+    const indexer = createIndexer({
+      database,
+      forumDid: this.forum.did,
+      service: "firehose",
+      logger: silentLogger,
+      ...options,
+    });
+    const source = new FirehoseSource({
+      url: this.firehoseUrl,
+      identity: identityFor({ plcUrl: this.plcUrl, allowLoopback: true }),
+      logger: silentLogger,
+    });
+    return { indexer, source };
   }
 
   async account(name: string): Promise<Account> {
