@@ -18,16 +18,7 @@ import { createMemberLogin, GRANULAR_SCOPE } from "../../src/login/oauth-client.
 import { launchChromium, logInThroughBrowser } from "../support/browser.ts";
 import { freePort, startServe, type Served } from "../support/cli.ts";
 import { PdsForum, type Account } from "../support/pds-forum.ts";
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { waitFor } from "../support/wait-for.ts";
 
 describe(`members' login in a real browser (${dialect})`, () => {
   let pds: PdsForum;

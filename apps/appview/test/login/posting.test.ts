@@ -15,18 +15,9 @@ import { launchChromium, logInThroughBrowser } from "../support/browser.ts";
 import { freePort, startServe, type Served } from "../support/cli.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { PdsForum, type Account } from "../support/pds-forum.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const WRITES_PER_MINUTE = 6;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe(`members' posts through the forum (${dialect})`, () => {
   let pds: PdsForum;

@@ -16,6 +16,7 @@ import { FirehoseSource } from "../../src/source/firehose.ts";
 import { cleanEnv, cliEntry, runCli, startServe } from "../support/cli.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { PdsForum, type Account, type Ref } from "../support/pds-forum.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 type App = ReturnType<typeof createApp>;
 const json = async (app: App, path: string) => (await (await app.request(path)).json()) as any;
@@ -71,16 +72,6 @@ async function forumView(app: App, members: Account[]) {
     }),
   );
   return JSON.parse(JSON.stringify(view));
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe(`a real PDS (${dialect})`, () => {
