@@ -7,7 +7,7 @@
 // the repository behind this AppView's back is a conflict, never overwritten.
 // A write that fails changes nothing locally.
 import { ids, validatePublishedRecord, type Collection, type PublishedRecordTypes } from "@atbb/lexicon";
-import { validate, type Verdict } from "../events/index.ts";
+import { type CommitCandidate, validate } from "../events/index.ts";
 import type { Indexer } from "../indexer/indexer.ts";
 import { errorChain } from "../backfill/pds.ts";
 import { Refusal } from "../writing/refusal.ts";
@@ -122,8 +122,12 @@ export async function createForumWriter(
   const forumDid = agent.session!.did;
   const repo = agent.com.atproto.repo;
 
-  async function applyLocally(verdictOf: () => Promise<Verdict>, what: string): Promise<void> {
-    const verdict = await verdictOf();
+  /** The forum account's own commit, applied now as the firehose will echo it. */
+  async function applyLocally(
+    commit: Omit<CommitCandidate, "kind" | "timeUs" | "did"> & { operation: "create" | "update" | "delete" },
+    what: string,
+  ): Promise<void> {
+    const verdict = await indexer.applyLocal({ kind: "commit", timeUs: nowUs(), did: forumDid, ...commit });
     // Checked before writing, so this means the two validators disagree: say so loudly.
     if (!verdict.ok)
       throw new Error(
@@ -180,18 +184,14 @@ export async function createForumWriter(
       }
       const key = written.uri.split("/").pop()!;
       await applyLocally(
-        () =>
-          indexer.applyLocal({
-            kind: "commit",
-            timeUs: nowUs(),
-            did: forumDid,
-            collection,
-            rkey: key,
-            operation: "create",
-            cid: written.cid,
-            rev: written.commit?.rev ?? null,
-            record: { $type: collection, ...record },
-          }),
+        {
+          collection,
+          rkey: key,
+          operation: "create",
+          cid: written.cid,
+          rev: written.commit?.rev ?? null,
+          record: { $type: collection, ...record },
+        },
         what,
       );
       return { uri: written.uri, cid: written.cid, rkey: key, value: record };
@@ -213,18 +213,14 @@ export async function createForumWriter(
         throw writeFailure(error, what);
       }
       await applyLocally(
-        () =>
-          indexer.applyLocal({
-            kind: "commit",
-            timeUs: nowUs(),
-            did: forumDid,
-            collection,
-            rkey,
-            operation: "update",
-            cid: written.cid,
-            rev: written.commit?.rev ?? null,
-            record: { $type: collection, ...record },
-          }),
+        {
+          collection,
+          rkey,
+          operation: "update",
+          cid: written.cid,
+          rev: written.commit?.rev ?? null,
+          record: { $type: collection, ...record },
+        },
         what,
       );
       return { uri: written.uri, cid: written.cid, rkey, value: record };
@@ -238,19 +234,7 @@ export async function createForumWriter(
       } catch (error) {
         throw writeFailure(error, what);
       }
-      await applyLocally(
-        () =>
-          indexer.applyLocal({
-            kind: "commit",
-            timeUs: nowUs(),
-            did: forumDid,
-            collection,
-            rkey,
-            operation: "delete",
-            rev,
-          }),
-        what,
-      );
+      await applyLocally({ collection, rkey, operation: "delete", rev }, what);
     },
   };
   return writer;
