@@ -1,9 +1,9 @@
 import { createDb } from "@atbb/db";
-import { createTestDatabase, dialect, type TestDatabase } from "@atbb/testing";
+import { createTestDatabase, dialect } from "@atbb/testing";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import packageJson from "../../package.json" with { type: "json" };
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -13,16 +13,9 @@ import { timeOf } from "../support/forum-events.ts";
 import { FakeJetstream } from "../support/jetstream-server.ts";
 import { sampleForum } from "../support/sample-forum.ts";
 import { applyMessages } from "../support/apply-messages.ts";
+import { droppedAfterEach } from "../support/fresh-databases.ts";
 
-const databases: TestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((d) => d.drop()));
-});
-async function freshDatabase() {
-  const database = await createTestDatabase();
-  databases.push(database);
-  return database;
-}
+const freshDatabase = droppedAfterEach(createTestDatabase);
 
 describe("atbb help and arguments", () => {
   it("prints usage, per-command help and the version", async () => {

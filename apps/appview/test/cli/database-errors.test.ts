@@ -2,24 +2,17 @@
 // servers and files: the cause, which database, and what to do. And that a
 // command that only reads never creates a SQLite database.
 import { PASSWORD_ROLE } from "@atbb/testing/postgres-cluster";
-import { createTestDatabase, dialect, type TestDatabase } from "@atbb/testing";
+import { createTestDatabase, dialect } from "@atbb/testing";
 import { spawn } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import postgres from "postgres";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { cleanEnv, cliEntry, freePort, runCli, startServe, type CliResult } from "../support/cli.ts";
+import { droppedAfterEach } from "../support/fresh-databases.ts";
 
-const databases: TestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((d) => d.drop()));
-});
-async function freshDatabase() {
-  const database = await createTestDatabase();
-  databases.push(database);
-  return database;
-}
+const freshDatabase = droppedAfterEach(createTestDatabase);
 
 /** What a failure must look like: exit 1, the explanation, none of drizzle's "Failed query" wrapping, no stack. */
 function expectExplained(result: CliResult, explanation: RegExp) {

@@ -1,10 +1,10 @@
 // SIGKILL at random points: the database is always at a batch boundary and the
 // cursor never covers an event that was not applied.
 import { createDb } from "@atbb/db";
-import { createMigratedTestDatabase, dialect, repoRoot, type MigratedTestDatabase } from "@atbb/testing";
+import { createMigratedTestDatabase, dialect, repoRoot } from "@atbb/testing";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
@@ -14,17 +14,10 @@ import { seededRandom } from "../support/random.ts";
 import { finalCursor } from "../support/run-indexer.ts";
 import { sampleForum } from "../support/sample-forum.ts";
 import { applyMessages } from "../support/apply-messages.ts";
+import { droppedAfterEach } from "../support/fresh-databases.ts";
 
 const script = join(repoRoot, "apps/appview/test/support/indexer-process.ts");
-const databases: MigratedTestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((d) => d.drop()));
-});
-async function freshDatabase() {
-  const database = await createMigratedTestDatabase();
-  databases.push(database);
-  return database;
-}
+const freshDatabase = droppedAfterEach(createMigratedTestDatabase);
 
 async function referenceSnapshot(forumDid: string, messages: string[]) {
   const reference = await freshDatabase();

@@ -3,14 +3,15 @@
 // other method or length is rejected and counted as unsupported_did, and
 // changes nothing.
 import { isAccountDid } from "@atbb/lexicon";
-import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { createMigratedTestDatabase, dialect } from "@atbb/testing";
+import { describe, expect, it } from "vitest";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { cidFor, tid } from "../support/forum-events.ts";
 import { sampleForum } from "../support/sample-forum.ts";
+import { droppedAfterEach } from "../support/fresh-databases.ts";
 
 const unsupported = [
   "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
@@ -25,15 +26,7 @@ const unsupported = [
   "did:example:123456789abcdefghi",
 ];
 
-const databases: MigratedTestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((d) => d.drop()));
-});
-async function freshDatabase() {
-  const database = await createMigratedTestDatabase();
-  databases.push(database);
-  return database;
-}
+const freshDatabase = droppedAfterEach(createMigratedTestDatabase);
 
 describe("which DIDs are atproto accounts", () => {
   it("accepts did:plc of 24 base32 characters and did:web of a host, with or without a port", () => {

@@ -1,5 +1,5 @@
-import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { createMigratedTestDatabase, dialect } from "@atbb/testing";
+import { describe, expect, it } from "vitest";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { JetstreamSource } from "../../src/source/jetstream.ts";
@@ -9,16 +9,9 @@ import { timeOf } from "../support/forum-events.ts";
 import { FakeJetstream, type FakeFrame } from "../support/jetstream-server.ts";
 import { indexThroughJetstream } from "../support/run-indexer.ts";
 import { sampleForum } from "../support/sample-forum.ts";
+import { droppedAfterEach } from "../support/fresh-databases.ts";
 
-const databases: MigratedTestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((d) => d.drop()));
-});
-async function freshDatabase() {
-  const database = await createMigratedTestDatabase();
-  databases.push(database);
-  return database;
-}
+const freshDatabase = droppedAfterEach(createMigratedTestDatabase);
 
 /** A commit frame whose envelope is readable and whose body is `body` bytes as they are. */
 const frame = (timeUs: number, body: Buffer) =>

@@ -1,5 +1,5 @@
-import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { createMigratedTestDatabase, dialect } from "@atbb/testing";
+import { describe, expect, it } from "vitest";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { applyMessages } from "../support/apply-messages.ts";
@@ -7,16 +7,9 @@ import { databaseSnapshot } from "../support/database-snapshot.ts";
 import { cidFor, tid, timeOf } from "../support/forum-events.ts";
 import { finalCursor } from "../support/run-indexer.ts";
 import { sampleForum } from "../support/sample-forum.ts";
+import { droppedAfterEach } from "../support/fresh-databases.ts";
 
-const databases: MigratedTestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(databases.splice(0).map((d) => d.drop()));
-});
-async function freshDatabase() {
-  const database = await createMigratedTestDatabase();
-  databases.push(database);
-  return database;
-}
+const freshDatabase = droppedAfterEach(createMigratedTestDatabase);
 
 describe(`times the network claims (${dialect})`, () => {
   it("rejects an event whose time_us is in the future, and the cursor stays where the stream is", async () => {

@@ -1,9 +1,9 @@
 // Runs the real `atbb` command in a child process.
-import { createTestDatabase, repoRoot, type TestDatabase } from "@atbb/testing";
+import { createTestDatabase, repoRoot } from "@atbb/testing";
 import { spawn, type ChildProcess } from "node:child_process";
-import { afterEach } from "vitest";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { droppedAfterEach } from "./fresh-databases.ts";
 
 export const cliEntry = join(repoRoot, "apps/appview/src/cli.ts");
 
@@ -86,13 +86,9 @@ export async function startServe(
  * `atbb migrate` has brought to head, each dropped after its test.
  */
 export function migratedDatabases(): () => Promise<string> {
-  const databases: TestDatabase[] = [];
-  afterEach(async () => {
-    await Promise.all(databases.splice(0).map((d) => d.drop()));
-  });
+  const freshDatabase = droppedAfterEach(createTestDatabase);
   return async () => {
-    const database = await createTestDatabase();
-    databases.push(database);
+    const database = await freshDatabase();
     const migrated = await runCli(["migrate"], { DATABASE_URL: database.url });
     if (migrated.code !== 0) throw new Error(`atbb migrate failed:\n${migrated.stderr}`);
     return database.url;
