@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { getUserRole } from "../permissions.ts";
 import { serializeRole, type User } from "./bodies/members.ts";
 import { iso } from "./bodies/time.ts";
+import { authorNotBanned } from "./queries.ts";
 
 export interface RecentPost {
   id: number;
@@ -80,7 +81,7 @@ export function memberProfiles(database: DatabaseHandle, forumDid: string | null
             eq(posts.did, did),
             eq(posts.deletedByUser, false),
             eq(posts.deletedByMod, false),
-            eq(posts.bannedByMod, false),
+            authorNotBanned(database, posts, new Date()),
             shown,
           ),
         )

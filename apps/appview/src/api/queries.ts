@@ -14,7 +14,7 @@ import {
   type RowOf,
   type Schema,
 } from "@atbb/db";
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, exists, lte, or, sql, type SQL } from "drizzle-orm";
 
 type Statements = Pick<DatabaseHandle, "dialect" | "schema" | "sqlText">;
 
@@ -44,6 +44,24 @@ export function forumTree<
     ...category(row),
     boards: sortedBoards.filter((b) => b.categoryId === row.id).map(board),
   }));
+}
+
+/**
+ * SQL: the post's author is not banned now, by bodies/posts.ts bannedNow's
+ * rule: its banned_by_mod is false, or its author's ban has an end that has
+ * passed. For reads that filter in the database.
+ */
+export function authorNotBanned(
+  { db, schema }: Pick<DatabaseHandle, "db" | "schema">,
+  post: Schema["posts"],
+  now: Date,
+) {
+  const { users } = schema;
+  const endedBan = db
+    .select({ one: sql`1` })
+    .from(users)
+    .where(and(eq(users.did, post.did), lte(users.banExpiresAt, now)));
+  return or(eq(post.bannedByMod, false), exists(endedBan)) as SQL;
 }
 
 /** A post and what moderation needs of its author (read through a left join: a post may come before its author's row). */

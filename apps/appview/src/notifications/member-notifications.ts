@@ -2,10 +2,12 @@
 // derives the rows (indexer/notifications.ts); here they are only read and
 // marked read, which is the AppView's own state (never on a PDS). One whose
 // causing post a reader cannot see — removed by a moderator, its author
-// banned, or a reply whose topic is not here — is not shown, nor counted;
+// banned (until a ban's end), or a reply whose topic is not here — is not
+// shown, nor counted;
 // a moderator's action is always shown to the member it concerns.
 import { aliasedTable, type DatabaseHandle } from "@atbb/db";
 import { and, count, desc, eq, isNull, lte, or, sql } from "drizzle-orm";
+import { authorNotBanned } from "../api/queries.ts";
 import type { NotificationKind } from "../indexer/notices.ts";
 
 export interface NotificationRow {
@@ -32,16 +34,17 @@ export function memberNotifications(database: DatabaseHandle) {
   const topic = aliasedTable(posts, "topic").table;
   const { table: earlier, from: earlierFrom } = aliasedTable(posts, "earlier");
 
-  const shown = or(
-    eq(notifications.kind, "moderation"),
-    and(
-      eq(posts.deletedByUser, false),
-      eq(posts.deletedByMod, false),
-      eq(posts.bannedByMod, false),
-      or(isNull(posts.rootUri), sql`${posts.rootId} is not null`),
-    ),
-  );
-  const ofMember = (did: string) => and(eq(notifications.recipientDid, did), shown);
+  const shown = (now: Date) =>
+    or(
+      eq(notifications.kind, "moderation"),
+      and(
+        eq(posts.deletedByUser, false),
+        eq(posts.deletedByMod, false),
+        authorNotBanned(database, posts, now),
+        or(isNull(posts.rootUri), sql`${posts.rootId} is not null`),
+      ),
+    );
+  const ofMember = (did: string) => and(eq(notifications.recipientDid, did), shown(new Date()));
   // Replies are numbered in the order a topic page shows them: posted_at, then id.
   const replyNumber = sql<number>`(select count(*) from ${earlierFrom} where ${earlier.rootId} = ${posts.rootId}
     and (${earlier.postedAt} < ${posts.postedAt} or (${earlier.postedAt} = ${posts.postedAt} and ${earlier.id} < ${posts.id})))`;

@@ -130,3 +130,45 @@ describe(`a member's notifications (${dialect})`, () => {
     expect(response.headers.get("location")).toBe("/login");
   });
 });
+
+describe(`notifications from a banned member (${dialect})`, () => {
+  const [, , , dave, erin] = sampleUsers as [string, string, string, string, string];
+  let database: MigratedTestDatabase;
+  let forum: Awaited<ReturnType<typeof memberApp>>;
+
+  beforeAll(async () => {
+    const s = new ForumStream();
+    const place = s.forum("Banned Forum");
+    const chat = s.board(s.category("General", 1), "Chat", 1);
+    for (const did of [alice, dave, erin]) s.join(did, place);
+    const topic = s.topic(alice, chat, "Alice asks");
+    s.reply(dave, topic, topic, "Dave, banned for good");
+    s.reply(erin, topic, topic, "Erin, whose ban has ended");
+    s.modAction("ban", { did: dave }, { reason: "spam" });
+    s.modAction("ban", { did: erin }, { reason: "cool down", expiresAt: "2026-01-01T00:00:00.000Z" });
+    database = await createMigratedTestDatabase();
+    forum = await memberApp(database.handle, s);
+  });
+  afterAll(async () => {
+    await forum?.close();
+    await database?.drop();
+  });
+
+  it("are hidden while the ban stands, and shown again once a ban's end has passed", async () => {
+    const cookie = await sessionCookieFor(database.handle, alice);
+    const response = await forum.app.request("/api/notifications", { headers: { cookie } });
+    const page = (await response.json()) as Page;
+    // The same rule as the thread: dave's reply is hidden, erin's is shown.
+    expect(page.notifications.map((n) => [n.kind, n.actor.did])).toEqual([["topic_reply", erin]]);
+    expect([page.total, page.unread]).toEqual([1, 1]);
+    const { topics } = (await (await forum.app.request("/api/boards/1/topics")).json()) as { topics: { id: string }[] };
+    const thread = (await (await forum.app.request(`/api/topics/${topics[0]!.id}`)).json()) as {
+      replies: { hidden: string | null }[];
+    };
+    expect(thread.replies.map((r) => r.hidden ?? null)).toEqual(["author_banned", null]);
+    // And the member pages' recent posts, by the same rule.
+    const pageOf = async (did: string) => (await forum.app.request(`/u/${did}`)).text();
+    expect(await pageOf(erin)).toContain("Erin, whose ban has ended");
+    expect(await pageOf(dave)).not.toContain("Dave, banned for good");
+  });
+});

@@ -55,6 +55,15 @@ export const Reply = Post.extend({
 }).openapi("Reply");
 
 /**
+ * Whether a post is hidden for its author's ban now: its banned_by_mod stands
+ * while the ban does, and a ban with an end stops hiding once the end passes,
+ * with no write (`banExpiresAt`: the author's ban end, null for none or no
+ * author row). The same rule in SQL: `authorNotBanned`.
+ */
+export const bannedNow = (post: { bannedByMod: boolean; banExpiresAt: Date | null }, now: Date) =>
+  post.bannedByMod && (post.banExpiresAt === null || post.banExpiresAt > now);
+
+/**
  * Why a post's content is not shown, or null when it is. A reply the network
  * saw after its topic was locked, or deleted by its author, is not part of
  * the thread (`topic`: the reply's topic).
@@ -64,7 +73,7 @@ export function hiddenReason(post: PostRow, now: Date, topic?: PostRow): HiddenR
   if (post.deletedByMod) return "removed_by_moderator";
   if (topic && after(post, topic.lockedAt)) return "after_lock";
   if (topic && after(post, topic.deletedAt)) return "after_topic_deleted";
-  if (post.bannedByMod && (post.banExpiresAt === null || post.banExpiresAt > now)) return "author_banned";
+  if (bannedNow(post, now)) return "author_banned";
   if (post.accountStatus !== null && post.accountStatus !== "active") return "author_unavailable";
   return null;
 }
