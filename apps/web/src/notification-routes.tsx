@@ -1,5 +1,6 @@
 // A member's notifications: the list (newest first, by pages) and "mark all
 // read", a plain form (303 back to the list), so it works without JavaScript.
+// On a forum that keeps none (NOTIFICATIONS=off) both addresses say so.
 import type { Context, Hono } from "hono";
 import type { MemberActions, MemberNotifications, WebDeps } from "./deps.ts";
 import { frameOf } from "./frame.ts";
@@ -51,4 +52,12 @@ export function notificationRoutes(
     await notifications.markRead(viewer.did, String(upTo));
     return c.redirect("/notifications", 303);
   });
+}
+
+/** A forum that keeps no notifications: an old link or bookmark learns why there is nothing here. */
+export function notificationsOffRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
+  const off = async (c: Context) =>
+    c.html(<NotFoundPage frame={await frameOf(c, deps, files)} what="Notifications are off on this forum." />, 404);
+  app.get("/notifications", off);
+  app.post("/notifications/read", off);
 }
