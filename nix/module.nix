@@ -92,6 +92,7 @@ let
     JETSTREAM_URL = "jetstreamUrl";
     FIREHOSE_URL = "firehoseUrl";
     LOG_LEVEL = "logLevel";
+    NOTIFICATIONS = "notifications";
     FORUM_DID = "forumDid";
     PDS_URL = "pdsUrl";
     FORUM_HANDLE = "forum.handle";
@@ -112,6 +113,7 @@ let
       SOURCE = cfg.source;
       JETSTREAM_URL = cfg.jetstreamUrl;
       LOG_LEVEL = cfg.logLevel;
+      NOTIFICATIONS = if cfg.notifications then "on" else "off";
     }
     // optionalAttrs (cfg.firehoseUrl != null) { FIREHOSE_URL = cfg.firehoseUrl; }
     // optionalAttrs (databaseUrl != null) { DATABASE_URL = databaseUrl; }
@@ -461,6 +463,19 @@ in
       ];
       default = "info";
       description = "Log level; logs are JSON lines in the journal.";
+    };
+
+    notifications = mkOption {
+      type = types.bool;
+      default = true;
+      description = ''
+        Derive members' notifications (replies, quotes, mentions, moderators'
+        actions) as the indexer applies their causes, shown by the pages' bell
+        and /api/notifications. Off, the indexer derives none (ingest does less
+        work) and those pages and routes answer that notifications are off;
+        what was derived stays in the database, and turning them on again
+        derives from then on only.
+      '';
     };
 
     environmentFile = secretPathOption ''

@@ -70,21 +70,27 @@ async function firstBoard(url: string, stop: { done: boolean }): Promise<string 
   }
 }
 
+/** What an ingest run leaves out, for what keeping it costs (the upkeep part): everything is kept by default. */
+export interface Upkeep {
+  /** false: the search index is dropped first. */
+  searchIndex?: boolean;
+  /** false: served with NOTIFICATIONS=off. */
+  notifications?: boolean;
+}
+
 /**
  * Timed from the indexer's connection to the committed cursor covering the
- * stream; the database is left for ceiling(). With `searchIndex: false` the
- * search index is dropped first (what keeping it costs).
+ * stream; the database is left for ceiling().
  */
-export async function ours(
-  dialect: Dialect,
-  stream: Stream,
-  options: { searchIndex: boolean } = { searchIndex: true },
-) {
+export async function ours(dialect: Dialect, stream: Stream, upkeep: Upkeep = {}) {
   const { url, database } = await migrated(dialect);
-  if (!options.searchIndex) await dropSearchIndex(database);
+  if (upkeep.searchIndex === false) await dropSearchIndex(database);
   await database.close();
   const jetstream = await FakeJetstream.start(stream.messages);
-  const server = await startServer(url, { indexer: { forumDid: stream.forumDid, jetstreamUrl: jetstream.url } });
+  const server = await startServer(url, {
+    indexer: { forumDid: stream.forumDid, jetstreamUrl: jetstream.url },
+    env: upkeep.notifications === false ? { NOTIFICATIONS: "off" } : {},
+  });
   try {
     while (jetstream.requests.length === 0) await sleep(1);
     const started = performance.now();

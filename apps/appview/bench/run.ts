@@ -3,7 +3,8 @@
 // On each dialect: the lifecycle (`atbb migrate` on an empty database, `atbb
 // serve` to its first healthy answer; lifecycle.ts); ingest through the real
 // path beside a naive baseline and a ceiling (ingest.ts); upkeep: the same
-// ingest without the search index, for what keeping it costs; the read API on a
+// ingest without the search index, then with NOTIFICATIONS=off, for what
+// keeping each costs; the read API on a
 // seeded forum of --topics topics and ten times as many replies, served by
 // `atbb serve` and loaded by autocannon, each in its own process (seed.ts,
 // api.ts); the pages: a topic page of 50 replies rendered in-process, and
@@ -108,7 +109,7 @@ async function main() {
     const result: DialectResult = {};
     byDialect.push([dialect, result]);
     results[dialect] = result;
-    let oursWithIndex: Awaited<ReturnType<typeof ours>> | null = null;
+    let ingestRun: Awaited<ReturnType<typeof ours>> | null = null;
     if (dialect === "postgresql") result.serverVersion = await serverVersion();
     if (o.parts.has("lifecycle")) {
       console.log(`\n${dialect}: lifecycle (atbb migrate, atbb serve → healthy)…`);
@@ -120,7 +121,7 @@ async function main() {
       );
       const naiveRun = await naive(dialect, stream, NAIVE_SAMPLE);
       const oursRun = await ours(dialect, stream);
-      oursWithIndex = oursRun;
+      ingestRun = oursRun;
       const ceilingRun = await ceiling(dialect, stream, oursRun.url);
       result.ingest = {
         ours: Math.round(oursRun.eventsPerSecond),
@@ -139,15 +140,21 @@ async function main() {
     }
     if (stream && o.parts.has("upkeep")) {
       console.log(
-        `${dialect}: upkeep — ours (${stream.messages.length}) with the search index (unless ingest ran it), then without it…`,
+        `${dialect}: upkeep — ours (${stream.messages.length}) with everything on (unless ingest ran it), then without the search index, then with notifications off…`,
       );
-      // The ingest part's run is the one with the index, when it ran.
-      const withIndex = oursWithIndex ?? (await ours(dialect, stream));
-      const without = await ours(dialect, stream, { searchIndex: false });
+      // The ingest part's run is the one with everything on, when it ran.
+      const everythingOn = ingestRun ?? (await ours(dialect, stream));
+      const withoutSearchIndex = await ours(dialect, stream, { searchIndex: false });
+      const notificationsOff = await ours(dialect, stream, { notifications: false });
+      // The share of throughput each costs: 1 − (rate with it) / (rate without it).
+      const cost = (without: { eventsPerSecond: number }) =>
+        +(1 - everythingOn.eventsPerSecond / without.eventsPerSecond).toFixed(3);
       result.upkeep = {
-        withSearchIndex: Math.round(withIndex.eventsPerSecond),
-        withoutSearchIndex: Math.round(without.eventsPerSecond),
-        searchIndexCost: +(1 - withIndex.eventsPerSecond / without.eventsPerSecond).toFixed(3),
+        everythingOn: Math.round(everythingOn.eventsPerSecond),
+        withoutSearchIndex: Math.round(withoutSearchIndex.eventsPerSecond),
+        notificationsOff: Math.round(notificationsOff.eventsPerSecond),
+        searchIndexCost: cost(withoutSearchIndex),
+        notificationsCost: cost(notificationsOff),
       };
     }
     if (o.parts.has("api")) {

@@ -97,6 +97,12 @@ export interface Config {
    * database's data version is unchanged (api/response-cache.ts); null: off.
    */
   responseCache: { maxBytes: number } | null;
+  /**
+   * Derive members' notifications as their causes are indexed (indexer/notifications.ts).
+   * Off, the indexer derives none and the bell, /notifications and its API say they are off;
+   * what the table holds stays, and turning them on again derives from then on only.
+   */
+  notifications: boolean;
 }
 
 /** How members log in (AT Protocol OAuth) and how often they may write. */
@@ -193,6 +199,11 @@ const environment = z.object({
     .enum(["on", "off"], { message: "must be on (keep logged-out readers' hot pages in memory) or off" })
     .default("on"),
   RESPONSE_CACHE_MB: positive("a number of megabytes", 64, 0.01),
+  NOTIFICATIONS: z
+    .enum(["on", "off"], {
+      message: "must be on (derive members' notifications as posts and mod actions arrive) or off (derive none)",
+    })
+    .default("on"),
   BACKFILL_MAX_AGE_HOURS: positive("a number of hours", 20, 0.01),
   BACKFILL_CONCURRENCY: positive("a whole number", 4, 1, true),
   BACKFILL_RATE: positive("requests per second", 10, 0.1),
@@ -321,5 +332,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     web: e.WEB === "on",
     responseCache: e.RESPONSE_CACHE === "on" ? { maxBytes: Math.round(e.RESPONSE_CACHE_MB * 1_048_576) } : null,
+    notifications: e.NOTIFICATIONS === "on",
   };
 }

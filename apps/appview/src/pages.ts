@@ -43,6 +43,8 @@ export interface PageOptions {
   /** The forum account's writer, for moderators' actions; null without a forum account. */
   forumWriter: (() => Promise<ForumWriter>) | null;
   logger: Logger;
+  /** The forum derives members' notifications (NOTIFICATIONS); false: no bell, and /notifications says they are off. Default true. */
+  notifications?: boolean;
 }
 
 const place = (row: { id: number; name: string; description: string | null }) => ({
@@ -58,7 +60,7 @@ export function forumPages(options: PageOptions): (writing: PostWriting | null, 
       reads: reads(options),
       members: options.members && writing ? memberActions(options, options.members, writing) : null,
       readMarks: options.members ? pageReadMarks(options.database) : null,
-      notifications: options.members ? pageNotifications(options.database) : null,
+      notifications: options.members && (options.notifications ?? true) ? pageNotifications(options.database) : null,
       staff:
         options.members && options.forumDid !== null
           ? staffActions(options.database, options.forumDid, options.forumWriter)

@@ -142,6 +142,7 @@ async function startIndexingFor(
  * a transaction of its own.
  */
 async function localApplier(
+  config: Config,
   forumDid: string,
   database: DatabaseHandle,
   indexing: Indexing | null,
@@ -149,7 +150,12 @@ async function localApplier(
 ): Promise<Pick<Indexer, "applyLocal">> {
   if (indexing) return indexing;
   const { createIndexer } = await import("./indexer/indexer.ts");
-  return createIndexer({ database, forumDid, logger: logger.child({ part: "indexer" }) });
+  return createIndexer({
+    database,
+    forumDid,
+    logger: logger.child({ part: "indexer" }),
+    notifications: config.notifications,
+  });
 }
 
 /** Members' login and writing. */
@@ -200,7 +206,7 @@ async function serveUntilStopped(
 
   // The forum account logs in beside the API, so /api/health can say whether the forum can write.
   const forumAgent = await startForumAgent(config, logger);
-  const local = config.forumDid ? await localApplier(config.forumDid, database, indexing, logger) : null;
+  const local = config.forumDid ? await localApplier(config, config.forumDid, database, indexing, logger) : null;
   const members =
     config.forumDid && local ? await loadMemberAccess(config, config.forumDid, database, local, logger) : null;
   if (!config.forumDid) logger.warn("FORUM_DID is not set: members cannot log in");
@@ -213,7 +219,14 @@ async function serveUntilStopped(
 
   // The pages load only when served: WEB=off leaves JSX, Markdown and HTMX unloaded.
   const pages = config.web
-    ? (await import("./pages.ts")).forumPages({ database, forumDid: config.forumDid, members, forumWriter, logger })
+    ? (await import("./pages.ts")).forumPages({
+        database,
+        forumDid: config.forumDid,
+        members,
+        forumWriter,
+        logger,
+        notifications: config.notifications,
+      })
     : undefined;
   const app = createApp({
     database,
@@ -226,6 +239,7 @@ async function serveUntilStopped(
     members,
     pages,
     answers: config.responseCache ? new AnswerStore(config.responseCache.maxBytes) : null,
+    notifications: config.notifications,
     ...(indexing ? { indexer: indexing } : {}),
   });
   const { server, port } = await listenForApi(app.fetch, config);

@@ -210,7 +210,11 @@ export interface WebDeps {
   members: MemberActions | null;
   /** Kept for members only: null when nobody can log in. */
   readMarks: ReadMarks | null;
-  /** Kept for members only: null when nobody can log in. */
+  /**
+   * Kept for members only: null when nobody can log in, or when the forum
+   * keeps none (NOTIFICATIONS=off; members can log in, and /notifications
+   * says they are off).
+   */
   notifications: MemberNotifications | null;
   /** null when nobody can moderate here (no forum to join, or no forum account to write with). */
   staff: StaffActions | null;

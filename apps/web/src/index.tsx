@@ -8,7 +8,7 @@ import type { WebDeps } from "./deps.ts";
 import { feedRoutes } from "./feeds.tsx";
 import { frameOf } from "./frame.ts";
 import { ErrorPage, NotFoundPage } from "./pages/problems.tsx";
-import { notificationRoutes } from "./notification-routes.tsx";
+import { notificationRoutes, notificationsOffRoutes } from "./notification-routes.tsx";
 import { readMarkRoutes } from "./read-mark-routes.tsx";
 import { readRoutes } from "./read-routes.tsx";
 import { reportRoutes } from "./report-routes.tsx";
@@ -41,6 +41,7 @@ export function webRoutes(deps: WebDeps): WebPages {
   if (deps.members) writeRoutes(app, deps, deps.members, files);
   if (deps.members && deps.readMarks) readMarkRoutes(app, deps, deps.members, deps.readMarks, files);
   if (deps.members && deps.notifications) notificationRoutes(app, deps, deps.members, deps.notifications, files);
+  else if (deps.members) notificationsOffRoutes(app, deps, files);
   if (deps.members && deps.staff) staffRoutes(app, deps, deps.members, deps.staff, files);
   if (deps.members && deps.reports) reportRoutes(app, deps, deps.members, deps.reports, files);
   if (deps.members && deps.admin) adminRoutes(app, deps, deps.members, deps.admin, files);

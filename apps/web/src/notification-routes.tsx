@@ -1,5 +1,6 @@
 // A member's notifications: the list (newest first, by pages) and "mark all
 // read", a plain form (303 back to the list), so it works without JavaScript.
+// On a forum that keeps none (NOTIFICATIONS=off) both addresses say so.
 import type { Hono } from "hono";
 import { pageAnswers } from "./answers.tsx";
 import type { MemberActions, MemberNotifications, WebDeps } from "./deps.ts";
@@ -51,4 +52,12 @@ export function notificationRoutes(
     await notifications.markRead(viewer.did, String(upTo));
     return c.redirect("/notifications", 303);
   });
+}
+
+/** A forum that keeps no notifications: an old link or bookmark learns why there is nothing here. */
+export function notificationsOffRoutes(app: Hono, deps: WebDeps, files: StaticFiles): void {
+  const { notFound } = pageAnswers(deps, files);
+  const off = (c: Parameters<typeof notFound>[0]) => notFound(c, "Notifications are off on this forum.");
+  app.get("/notifications", off);
+  app.post("/notifications/read", off);
 }

@@ -58,6 +58,8 @@ export interface AppOptions {
   pages?: ((writing: PostWriting | null, reports: Reporting) => Pages) | undefined;
   /** Where logged-out readers' hot reads are kept (RESPONSE_CACHE); null or absent: none are, ETags still answer. */
   answers?: AnswerStore | null;
+  /** The forum derives members' notifications (NOTIFICATIONS); false: their routes answer that they are off. Default true. */
+  notifications?: boolean;
 }
 
 /** What the pages give the app: their routes, and their answers for an unknown address and for a failure. */
@@ -101,6 +103,7 @@ export function createApp({
   members = null,
   pages,
   answers = null,
+  notifications = true,
 }: AppOptions) {
   const app = new OpenAPIHono();
   // A header the pages set themselves (their Referrer-Policy) is theirs to keep.
@@ -151,7 +154,7 @@ export function createApp({
     writeLimiter(members?.writesPerMinute ?? 0),
   );
   app.route("/api", reportRoutes(database, members, forumWriter, reports));
-  app.route("/api", notificationRoutes(database, members));
+  app.route("/api", notificationRoutes(database, members, notifications));
   app.route("/", clientMetadataRoutes(members));
 
   // Every route is mounted: the document describes them all, and is made once.

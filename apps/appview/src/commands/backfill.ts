@@ -32,6 +32,7 @@ export async function runBackfillCommand(config: Config, force: boolean): Promis
       forumDid: config.forumDid,
       service: source.name,
       logger: logger.child({ part: "indexer" }),
+      notifications: config.notifications,
     });
     const report = await backfillIfNeeded({
       config,

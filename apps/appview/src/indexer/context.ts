@@ -17,8 +17,12 @@ export interface ApplyContext {
   dirtyTopics: Set<number>;
   /** Boards whose topic_count must be recomputed before the batch commits. */
   dirtyBoards: Set<number>;
-  /** Records that cause notifications, written or deleted in this batch (notifications.ts). */
-  notices: Notices;
+  /**
+   * Records that cause notifications, written or deleted in this batch
+   * (notifications.ts); null when the forum derives none (NOTIFICATIONS=off),
+   * and then nothing about them is worked out at all.
+   */
+  notices: Notices | null;
 }
 
 export interface RecordWrite<C extends Collection> {

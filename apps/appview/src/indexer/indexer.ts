@@ -48,6 +48,8 @@ export interface IndexerOptions {
    * wait for one batch at most, never for a whole catch-up.
    */
   betweenBatches?: () => Promise<void>;
+  /** Derive members' notifications (NOTIFICATIONS, default on); off, a batch does no notification work. */
+  notifications?: boolean;
 }
 
 export interface Indexer {
@@ -113,6 +115,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
   const service = options.service ?? "jetstream";
   const batchSize = options.batchSize ?? 1000;
   const batchMaxWaitMs = options.batchMaxWaitMs ?? 200;
+  const notifications = options.notifications ?? true;
   const { firehoseCursor, users } = database.schema;
 
   let cursor: number | null = null;
@@ -182,7 +185,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       now: new Date(),
       dirtyTopics: new Set(),
       dirtyBoards: new Set(),
-      notices: new Map(),
+      notices: notifications ? new Map() : null,
     };
     ops = await withoutSuperseded(ctx, ops);
     // Every author is a user, whatever they wrote: one statement for the batch.

@@ -37,7 +37,7 @@ export const authorOf = (uri: string | undefined | null) => (uri ? (parseRecordU
 export async function applyNotices(ctx: ApplyContext): Promise<void> {
   const { tx, schema, notices } = ctx;
   const { notifications, users } = schema;
-  if (notices.size === 0) return;
+  if (notices === null || notices.size === 0) return;
 
   const handles = [...new Set([...notices.values()].flatMap((draft) => draft?.mentionedHandles ?? []))];
   const didOfHandle = new Map<string, string>();

@@ -43,6 +43,7 @@ export async function startIndexing(
     forumDid,
     service: source.name,
     logger: logger.child({ part: "indexer" }),
+    notifications: config.notifications,
     ...hooks,
   });
   // Handles are verified beside the indexer, by whichever process writes.

@@ -1,6 +1,7 @@
 // A member's notifications through the API and the pages: their own only,
 // newest first, with the unread count; marked read only from the forum's own
-// pages, with a session; nothing without one.
+// pages, with a session; nothing without one. On a forum that keeps none
+// (NOTIFICATIONS=off), the API and the pages say so and the bell is gone.
 import { createMigratedTestDatabase, dialect, type MigratedTestDatabase } from "@atbb/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ForumStream, type Written } from "../support/forum-events.ts";
@@ -170,5 +171,67 @@ describe(`notifications from a banned member (${dialect})`, () => {
     const pageOf = async (did: string) => (await forum.app.request(`/u/${did}`)).text();
     expect(await pageOf(erin)).toContain("Erin, whose ban has ended");
     expect(await pageOf(dave)).not.toContain("Dave, banned for good");
+  });
+});
+
+describe(`a forum with NOTIFICATIONS=off (${dialect})`, () => {
+  let database: MigratedTestDatabase;
+  let forum: Awaited<ReturnType<typeof memberApp>>;
+  let cookie: string;
+
+  beforeAll(async () => {
+    const s = new ForumStream();
+    const place = s.forum("Quiet Forum");
+    const chat = s.board(s.category("General", 1), "Chat", 1);
+    for (const did of [alice, bob]) s.join(did, place);
+    const topic = s.topic(alice, chat, "Alice asks");
+    s.reply(bob, topic, topic, "Bob answers");
+    database = await createMigratedTestDatabase();
+    forum = await memberApp(database.handle, s, { NOTIFICATIONS: "off" });
+    cookie = await sessionCookieFor(database.handle, alice);
+  });
+  afterAll(async () => {
+    await forum?.close();
+    await database?.drop();
+  });
+
+  it("derives none for a reply that would tell its topic's author", async () => {
+    const { notifications, posts } = database.handle.schema;
+    expect(await database.handle.db.select({ id: posts.id }).from(posts)).toHaveLength(2);
+    expect(await database.handle.db.select({ id: notifications.id }).from(notifications)).toEqual([]);
+  });
+
+  it("answers both API routes with notifications_off, for a member and for a guest alike", async () => {
+    for (const headers of [{ cookie }, {}]) {
+      const listed = await forum.app.request("/api/notifications", { headers });
+      expect(listed.status).toBe(404);
+      expect(await listed.json()).toEqual({
+        error: "notifications_off",
+        message: "Notifications are off on this forum (NOTIFICATIONS=off): none are kept.",
+      });
+      const marked = await forum.app.request("/api/notifications/read", {
+        method: "POST",
+        headers: { ...headers, origin: forum.origin, "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(marked.status).toBe(404);
+      expect(((await marked.json()) as { error: string }).error).toBe("notifications_off");
+    }
+  });
+
+  it("shows a member no bell, and says on /notifications that they are off", async () => {
+    const get = (path: string) => forum.app.request(path, { headers: { cookie } });
+    const index = await (await get("/")).text();
+    expect(index).toContain("Logged in as");
+    expect(index).not.toContain('href="/notifications"');
+    const page = await get("/notifications");
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain("Notifications are off on this forum.");
+    const marked = await forum.app.request("/notifications/read", {
+      method: "POST",
+      headers: { cookie, origin: forum.origin, "content-type": "application/x-www-form-urlencoded" },
+      body: "upTo=1",
+    });
+    expect(marked.status).toBe(404);
   });
 });

@@ -73,6 +73,7 @@ describe("atbb configuration", () => {
     ["BACKFILL_RATE", "0", /BACKFILL_RATE: must be requests per second, at least 0.1/],
     ["HANDLE_RECHECK_HOURS", "soon", /HANDLE_RECHECK_HOURS: must be a number of hours/],
     ["CORS_ORIGINS", "forum.example.org/path", /CORS_ORIGINS: must be a comma-separated list/],
+    ["NOTIFICATIONS", "quiet", /NOTIFICATIONS: must be on \(derive members' notifications .*\) or off/],
   ];
   for (const [name, value, message] of bad) {
     it(`rejects ${name}=${JSON.stringify(value)} with a message naming it`, async () => {

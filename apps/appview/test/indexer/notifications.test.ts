@@ -211,6 +211,40 @@ describe(`notifications derived by the indexer (${dialect})`, () => {
     expect((await store.page(alice, 0, 10)).rows.map((n) => n.causeUri)).toEqual([reply.uri]);
   });
 
+  it("are derived for nothing while NOTIFICATIONS is off, keep what was there, and are derived again from then on", async () => {
+    const { database, s, board, indexer, catchUp } = await forum();
+    const topic = s.topic(alice, board, "Hello");
+    const fromBob = s.reply(bob, topic, topic, "Hi alice");
+    await catchUp();
+    const before = [row(alice, "topic_reply", fromBob.uri, bob)];
+    expect(await told(database)).toEqual(before);
+
+    const off = createIndexer({
+      database: database.handle,
+      forumDid: s.forumDid,
+      logger: silentLogger,
+      notifications: false,
+    });
+    // Each of these would tell someone: a reply to bob in alice's topic mentioning dave, a lock, a local write.
+    const fromCarol = s.reply(carol, topic, fromBob, "Hi bob, ask @dave.test");
+    s.modAction("lock", { post: topic });
+    await applyMessages(off, s.messages.slice(-2));
+    s.reply(dave, topic, fromCarol, "Hi carol");
+    await off.applyLocal(localCandidate(s.messages.at(-1)!));
+    expect(await told(database)).toEqual(before);
+    const { posts } = database.handle.schema;
+    expect(await database.handle.db.select({ id: posts.id }).from(posts)).toHaveLength(4);
+
+    // On again: only what arrives from then on tells anyone.
+    const fromAlice = s.reply(alice, topic, fromCarol, "Thanks, carol");
+    await applyMessages(indexer, s.messages.slice(-1));
+    expect(await told(database)).toEqual(
+      [...before, row(carol, "post_reply", fromAlice.uri, alice)].sort((a, b) =>
+        `${a.recipient}${a.kind}${a.cause}`.localeCompare(`${b.recipient}${b.kind}${b.cause}`),
+      ),
+    );
+  });
+
   it("link to the post by its topic and number, as the topic page numbers its posts", async () => {
     const { database, s, board, catchUp } = await forum();
     const topic = s.topic(alice, board, "Hello");

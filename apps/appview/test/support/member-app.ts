@@ -17,8 +17,21 @@ import { forumPages } from "../../src/pages.ts";
 import { applyMessages } from "./apply-messages.ts";
 import type { ForumStream } from "./forum-events.ts";
 
-export async function memberApp(database: DatabaseHandle, stream: ForumStream) {
-  const indexer = createIndexer({ database, forumDid: stream.forumDid, logger: silentLogger });
+/** `env`: further settings, read as `atbb serve` reads them (NOTIFICATIONS=off, say). */
+export async function memberApp(database: DatabaseHandle, stream: ForumStream, env: Record<string, string> = {}) {
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    FORUM_DID: stream.forumDid,
+    PORT: "3999",
+    STATE_DIRECTORY: mkdtempSync(join(tmpdir(), "atbb-member-app-")),
+    ...env,
+  });
+  const indexer = createIndexer({
+    database,
+    forumDid: stream.forumDid,
+    logger: silentLogger,
+    notifications: config.notifications,
+  });
   let applied = 0;
   /** Indexes what the stream has gained since the last call. */
   const catchUp = async () => {
@@ -27,12 +40,6 @@ export async function memberApp(database: DatabaseHandle, stream: ForumStream) {
     await applyMessages(indexer, fresh);
   };
   await catchUp();
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    FORUM_DID: stream.forumDid,
-    PORT: "3999",
-    STATE_DIRECTORY: mkdtempSync(join(tmpdir(), "atbb-member-app-")),
-  });
   const members = await createMemberAccess(config, stream.forumDid, database, indexer, silentLogger);
   const app = createApp({
     database,
@@ -40,7 +47,15 @@ export async function memberApp(database: DatabaseHandle, stream: ForumStream) {
     migrationsFolder: migrationsFolder(database.dialect),
     forumDid: stream.forumDid,
     members,
-    pages: forumPages({ database, forumDid: stream.forumDid, members, forumWriter: null, logger: silentLogger }),
+    notifications: config.notifications,
+    pages: forumPages({
+      database,
+      forumDid: stream.forumDid,
+      members,
+      forumWriter: null,
+      logger: silentLogger,
+      notifications: config.notifications,
+    }),
   });
   return { app, origin: members.login.origin, catchUp, close: () => members.login.close() };
 }

@@ -79,7 +79,7 @@ export async function withOperator(
         ? fail(EXIT.login, "login", agent.message)
         : fail(EXIT.failed, "unreachable", agent.message);
     const forumDid = agent.session!.did;
-    const indexer = createIndexer({ database, forumDid, logger });
+    const indexer = createIndexer({ database, forumDid, logger, notifications: config.notifications });
     const writer = await createForumWriter(session, indexer);
     const operator: Operator = {
       config,

@@ -78,11 +78,13 @@ export const modActionIndexer: CollectionIndexer<typeof ids.modAction> = {
     if (previous) await applyEffects(ctx, previous);
     const subject = { did: values.subjectDid, postUri: values.subjectPostUri };
     await applyEffects(ctx, subject);
-    ctx.notices.set(recordUri(did, ids.modAction, rkey), await noticeOf(ctx, values.action, subject, values));
+    // Off (NOTIFICATIONS=off), not even the post the notice would link is looked up.
+    if (ctx.notices)
+      ctx.notices.set(recordUri(did, ids.modAction, rkey), await noticeOf(ctx, values.action, subject, values));
   },
   async remove(ctx, { did, rkey }) {
     const { modActions } = ctx.schema;
-    ctx.notices.set(recordUri(did, ids.modAction, rkey), null);
+    ctx.notices?.set(recordUri(did, ids.modAction, rkey), null);
     const [removed] = await ctx.tx
       .delete(modActions)
       .where(and(eq(modActions.did, did), eq(modActions.rkey, rkey)))

@@ -19,7 +19,7 @@ export const postIndexer: CollectionIndexer<typeof ids.post> = {
   async remove({ tx, schema, dirtyTopics, notices }, { did, rkey, timeUs, rev }) {
     const { posts } = schema;
     // The words are gone: so is whatever they told anyone.
-    notices.set(recordUri(did, ids.post, rkey), null);
+    notices?.set(recordUri(did, ids.post, rkey), null);
     // A tombstone keeps the thread's shape; the words go, as their author asked.
     // A topic's deletion also closes it: replies the network sees later are hidden.
     const [post] = await tx
@@ -154,11 +154,13 @@ async function upsertPosts(ctx: ApplyContext, writes: PostWrite[]): Promise<void
 
   const idByUri = new Map(inserted.map((p) => [recordUri(p.did, ids.post, p.rkey), p.id]));
   const rootUriOf = new Map(rows.map((row, i) => [own[i]!.uri, row.rootUri]));
-  for (const [i, { did, record }] of writes.entries())
-    ctx.notices.set(own[i]!.uri, {
-      ...noticeOf(did, record, idByUri.get(own[i]!.uri)!, rows[i]!.postedAt),
-      firstSeen: !postRows.has(own[i]!.uri) && !ctx.notices.has(own[i]!.uri),
-    });
+  const { notices } = ctx;
+  if (notices)
+    for (const [i, { did, record }] of writes.entries())
+      notices.set(own[i]!.uri, {
+        ...noticeOf(did, record, idByUri.get(own[i]!.uri)!, rows[i]!.postedAt),
+        firstSeen: !postRows.has(own[i]!.uri) && !notices.has(own[i]!.uri),
+      });
   await linkWithinRun(ctx, rows, idByUri, rootUriOf);
   await linkWaiting(ctx, idByUri, rootUriOf);
   // Every topic written, and the topic of every reply written, needs its counts.

@@ -1,6 +1,7 @@
 // A member's notifications: replies to them, quotes, mentions and moderators'
 // actions on them, derived by the indexer and kept in this AppView only. A
-// member sees and marks only their own.
+// member sees and marks only their own. A forum may keep none
+// (NOTIFICATIONS=off): then both routes say so, whoever asks.
 import { createRoute } from "@hono/zod-openapi";
 import { ErrorBody } from "../../bodies/errors.ts";
 import { MarkedRead, MarkRead, NotificationPage } from "../../bodies/notifications.ts";
@@ -9,6 +10,7 @@ import { pagination } from "../../validation.ts";
 import { json } from "../structure/routes.ts";
 
 const unauthenticated = answer("No session, or one that has ended", ErrorBody);
+const off = answer("Notifications are off on this forum (`notifications_off`): none are kept", ErrorBody);
 
 export const list = createRoute({
   method: "get",
@@ -21,6 +23,7 @@ export const list = createRoute({
     200: answer("A page of the member's notifications", NotificationPage),
     400: answer("Bad paging", ErrorBody),
     401: unauthenticated,
+    404: off,
   },
 });
 
@@ -35,5 +38,6 @@ export const markRead = createRoute({
     400: answer("Bad input (not JSON, a field unknown, a bad id); nothing was marked", ErrorBody),
     401: unauthenticated,
     403: answer("A request from another site", ErrorBody),
+    404: off,
   },
 });
