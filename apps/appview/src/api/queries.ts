@@ -127,37 +127,63 @@ export type BoardPlace = RowOf<ReturnType<typeof boardPlaceColumns>>;
 
 /**
  * A page of posts as a deferred join: the page's ids come from an index-only
- * scan (`pageIds`, whose predicate is the index's own), skipping `offset`
- * entries without touching the table; only the page's rows are then read by
- * primary key. Deep pages stay nearly as cheap as the first. (The page's
- * tables keep their names: query-plans.test.ts reads the plan by them.)
+ * scan (`ids`, whose predicate is the index's own), skipping entries without
+ * touching the table; only the page's rows are then read by primary key. A
+ * skip still steps over every entry it skips, so a page past the middle is
+ * reached from the other end: the reversed order (`reversed`, each column's
+ * direction and NULL placement turned round) skipping `total - offset -
+ * limit` entries. The last page then costs what the first does, and no page
+ * skips more than half the list. `total` must count exactly the rows `ids`
+ * picks (boards.topic_count and posts.reply_total are recomputed from those
+ * rows in the indexer's batches: aggregates.ts), and is read in the same
+ * statement, so from the same snapshot. The arm not taken has limit 0, which
+ * both engines answer without reading the index. (The page's tables keep
+ * their names: query-plans.test.ts reads the plan by them.)
  */
-function postsPage({ dialect, schema }: Statements, pageIds: SQL, order: SQL): SQL {
+function postsPage({ dialect, schema }: Statements, page: { ids: SQL; order: SQL; reversed: SQL; total: SQL }): SQL {
   const { posts, users } = schema;
   const q = jsonSql[dialect];
-  return sql`select ${q.arrayOf(postShape(posts, users).json(dialect), order)} from ${posts} left join ${users} on ${users.did} = ${posts.did}
-    where ${posts.id} in (select ${posts.id} from ${posts} where ${pageIds} order by ${order} limit ${q.param(2)} offset ${q.param(3)})`;
+  const limit = sql`cast(${q.param(2)} as bigint)`;
+  const offset = sql`cast(${q.param(3)} as bigint)`;
+  const { total } = page;
+  const fromEnd = sql`2 * ${offset} + ${limit} > ${total}`;
+  const id = sql.identifier(posts.id.name);
+  const pick = (name: string, order: SQL, count: SQL, skip: SQL) =>
+    sql`select ${id} from (select ${posts.id} from ${posts} where ${page.ids} order by ${order} limit ${count} offset ${skip}) as ${sql.identifier(name)}`;
+  const forward = pick("forward", page.order, sql`case when ${fromEnd} then 0 else ${limit} end`, offset);
+  const backward = pick(
+    "backward",
+    page.reversed,
+    sql`case when not (${fromEnd}) or ${total} <= ${offset} then 0 when ${total} - ${offset} < ${limit} then ${total} - ${offset} else ${limit} end`,
+    sql`case when ${fromEnd} and ${total} - ${offset} > ${limit} then ${total} - ${offset} - ${limit} else 0 end`,
+  );
+  return sql`select ${q.arrayOf(postShape(posts, users).json(dialect), page.order)} from ${posts} left join ${users} on ${users.did} = ${posts.did}
+    where ${posts.id} in (${forward} union all ${backward})`;
 }
 
 /** A board's topics, pinned first, by last activity, over posts_board_topics_idx (board_id, pinned, last_activity_at, id where root_uri is null). */
 function boardTopicsPageQuery(statements: Statements): SQL {
-  const { posts } = statements.schema;
-  const q = jsonSql[statements.dialect];
-  return postsPage(
-    statements,
-    sql`${posts.boardId} = ${q.param(1)} and ${posts.rootUri} is null`,
-    sql`${posts.pinned} desc, ${posts.lastActivityAt} desc, ${posts.id} desc`,
-  );
+  const { posts, boards } = statements.schema;
+  const board = jsonSql[statements.dialect].param(1);
+  return postsPage(statements, {
+    ids: sql`${posts.boardId} = ${board} and ${posts.rootUri} is null`,
+    order: sql`${posts.pinned} desc, ${posts.lastActivityAt} desc, ${posts.id} desc`,
+    reversed: sql`${posts.pinned}, ${posts.lastActivityAt}, ${posts.id}`,
+    total: sql`(select ${boards.topicCount} from ${boards} where ${boards.id} = ${board})`,
+  });
 }
 
 /** A topic's replies, oldest first (by when each counts as written), over posts_root_posted_idx (root_id, posted_at, id). */
 function topicRepliesPageQuery(statements: Statements): SQL {
   const { posts } = statements.schema;
-  return postsPage(
-    statements,
-    sql`${posts.rootId} = ${jsonSql[statements.dialect].param(1)}`,
-    sql`${posts.postedAt}, ${posts.id}`,
-  );
+  const topic = jsonSql[statements.dialect].param(1);
+  const { table: counted, from } = aliasedTable(posts, "counted");
+  return postsPage(statements, {
+    ids: sql`${posts.rootId} = ${topic}`,
+    order: sql`${posts.postedAt}, ${posts.id}`,
+    reversed: sql`${posts.postedAt} desc, ${posts.id} desc`,
+    total: sql`(select ${counted.replyTotal} from ${from} where ${counted.id} = ${topic})`,
+  });
 }
 
 /** The text of a board's topic page (parameters: board, limit, offset). */

@@ -150,8 +150,11 @@ export function hotReads(database: DatabaseHandle, store: AnswerStore | null): M
   return async (c, next) => {
     if (c.req.method !== "GET" || !isHotRead(c.req.path)) return next();
     const anonymous = c.req.header("cookie") === undefined && c.req.header("authorization") === undefined;
-    // HTMX asks a board page for its rows alone: another answer for the same address.
-    const key = `${c.req.url} ${c.req.header("hx-request") ?? ""}`;
+    // HTMX asks a board page for its rows alone: another answer for the same
+    // address. The pages are compressed for a reader who accepts it (their
+    // compress middleware runs inside this one): a gzip body is no answer for
+    // a reader who did not ask for it.
+    const key = `${c.req.url} ${c.req.header("hx-request") ?? ""} ${c.req.header("accept-encoding") ?? ""}`;
     const at = anonymous && store ? await version() : null;
     if (at !== null) {
       const kept = store!.get(key, at);

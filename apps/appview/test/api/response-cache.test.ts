@@ -182,6 +182,24 @@ describe(`the hot reads from memory (${dialect})`, () => {
     expect(await topicNow()).toMatchObject({ cache: "hit", topic: { hidden: null } });
   });
 
+  it("gives a compressed page only to a reader who accepts it", async () => {
+    const answers = new AnswerStore(1_048_576);
+    const app = await seededApp(database.handle, new ForumStream({ forumDid: stream.forumDid }), {
+      pages: true,
+      answers,
+    });
+    const fresh = await seededApp(database.handle, new ForumStream({ forumDid: stream.forumDid }), { pages: true });
+    const gzipped = await app.request("/", { headers: { "accept-encoding": "gzip" } });
+    expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+    await gzipped.arrayBuffer();
+    const plain = await app.request("/");
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(await (await fresh.request("/")).text());
+    const again = await app.request("/", { headers: { "accept-encoding": "gzip" } });
+    expect(again.headers.get("content-encoding")).toBe("gzip");
+    if (dialect === "sqlite") expect(again.headers.get(CACHE_HEADER)).toBe("hit");
+  });
+
   it("keeps no member's answer, but tags it", async () => {
     const answers = new AnswerStore(1_048_576);
     const app = await seededApp(database.handle, new ForumStream({ forumDid: stream.forumDid }), {
