@@ -3,7 +3,8 @@
 // validation → batched transactions with the cursor), naive (naive.ts: one
 // transaction and cursor write per event, an ORM upsert per record, the seed
 // plans' way) and ceiling (the same
-// final rows, multi-row inserts in one transaction, same driver).
+// final rows, the notifications ours derives included, multi-row inserts in
+// one transaction, same driver).
 import { createDb, type Dialect } from "@atbb/db";
 import type { IndexerStatus } from "../src/indexer/status.ts";
 import { createIndexer } from "../src/indexer/indexer.ts";
@@ -157,9 +158,11 @@ export async function ceiling(dialect: Dialect, stream: Stream, sourceUrl: strin
     schema.roles,
     schema.rolePermissions,
     schema.users,
+    schema.roleGrants,
     schema.memberships,
     schema.posts,
     schema.modActions,
+    schema.notifications,
   ] as const;
   // In id order, so every row's references are already written.
   const byId = (a: Record<string, unknown>, b: Record<string, unknown>) => Number(a.id ?? 0) - Number(b.id ?? 0);
