@@ -63,8 +63,7 @@ export async function serverVersion(): Promise<string> {
 /**
  * Takes the search index off a migrated database (SQLite: the FTS5 table and
  * the triggers that keep it; PostgreSQL: the stored search words and their GIN
- * index), so that ingest can be
- * timed without it: what keeping the index costs.
+ * index), so that ingest can be timed without it: what keeping the index costs.
  */
 export async function dropSearchIndex(database: DatabaseHandle): Promise<void> {
   const statements =
