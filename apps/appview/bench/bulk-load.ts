@@ -26,7 +26,8 @@ type Table = DatabaseHandle["schema"][keyof DatabaseHandle["schema"]];
  * Rows keyed by column name, in one statement per call: PostgreSQL expands a
  * JSON array with json_populate_recordset (so every column must be present),
  * SQLite walks it with json_each. One parameter whatever the row count, so
- * neither dialect's parameter limit applies.
+ * neither dialect's parameter limit applies. Generated columns (posts'
+ * search words on PostgreSQL) are left for the database to fill.
  */
 export async function insertRows(
   database: DatabaseHandle,
@@ -34,15 +35,19 @@ export async function insertRows(
   rows: Record<string, unknown>[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const columns = Object.values(getTableColumns(table as never) as Record<string, { name: string }>).map((c) => c.name);
+  const columns = Object.values(
+    getTableColumns(table as never) as Record<string, { name: string; generated?: unknown }>,
+  )
+    .filter((c) => c.generated === undefined)
+    .map((c) => c.name);
+  const list = sql.raw(columns.map((c) => `"${c}"`).join(", "));
   let statement: SQL;
   if (database.dialect === "postgresql") {
-    statement = sql`insert into ${table} select * from json_populate_recordset(null::${table}, ${JSON.stringify(rows)}::json)`;
+    statement = sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(rows)}::json)`;
   } else {
     const arrays = rows.map((row) =>
       columns.map((c) => (row[c] instanceof Date ? (row[c] as Date).getTime() : (row[c] ?? null))),
     );
-    const list = sql.raw(columns.map((c) => `"${c}"`).join(", "));
     const values = sql.raw(columns.map((_, i) => `value ->> ${i}`).join(", "));
     statement = sql`insert into ${table} (${list}) select ${values} from json_each(${JSON.stringify(arrays)})`;
   }

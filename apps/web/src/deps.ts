@@ -141,7 +141,10 @@ export interface SearchResultView extends PostView {
 }
 
 export interface SearchPageView {
+  /** The posts found, counted up to a bound… */
   total: number;
+  /** …and whether more than that were found. */
+  moreThanTotal: boolean;
   results: SearchResultView[];
 }
 

@@ -10,6 +10,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   pgTable,
@@ -23,6 +24,8 @@ import {
 const id = () => bigserial("id", { mode: "number" }).primaryKey();
 const ms = (name: string) => timestamp(name, { precision: 3, withTimezone: true, mode: "date" });
 const idRef = (name: string) => bigint(name, { mode: "number" });
+/** PostgreSQL's parsed document for full-text search; drizzle has no built-in type for it. */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 /** Every record row carries where it came from: repo, record key, content hash. */
 const recordColumns = () => ({
@@ -220,6 +223,12 @@ export const posts = pgTable(
     lastReplyAt: ms("last_reply_at"),
     /** max(created_at, last_reply_at) for topics: the board listing's sort key. */
     lastActivityAt: ms("last_activity_at"),
+    // The words of title and text for search (api/search/), stored so the
+    // match's recheck and ts_rank read them instead of parsing the text again
+    // for every post found. PostgreSQL only: SQLite's FTS5 table holds its own.
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      sql`to_tsvector('simple', coalesce(title, '') || ' ' || text)`,
+    ),
   },
   (t) => [
     uniqueIndex("posts_did_rkey_idx").on(t.did, t.rkey),
@@ -237,13 +246,12 @@ export const posts = pgTable(
     index("posts_waiting_parent_idx").on(t.parentUri).where(sql`parent_id is null and parent_uri is not null`),
     index("posts_did_created_idx").on(t.did, t.createdAt),
     // Full-text search (api/search/): each engine's own. Here a GIN index over
-    // the words of title and text, which the search query repeats verbatim so
-    // the planner uses it; an edit or delete changes it in the row's own
-    // transaction. The 'simple' configuration (lower-cased words, no stemming,
-    // no stop words) matches SQLite's FTS5 unicode61 tokenizer, so both
+    // the stored words of title and text; an edit or delete changes it in the
+    // row's own transaction. The 'simple' configuration (lower-cased words, no
+    // stemming, no stop words) matches SQLite's FTS5 unicode61 tokenizer, so both
     // dialects find the same posts (docs/search.md). SQLite keeps its FTS5
     // table in step with triggers (migration drizzle-sqlite/*_posts_search.sql).
-    index("posts_search_idx").using("gin", sql`to_tsvector('simple', coalesce(title, '') || ' ' || text)`),
+    index("posts_search_idx").using("gin", t.searchVector),
   ],
 );
 

@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
 import { createIndexer } from "../../src/indexer/indexer.ts";
 import { silentLogger } from "../../src/logger.ts";
+import { searchPosts } from "../../src/api/search/reads.ts";
+import { parseSearch } from "../../src/api/search/terms.ts";
 import { applyMessages } from "../support/apply-messages.ts";
 import { ForumStream } from "../support/forum-events.ts";
 
@@ -143,6 +145,35 @@ describe(`search (${dialect})`, () => {
     f.s.reply(bob, topic, topic, "marmalade after the lock");
     await f.index();
     expect(await f.found("marmalade")).toEqual(["marmalade shown"]);
+  });
+
+  it("stops counting at its bound and says more were found, counting only what it would show", async () => {
+    const f = forum();
+    const topic = f.s.topic(alice, f.chat, "Jam", "quince one");
+    f.s.reply(bob, topic, topic, "quince two");
+    f.s.reply(carol, topic, topic, "quince three");
+    f.s.reply(alice, topic, topic, "quince four");
+    const deleted = f.s.reply(bob, topic, topic, "quince deleted");
+    await f.index();
+    f.s.remove(deleted);
+    f.s.modAction("ban", { did: carol });
+    await f.index();
+    const filters = { boardId: null, authorDid: null, topicsOnly: false, since: null, until: null };
+    const counted = async (bound: number, order: "relevance" | "newest") => {
+      const page = await searchPosts(database.handle, bound)(parseSearch("quince"), filters, order, 0, 2);
+      return { total: page.total, moreThanTotal: page.moreThanTotal, texts: page.hits.map((h) => h.post.text) };
+    };
+    for (const order of ["relevance", "newest"] as const) {
+      // Three shown (the banned author's and the deleted reply are not), so a bound of two is passed…
+      expect(await counted(2, order)).toMatchObject({ total: 2, moreThanTotal: true });
+      // …and a bound of three or more is not.
+      expect(await counted(3, order)).toMatchObject({ total: 3, moreThanTotal: false });
+      expect(await counted(4, order)).toMatchObject({ total: 3, moreThanTotal: false });
+    }
+    // The bound cuts the count, never the order: the page is the newest two of the three.
+    expect((await counted(1, "newest")).texts).toEqual(["quince four", "quince two"]);
+    const { body } = await f.search({ q: "quince" });
+    expect(body).toMatchObject({ total: 3, moreThanTotal: false });
   });
 
   it("an edit moves a post into or out of the results as soon as it is applied", async () => {

@@ -104,7 +104,13 @@ export function SearchPageView(props: {
         <p>Nothing found.</p>
       ) : (
         <>
-          <p class="muted">{found.total === 1 ? "1 post found" : `${found.total} posts found`}</p>
+          <p class="muted">
+            {found.moreThanTotal
+              ? `More than ${found.total.toLocaleString("en")} posts found`
+              : found.total === 1
+                ? "1 post found"
+                : `${found.total} posts found`}
+          </p>
           <ol class="list" aria-label="Posts found">
             {found.results.map((result) => (
               <li>
@@ -119,7 +125,10 @@ export function SearchPageView(props: {
           </ol>
           <nav aria-label="Pages of results">
             {page > 1 ? <a href={searchHref(search, page - 1)}>Previous</a> : null}{" "}
-            {page * SEARCH_PAGE_SIZE < found.total ? <a href={searchHref(search, page + 1)}>Next</a> : null}
+            {page * SEARCH_PAGE_SIZE < found.total ||
+            (found.moreThanTotal && found.results.length === SEARCH_PAGE_SIZE) ? (
+              <a href={searchHref(search, page + 1)}>Next</a>
+            ) : null}
           </nav>
         </>
       )}

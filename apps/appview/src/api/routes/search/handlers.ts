@@ -25,7 +25,11 @@ export function searching(database: DatabaseHandle) {
     const page = await find(terms, filters, query.order ?? "relevance", offset, limit);
     const now = new Date();
     const words = highlightedWords(terms);
-    return { results: page.hits.map((hit) => serializeSearchHit(hit, words, now)), total: page.total };
+    return {
+      results: page.hits.map((hit) => serializeSearchHit(hit, words, now)),
+      total: page.total,
+      moreThanTotal: page.moreThanTotal,
+    };
   };
 }
 

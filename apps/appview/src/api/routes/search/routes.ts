@@ -49,7 +49,11 @@ export const search = createRoute({
   responses: {
     200: answer(
       "A page of the posts found; ties in rank, and the newest order, by when posted and then id",
-      z.strictObject({ results: z.array(SearchResult), ...pageFields("Every post found") }),
+      z.strictObject({
+        results: z.array(SearchResult),
+        ...pageFields("Every post found, counted up to 1,000"),
+        moreThanTotal: z.boolean().describe("true when more posts than total were found: counting stopped at 1,000"),
+      }),
     ),
     ...invalidInput,
   },
